@@ -1,0 +1,160 @@
+"""Who may do what, and where: the one place where permissions are decided.
+
+A role is never stored; it follows from the records that make it true, so that a transfer or
+the end of a term changes rights at once:
+
+- system administrator: ``user.is_superuser``
+- leading group / campaign office: a seat in a running campaign (of one party committee)
+- secretary: an open 书记/副书记 position in a branch or general branch
+- member: an open membership in a branch
+- staff: an employed person
+
+Each role grants permission strings, each within a scope of the org tree. Views declare the
+permission they need (``AccessRequiredMixin``); querysets are narrowed with
+``Access.restrict`` so that another branch's object is simply not found (404).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("System administrator")
+    LEADING_GROUP = "leading_group", _("Leading group")
+    OFFICE = "office", _("Campaign office")
+    SECRETARY = "secretary", _("Branch secretary")
+    MEMBER = "member", _("Party member")
+    STAFF = "staff", _("Staff")
+
+
+# Order in which a person holding several roles sees home pages: the widest duty first.
+ROLE_ORDER = [Role.ADMIN, Role.LEADING_GROUP, Role.OFFICE, Role.SECRETARY, Role.MEMBER, Role.STAFF]
+
+# Permissions that reach the whole institute of the person, whatever the role.
+_EVERYONE = {"campaign.view"}
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(
+        _EVERYONE
+        | {"org.view", "branches.view", "people.view", "people.transfer", "roster.import", "roster.export",
+           "campaign.change", "history.view"}
+    ),
+    Role.OFFICE: frozenset(
+        _EVERYONE
+        | {"org.view", "branches.view", "people.view", "people.transfer", "roster.import", "roster.export",
+           "campaign.change", "history.view"}
+    ),
+    # The leading group sees the organisation and aggregated figures, not individual files.
+    Role.LEADING_GROUP: frozenset(_EVERYONE | {"org.view", "branches.view"}),
+    Role.SECRETARY: frozenset(_EVERYONE | {"org.view", "branches.view", "people.view", "history.view"}),
+    Role.MEMBER: frozenset(_EVERYONE),
+    Role.STAFF: frozenset(_EVERYONE),
+}
+
+# A scope is one of: ("all", None), ("committee", id), ("general_branch", id), ("branch", id).
+Scope = tuple[str, int | None]
+
+
+@dataclass
+class Access:
+    user: object
+    person: object | None = None
+    roles: list[str] = field(default_factory=list)
+    grants: dict[str, set[Scope]] = field(default_factory=dict)
+    secretary_of: list[object] = field(default_factory=list)  # the Branch/GeneralBranch objects
+
+    @property
+    def primary_role(self) -> str | None:
+        return self.roles[0] if self.roles else None
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    def has(self, permission: str) -> bool:
+        return bool(self.grants.get(permission))
+
+    def scope_q(self, permission: str, *, branch: str = "branch", committee: str | None = None) -> Q | None:
+        """A filter admitting what ``permission`` reaches, or None when it reaches everything.
+
+        ``branch`` is the lookup from the queried model to its Branch ("" for Branch itself);
+        ``committee`` to its PartyCommittee (defaults to the branch's committee)."""
+        prefix = f"{branch}__" if branch else ""
+        committee = committee if committee is not None else f"{prefix}committee"
+        q = Q(pk__in=[])
+        for kind, pk in self.grants.get(permission, ()):
+            if kind == "all":
+                return None
+            if kind == "committee":
+                q |= Q(**{f"{committee}_id": pk})
+            elif kind == "general_branch":
+                q |= Q(**{f"{prefix}general_branch_id": pk})
+            elif kind == "branch":
+                q |= Q(**{f"{branch}_id" if branch else "pk": pk})
+        return q
+
+    def restrict(self, queryset, permission: str, *, branch: str = "branch", committee: str | None = None):
+        q = self.scope_q(permission, branch=branch, committee=committee)
+        return queryset if q is None else queryset.filter(q)
+
+    def _grant(self, role: str, scopes: set[Scope]):
+        if role not in self.roles:
+            self.roles.append(role)
+        for perm in ROLE_PERMISSIONS[role] - _EVERYONE:
+            self.grants.setdefault(perm, set()).update(scopes)
+        everyone = {("all", None)} if role == Role.ADMIN else {("committee", self.person.committee_id)}
+        for perm in _EVERYONE:
+            self.grants.setdefault(perm, set()).update(everyone)
+
+
+def compute_access(user, *, today: datetime.date | None = None) -> Access:
+    """Derive roles and scopes from the records. Costs a fixed number of queries (at most 4)."""
+    from branches.models import Person, Position
+    from campaigns.models import Campaign
+
+    access = Access(user=user)
+    if not user.is_authenticated or not user.is_active:
+        return access
+    today = today or timezone.localdate()
+    if user.is_superuser:
+        access._grant(Role.ADMIN, {("all", None)})
+    person = Person.objects.filter(user=user).select_related("branch", "department").first()
+    access.person = person
+    if person is not None:
+        running = Campaign.objects.running(today)
+        leading = set(running.filter(leading_group__person=person).values_list("committee_id", flat=True))
+        office = set(running.filter(office__person=person).values_list("committee_id", flat=True))
+        if leading:
+            access._grant(Role.LEADING_GROUP, {("committee", pk) for pk in leading})
+        if office:
+            access._grant(Role.OFFICE, {("committee", pk) for pk in office})
+        positions = list(
+            Position.objects.filter(person=person, title__in=Position.SECRETARY_TITLES)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today), started_on__lte=today)
+            .select_related("branch", "general_branch")
+        )
+        if positions:
+            scopes = {
+                ("branch", p.branch_id) if p.branch_id else ("general_branch", p.general_branch_id)
+                for p in positions
+            }
+            access.secretary_of = [p.unit for p in positions]
+            access._grant(Role.SECRETARY, scopes)
+        if person.branch_id:
+            access._grant(Role.MEMBER, {("branch", person.branch_id)})
+        if person.status == Person.Status.EMPLOYED:
+            access._grant(Role.STAFF, set())  # staff rights are institute-wide (_EVERYONE)
+    access.roles.sort(key=ROLE_ORDER.index)
+    return access
+
+
+def get_access(request) -> Access:
+    """The request's Access, computed once per request."""
+    if not hasattr(request, "_access"):
+        request._access = compute_access(request.user)
+    return request._access

@@ -1,0 +1,28 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+from .access import get_access
+
+
+class AccessRequiredMixin(LoginRequiredMixin):
+    """The one permission check of every view: log in, then hold ``permission``.
+
+    Object views narrow their queryset with ``self.restrict`` so that an object outside the
+    user's part of the tree is not found (404) rather than forbidden."""
+
+    permission: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission:
+            raise ImproperlyConfigured(f"{type(self).__name__} must declare a permission")
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.access = get_access(request)
+        if not self.access.has(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def restrict(self, queryset, *, branch: str = "branch", committee: str | None = None, permission=None):
+        return self.access.restrict(
+            queryset, permission or self.permission, branch=branch, committee=committee
+        )

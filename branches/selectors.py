@@ -1,0 +1,101 @@
+"""Reads for the organisation pages; each returns querysets with their relations loaded so that
+a page costs the same number of queries however many rows it shows."""
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from .models import GeneralBranch, Membership, PartyCommittee, PartyGroup, Position
+
+
+def open_positions():
+    today = timezone.localdate()
+    return Position.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today), started_on__lte=today)
+
+
+def branch_list(branches):
+    return (
+        branches.active()
+        .select_related("general_branch", "department", "committee")
+        .annotate(member_count=Count("members", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=open_positions().filter(title=Position.Title.SECRETARY).select_related("person"),
+                to_attr="secretaries",
+            )
+        )
+        .order_by("committee__name", "general_branch__sort_order", "general_branch__name", "sort_order", "name")
+    )
+
+
+def branch_detail(branches):
+    return branches.select_related("general_branch", "department", "committee").prefetch_related(
+        Prefetch("positions", queryset=open_positions().select_related("person", "party_group"), to_attr="open_positions"),
+        Prefetch("party_groups", queryset=PartyGroup.objects.filter(is_active=True).annotate(member_count=Count("members"))),
+        Prefetch("contact_points__leader"),
+    )
+
+
+def branch_members(branch):
+    return branch.members.select_related("party_group", "department").order_by("party_group__name", "employee_no")
+
+
+def org_tree(branches):
+    """Committees → general branches → branches → groups, limited to ``branches``."""
+    visible = branches.active().annotate(member_count=Count("members", distinct=True)).prefetch_related(
+        Prefetch("party_groups", queryset=PartyGroup.objects.filter(is_active=True))
+    )
+    committees = PartyCommittee.objects.filter(branches__in=visible).distinct().prefetch_related(
+        Prefetch("branches", queryset=visible.select_related("general_branch", "department"), to_attr="visible_branches"),
+        "departments",
+    )
+    tree = []
+    for committee in committees:
+        under: dict[int | None, list] = {}
+        general: dict[int, GeneralBranch] = {}
+        for branch in committee.visible_branches:
+            under.setdefault(branch.general_branch_id, []).append(branch)
+            if branch.general_branch_id:
+                general[branch.general_branch_id] = branch.general_branch
+        with_branch = {b.department_id for b in committee.visible_branches}
+        tree.append(
+            {
+                "committee": committee,
+                "general_branches": [(general[pk], under[pk]) for pk in sorted(general, key=lambda k: (general[k].sort_order, general[k].name))],
+                "direct_branches": under.get(None, []),
+                "departments_without_branch": [d for d in committee.departments.all() if d.is_active and d.pk not in with_branch],
+            }
+        )
+    return tree
+
+
+def person_list(people):
+    return people.select_related("branch", "party_group", "department").order_by("employee_no")
+
+
+def person_detail(people):
+    return people.select_related("branch", "party_group", "department", "committee", "user").prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("branch", "party_group")),
+        Prefetch("positions", queryset=Position.objects.select_related("branch", "general_branch", "party_group")),
+    )
+
+
+def history_rows(obj, limit: int = 50):
+    """The audit trail of ``obj``: newest first, each with the fields that changed.
+
+    One query: the diffs are computed from the loaded history rows, not fetched per row."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    rows = []
+    for newer, older in zip(records, records[1:] + [None]):
+        if len(rows) == limit:
+            break
+        changes = []
+        if older is not None and newer.history_type == "~":
+            delta = newer.diff_against(older, foreign_keys_are_objs=False)
+            for change in delta.changes:
+                field = obj._meta.get_field(change.field)
+                changes.append((field.verbose_name, change.old, change.new))
+        rows.append({"record": newer, "changes": changes})
+    return rows
+
+

@@ -1,0 +1,152 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from accounts.mixins import AccessRequiredMixin
+
+from . import selectors, services
+from .forms import BranchFilterForm, PersonFilterForm, TransferForm
+from .models import Branch, Department, Person
+from .roster_views import RosterExportView, RosterImportPreviewView, RosterImportView
+
+__all__ = ["RosterExportView", "RosterImportPreviewView", "RosterImportView"]
+
+
+class OrgTreeView(AccessRequiredMixin, TemplateView):
+    permission = "org.view"
+    template_name = "branches/org_tree.html"
+
+    def get_context_data(self, **kwargs):
+        branches = self.restrict(Branch.objects.all(), branch="")
+        return super().get_context_data(tree=selectors.org_tree(branches), **kwargs)
+
+
+class BranchListView(AccessRequiredMixin, ListView):
+    permission = "branches.view"
+    template_name = "branches/branch_list.html"
+    context_object_name = "branches"
+    paginate_by = 100
+
+    def get_queryset(self):
+        branches = selectors.branch_list(self.restrict(Branch.objects.all(), branch=""))
+        self.filter_form = BranchFilterForm(self.request.GET or None)
+        if self.filter_form.is_valid() and self.filter_form.cleaned_data["category"]:
+            branches = branches.filter(category=self.filter_form.cleaned_data["category"])
+        return branches
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter_form=self.filter_form, **kwargs)
+
+
+class BranchDetailView(AccessRequiredMixin, DetailView):
+    permission = "branches.view"
+    template_name = "branches/branch_detail.html"
+    context_object_name = "branch"
+
+    def get_queryset(self):
+        return selectors.branch_detail(self.restrict(Branch.objects.all(), branch=""))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        branch = self.object
+        # Individual members are shown to those who may see people here; the leading group
+        # sees the branch and its figures only.
+        people = self.access.restrict(Branch.objects.filter(pk=branch.pk), "people.view", branch="")
+        context["can_see_people"] = people.exists()
+        context["members"] = selectors.branch_members(branch) if context["can_see_people"] else []
+        if self.access.restrict(Branch.objects.filter(pk=branch.pk), "history.view", branch="").exists():
+            context["history"] = selectors.history_rows(branch)
+        return context
+
+
+class PersonListView(AccessRequiredMixin, ListView):
+    permission = "people.view"
+    template_name = "branches/person_list.html"
+    context_object_name = "people"
+    paginate_by = 50
+
+    def visible_people(self):
+        return self.restrict(Person.objects.all(), branch="branch", committee="committee")
+
+    def get_queryset(self):
+        branches = self.restrict(Branch.objects.active(), branch="")
+        departments = Department.objects.filter(
+            committee__in=branches.values("committee"), is_active=True
+        )
+        self.filter_form = PersonFilterForm(self.request.GET or None, branches=branches, departments=departments)
+        people = selectors.person_list(self.visible_people())
+        if self.filter_form.is_valid():
+            data = self.filter_form.cleaned_data
+            if data["q"]:
+                people = people.filter(name__contains=data["q"]) | people.filter(employee_no=data["q"])
+            if data["branch"]:
+                people = people.filter(branch=data["branch"])
+            if data["department"]:
+                people = people.filter(department=data["department"])
+            if data["kind"] == "member":
+                people = people.members()
+            elif data["kind"] == "staff":
+                people = people.staff()
+        return people
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter_form=self.filter_form, **kwargs)
+
+
+class PersonDetailView(AccessRequiredMixin, DetailView):
+    permission = "people.view"
+    template_name = "branches/person_detail.html"
+    context_object_name = "person"
+
+    def get_queryset(self):
+        return selectors.person_detail(self.restrict(Person.objects.all(), branch="branch", committee="committee"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.object
+        if self.access.has("history.view"):
+            context["history"] = selectors.history_rows(person)
+        context["can_transfer"] = (
+            person.branch_id is not None
+            and self.restrict(Person.objects.filter(pk=person.pk), permission="people.transfer", committee="committee").exists()
+        )
+        return context
+
+
+class PersonTransferView(AccessRequiredMixin, FormView):
+    """Move a member to another branch; the old stay is closed, not overwritten."""
+
+    permission = "people.transfer"
+    template_name = "branches/person_transfer.html"
+    form_class = TransferForm
+
+    def get_person(self):
+        if not hasattr(self, "person"):
+            people = self.restrict(Person.objects.members(), committee="committee")
+            self.person = get_object_or_404(people.select_related("branch", "party_group"), pk=self.kwargs["pk"])
+        return self.person
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        person = self.get_person()
+        kwargs["branches"] = self.restrict(Branch.objects.active(), branch="").filter(committee_id=person.committee_id)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(person=self.get_person(), **kwargs)
+
+    def form_valid(self, form):
+        person = self.get_person()
+        data = form.cleaned_data
+        try:
+            services.member_transfer(
+                person=person, branch=data["branch"], party_group=data["party_group"], on=data["on"],
+                note=data["note"], actor=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(name)s now belongs to %(branch)s.") % {"name": person.name, "branch": data["branch"]})
+        return redirect("branches:person_detail", pk=person.pk)

@@ -1,0 +1,51 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, UpdateView
+
+from accounts.mixins import AccessRequiredMixin
+
+from . import selectors
+from .forms import CampaignYearForm, PhaseFormSet
+from .models import Campaign, CampaignYear
+
+
+class CampaignView(AccessRequiredMixin, TemplateView):
+    """The campaign of the user's institute: theme, phases, the year's calendar and its organs."""
+
+    permission = "campaign.view"
+    template_name = "campaigns/campaign.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaigns = self.restrict(Campaign.objects.all(), branch="", committee="committee")
+        context.update(selectors.campaign_page(campaigns, today=timezone.localdate()))
+        context["can_change"] = self.access.has("campaign.change")
+        return context
+
+
+class CampaignYearUpdateView(AccessRequiredMixin, UpdateView):
+    permission = "campaign.change"
+    template_name = "campaigns/year_form.html"
+    form_class = CampaignYearForm
+    context_object_name = "campaign_year"
+
+    def get_queryset(self):
+        return self.restrict(CampaignYear.objects.select_related("campaign"), branch="", committee="campaign__committee")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("phases", PhaseFormSet(instance=self.object, prefix="phases"))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        phases = PhaseFormSet(request.POST, instance=self.object, prefix="phases")
+        if form.is_valid() and phases.is_valid():
+            form.save()
+            phases.save()
+            messages.success(request, _("The calendar of %(year)s has been saved.") % {"year": self.object.year})
+            return redirect("campaigns:current")
+        return self.render_to_response(self.get_context_data(form=form, phases=phases))
