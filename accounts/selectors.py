@@ -3,7 +3,7 @@
 from django.db.models import Count
 from django.utils import timezone
 
-from branches.models import Branch, Person
+from branches.models import Branch, BranchCategory, Person
 from branches.selectors import branch_list
 from campaigns.models import Campaign
 from campaigns.selectors import upcoming
@@ -34,6 +34,7 @@ def home_context(*, access: Access, role: str | None) -> dict:
         context["branch_count_by_category"] = list(
             branches.values("category").annotate(n=Count("pk")).order_by("category")
         )
+        context["categories"] = BranchCategory.choices
         context["branch_total"] = sum(row["n"] for row in context["branch_count_by_category"])
         people = Person.objects.all()
         if role != Role.ADMIN:

@@ -1,0 +1,12 @@
+"""Settings for the test suite: the real settings with fast hashing, plain static storage
+(no collectstatic needed for live_server) and in-process Celery unless a test starts a worker."""
+
+from .settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_AUTOREFRESH = True
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+CELERY_RESULT_BACKEND = None
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,81 @@
+# Shared setup steps of scripts/run and scripts/test. Each step does nothing when its work is
+# already done, so both commands are cheap to repeat. Needs root on Debian 12 (apt-get).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+say() { printf '\033[1;31m==>\033[0m %s\n' "$*"; }
+
+# Install the Debian packages that are not installed yet.
+ensure_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# Packages the application itself needs: Python 3.11 with venv, gettext for the translations,
+# WeasyPrint's Pango and HarfBuzz subsetting (without it every PDF takes ~10 s) and a CJK font.
+APP_PACKAGES=(python3.11 python3.11-venv python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0
+              libharfbuzz-subset0 fonts-noto-cjk ca-certificates)
+
+# A virtualenv with the project installed; reinstalled only when pyproject.toml changes.
+ensure_venv() {
+  local extra="${1:-}"
+  if [ ! -x "$PY" ]; then
+    say "Creating the virtualenv"
+    /usr/bin/python3.11 -m venv "$VENV"
+  fi
+  local stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)${extra:+-$extra}"
+  if [ ! -f "$stamp" ]; then
+    say "Installing Python packages"
+    "$VENV/bin/pip" install -q --upgrade pip
+    "$VENV/bin/pip" install -q -e ".${extra:+[$extra]}"
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+  fi
+}
+
+# PostgreSQL on 127.0.0.1:5432 with a role and database "cxzy" (password cxzy) that may create
+# databases (pytest-django creates its own test database).
+ensure_postgres() {
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    say "Starting PostgreSQL"
+    local version
+    version="$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)"
+    if [ -z "$version" ]; then
+      version="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
+      pg_createcluster "$version" main >/dev/null
+    fi
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+  local psql=(runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA)
+  if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname='cxzy'")" != "1" ]; then
+    "${psql[@]}" -c "CREATE ROLE cxzy LOGIN CREATEDB PASSWORD 'cxzy'"
+  fi
+  if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname='cxzy'")" != "1" ]; then
+    "${psql[@]}" -c "CREATE DATABASE cxzy OWNER cxzy"
+  fi
+}
+
+ensure_redis() {
+  if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    say "Starting Redis"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+    for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done
+  fi
+}
+
+compile_messages() {
+  "$PY" manage.py compilemessages --ignore ".venv" -v 0
+}
