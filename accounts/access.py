@@ -39,17 +39,24 @@ ROLE_ORDER = [Role.ADMIN, Role.LEADING_GROUP, Role.OFFICE, Role.SECRETARY, Role.
 
 # Permissions that reach the whole institute of the person, whatever the role.
 _EVERYONE = {"campaign.view"}
+# The campaign office runs the campaign of its institute; the administrator may do the same
+# everywhere (and configures the system in the admin).
+_OFFICE = frozenset(
+    _EVERYONE
+    | {
+        "org.view",
+        "branches.view",
+        "people.view",
+        "people.transfer",
+        "roster.import",
+        "roster.export",
+        "campaign.change",
+        "history.view",
+    }
+)
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset(
-        _EVERYONE
-        | {"org.view", "branches.view", "people.view", "people.transfer", "roster.import", "roster.export",
-           "campaign.change", "history.view"}
-    ),
-    Role.OFFICE: frozenset(
-        _EVERYONE
-        | {"org.view", "branches.view", "people.view", "people.transfer", "roster.import", "roster.export",
-           "campaign.change", "history.view"}
-    ),
+    Role.ADMIN: _OFFICE,
+    Role.OFFICE: _OFFICE,
     # The leading group sees the organisation and aggregated figures, not individual files.
     Role.LEADING_GROUP: frozenset(_EVERYONE | {"org.view", "branches.view"}),
     Role.SECRETARY: frozenset(_EVERYONE | {"org.view", "branches.view", "people.view", "history.view"}),

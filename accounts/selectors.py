@@ -45,7 +45,9 @@ def home_context(*, access: Access, role: str | None) -> dict:
         branches = access.restrict(Branch.objects.all(), "people.view", branch="")
         context["my_branches"] = branch_list(branches)
     if role == Role.MEMBER and access.person is not None:
-        context["membership"] = access.person.memberships.select_related("branch", "party_group").filter(
-            ended_on__isnull=True
-        ).first()
+        context["membership"] = (
+            access.person.memberships.select_related("branch", "party_group")
+            .filter(ended_on__isnull=True)
+            .first()
+        )
     return context

@@ -1,8 +1,8 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from .access import Role, get_access
 from . import selectors
+from .access import Role, get_access
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

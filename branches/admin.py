@@ -2,7 +2,17 @@ from django.contrib import admin
 
 from accounts.admin import AuditedAdmin
 
-from .models import Branch, Department, GeneralBranch, Membership, PartyCommittee, PartyGroup, Person, Position, RosterImport
+from .models import (
+    Branch,
+    Department,
+    GeneralBranch,
+    Membership,
+    PartyCommittee,
+    PartyGroup,
+    Person,
+    Position,
+    RosterImport,
+)
 
 
 @admin.register(PartyCommittee)
@@ -32,10 +42,11 @@ class PartyGroupInline(admin.TabularInline):
 
 @admin.register(Branch)
 class BranchAdmin(AuditedAdmin):
-    list_display = ("name", "category", "general_branch", "department", "committee", "is_active")
+    list_display = ("name", "category", "general_branch", "committee", "is_active")
     list_filter = ("committee", "category", "is_active")
     search_fields = ("name",)
-    list_select_related = ("general_branch", "department", "committee")
+    list_select_related = ("general_branch", "committee")
+    filter_horizontal = ("departments",)
     inlines = [PartyGroupInline]
 
 

@@ -8,7 +8,9 @@ from .models import Branch, BranchCategory, Department, PartyGroup
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or employee number"), required=False, max_length=50)
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none(), required=False)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,
@@ -22,19 +24,25 @@ class PersonFilterForm(forms.Form):
 
 
 class BranchFilterForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("All categories"))] + BranchCategory.choices)
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("All categories"))] + BranchCategory.choices
+    )
 
 
 class TransferForm(forms.Form):
     branch = forms.ModelChoiceField(label=_("To branch"), queryset=Branch.objects.none())
-    party_group = forms.ModelChoiceField(label=_("Party group"), queryset=PartyGroup.objects.none(), required=False)
+    party_group = forms.ModelChoiceField(
+        label=_("Party group"), queryset=PartyGroup.objects.none(), required=False
+    )
     on = forms.DateField(label=_("Transfer date"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches
-        self.fields["party_group"].queryset = PartyGroup.objects.filter(branch__in=branches, is_active=True).select_related("branch")
+        self.fields["party_group"].queryset = PartyGroup.objects.filter(
+            branch__in=branches, is_active=True
+        ).select_related("branch")
         self.fields["on"].initial = timezone.localdate()
 
     def clean(self):

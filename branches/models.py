@@ -69,7 +69,11 @@ class GeneralBranch(models.Model):
     name = models.CharField(_("name"), max_length=100)
     category = models.CharField(_("category"), max_length=20, choices=BranchCategory.choices)
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="general_branches",
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="general_branches",
         verbose_name=_("department"),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -80,7 +84,9 @@ class GeneralBranch(models.Model):
         verbose_name = _("general branch")
         verbose_name_plural = _("general branches")
         ordering = ["sort_order", "name"]
-        constraints = [models.UniqueConstraint(fields=["committee", "name"], name="general_branch_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "name"], name="general_branch_unique_name")
+        ]
 
     def __str__(self):
         return self.name
@@ -97,18 +103,24 @@ class Branch(models.Model):
 
     committee = models.ForeignKey(PartyCommittee, on_delete=models.PROTECT, related_name="branches")
     general_branch = models.ForeignKey(
-        GeneralBranch, on_delete=models.PROTECT, null=True, blank=True, related_name="branches",
+        GeneralBranch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="branches",
         verbose_name=_("general branch"),
     )
     name = models.CharField(_("name"), max_length=100)
     category = models.CharField(_("category"), max_length=20, choices=BranchCategory.choices)
-    department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="branches",
-        verbose_name=_("department"),
+    # The departments this branch is set up for: a 机关 branch covers several offices, a large
+    # 事业部 has several branches. A department may have none (未设党支部的处及中心); its members
+    # then attend another department's branch.
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="branches", verbose_name=_("departments")
     )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[departments])
 
     objects = BranchQuerySet.as_manager()
 
@@ -174,22 +186,38 @@ class Person(models.Model):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
         verbose_name=_("department"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.EMPLOYED)
     post = models.CharField(_("post"), max_length=100, blank=True, help_text=_("Job or post, e.g. engineer"))
     joined_party_on = models.DateField(_("joined the party on"), null=True, blank=True)
     branch = models.ForeignKey(
-        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("branch"),
     )
     party_group = models.ForeignKey(
-        PartyGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        PartyGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("party group"),
     )
     user = models.OneToOneField(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="person",
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
         verbose_name=_("login"),
     )
     history = HistoricalRecords()
@@ -267,15 +295,27 @@ class Position(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="positions")
     title = models.CharField(_("position"), max_length=20, choices=Title.choices)
     branch = models.ForeignKey(
-        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="positions",
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
         verbose_name=_("branch"),
     )
     general_branch = models.ForeignKey(
-        GeneralBranch, on_delete=models.PROTECT, null=True, blank=True, related_name="positions",
+        GeneralBranch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
         verbose_name=_("general branch"),
     )
     party_group = models.ForeignKey(
-        PartyGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="positions",
+        PartyGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
         verbose_name=_("party group"),
     )
     started_on = models.DateField(_("from"))

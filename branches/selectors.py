@@ -4,7 +4,7 @@ a page costs the same number of queries however many rows it shows."""
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from .models import GeneralBranch, Membership, PartyCommittee, PartyGroup, Position
+from .models import Department, GeneralBranch, Membership, PartyCommittee, PartyGroup, Position
 
 
 def open_positions():
@@ -15,39 +15,63 @@ def open_positions():
 def branch_list(branches):
     return (
         branches.active()
-        .select_related("general_branch", "department", "committee")
+        .select_related("general_branch", "committee")
         .annotate(member_count=Count("members", distinct=True))
         .prefetch_related(
             Prefetch(
                 "positions",
                 queryset=open_positions().filter(title=Position.Title.SECRETARY).select_related("person"),
                 to_attr="secretaries",
-            )
+            ),
+            "departments",
         )
-        .order_by("committee__name", "general_branch__sort_order", "general_branch__name", "sort_order", "name")
+        .order_by(
+            "committee__name", "general_branch__sort_order", "general_branch__name", "sort_order", "name"
+        )
     )
 
 
 def branch_detail(branches):
-    return branches.select_related("general_branch", "department", "committee").prefetch_related(
-        Prefetch("positions", queryset=open_positions().select_related("person", "party_group"), to_attr="open_positions"),
-        Prefetch("party_groups", queryset=PartyGroup.objects.filter(is_active=True).annotate(member_count=Count("members"))),
+    return branches.select_related("general_branch", "committee").prefetch_related(
+        "departments",
+        Prefetch(
+            "positions",
+            queryset=open_positions().select_related("person", "party_group"),
+            to_attr="open_positions",
+        ),
+        Prefetch(
+            "party_groups",
+            queryset=PartyGroup.objects.filter(is_active=True).annotate(member_count=Count("members")),
+        ),
         Prefetch("contact_points__leader"),
     )
 
 
 def branch_members(branch):
-    return branch.members.select_related("party_group", "department").order_by("party_group__name", "employee_no")
+    return branch.members.select_related("party_group", "department").order_by(
+        "party_group__name", "employee_no"
+    )
 
 
 def org_tree(branches):
     """Committees → general branches → branches → groups, limited to ``branches``."""
-    visible = branches.active().annotate(member_count=Count("members", distinct=True)).prefetch_related(
-        Prefetch("party_groups", queryset=PartyGroup.objects.filter(is_active=True))
+    visible = (
+        branches.active()
+        .annotate(member_count=Count("members", distinct=True))
+        .prefetch_related(Prefetch("party_groups", queryset=PartyGroup.objects.filter(is_active=True)))
     )
-    committees = PartyCommittee.objects.filter(branches__in=visible).distinct().prefetch_related(
-        Prefetch("branches", queryset=visible.select_related("general_branch", "department"), to_attr="visible_branches"),
-        "departments",
+    committees = (
+        PartyCommittee.objects.filter(branches__in=visible)
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "branches", queryset=visible.select_related("general_branch"), to_attr="visible_branches"
+            ),
+            Prefetch(
+                "departments",
+                queryset=Department.objects.filter(is_active=True).annotate(branch_count=Count("branches")),
+            ),
+        )
     )
     tree = []
     for committee in committees:
@@ -57,13 +81,15 @@ def org_tree(branches):
             under.setdefault(branch.general_branch_id, []).append(branch)
             if branch.general_branch_id:
                 general[branch.general_branch_id] = branch.general_branch
-        with_branch = {b.department_id for b in committee.visible_branches}
         tree.append(
             {
                 "committee": committee,
-                "general_branches": [(general[pk], under[pk]) for pk in sorted(general, key=lambda k: (general[k].sort_order, general[k].name))],
+                "general_branches": [
+                    (general[pk], under[pk])
+                    for pk in sorted(general, key=lambda k: (general[k].sort_order, general[k].name))
+                ],
                 "direct_branches": under.get(None, []),
-                "departments_without_branch": [d for d in committee.departments.all() if d.is_active and d.pk not in with_branch],
+                "departments_without_branch": [d for d in committee.departments.all() if not d.branch_count],
             }
         )
     return tree
@@ -76,7 +102,9 @@ def person_list(people):
 def person_detail(people):
     return people.select_related("branch", "party_group", "department", "committee", "user").prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("branch", "party_group")),
-        Prefetch("positions", queryset=Position.objects.select_related("branch", "general_branch", "party_group")),
+        Prefetch(
+            "positions", queryset=Position.objects.select_related("branch", "general_branch", "party_group")
+        ),
     )
 
 
@@ -84,9 +112,11 @@ def history_rows(obj, limit: int = 50):
     """The audit trail of ``obj``: newest first, each with the fields that changed.
 
     One query: the diffs are computed from the loaded history rows, not fetched per row."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     rows = []
-    for newer, older in zip(records, records[1:] + [None]):
+    for newer, older in zip(records, records[1:] + [None], strict=False):
         if len(rows) == limit:
             break
         changes = []
@@ -97,5 +127,3 @@ def history_rows(obj, limit: int = 50):
                 changes.append((field.verbose_name, change.old, change.new))
         rows.append({"record": newer, "changes": changes})
     return rows
-
-

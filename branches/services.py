@@ -39,8 +39,10 @@ def member_join(
     """Make ``person`` a member of ``branch`` (a new member or one arriving from outside)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.branch_id:
-        raise ValidationError(_("%(name)s is already a member of %(branch)s; transfer instead.")
-                              % {"name": person.name, "branch": person.branch})
+        raise ValidationError(
+            _("%(name)s is already a member of %(branch)s; transfer instead.")
+            % {"name": person.name, "branch": person.branch}
+        )
     _check_group(branch, party_group)
     joined_party_on = joined_party_on or person.joined_party_on
     if joined_party_on is None:
@@ -49,7 +51,9 @@ def member_join(
     person.branch = branch
     person.party_group = party_group
     _by(person, actor).save()
-    membership = Membership(person=person, branch=branch, party_group=party_group, started_on=started_on, note=note)
+    membership = Membership(
+        person=person, branch=branch, party_group=party_group, started_on=started_on, note=note
+    )
     _by(membership, actor).save()
     return membership
 
@@ -73,7 +77,9 @@ def member_transfer(
         raise ValidationError(_("%(name)s is not a party member of any branch.") % {"name": person.name})
     _check_group(branch, party_group)
     if current.branch_id == branch.pk and current.party_group_id == (party_group.pk if party_group else None):
-        raise ValidationError(_("%(name)s is already in this branch and party group.") % {"name": person.name})
+        raise ValidationError(
+            _("%(name)s is already in this branch and party group.") % {"name": person.name}
+        )
     if on <= current.started_on:
         raise ValidationError(
             _("The transfer date must be after %(date)s, when the current membership began.")
@@ -97,7 +103,9 @@ def member_leave(*, person: Person, on: datetime.date, note: str = "", actor=Non
     if current is None:
         raise ValidationError(_("%(name)s is not a party member of any branch.") % {"name": person.name})
     if on < current.started_on:
-        raise ValidationError(_("The date must not be before %(date)s.") % {"date": current.started_on.isoformat()})
+        raise ValidationError(
+            _("The date must not be before %(date)s.") % {"date": current.started_on.isoformat()}
+        )
     current.ended_on = on
     current.note = note or current.note
     _by(current, actor).save(update_fields=["ended_on", "note"])

@@ -72,10 +72,10 @@ class PersonListView(AccessRequiredMixin, ListView):
 
     def get_queryset(self):
         branches = self.restrict(Branch.objects.active(), branch="")
-        departments = Department.objects.filter(
-            committee__in=branches.values("committee"), is_active=True
+        departments = Department.objects.filter(committee__in=branches.values("committee"), is_active=True)
+        self.filter_form = PersonFilterForm(
+            self.request.GET or None, branches=branches, departments=departments
         )
-        self.filter_form = PersonFilterForm(self.request.GET or None, branches=branches, departments=departments)
         people = selectors.person_list(self.visible_people())
         if self.filter_form.is_valid():
             data = self.filter_form.cleaned_data
@@ -101,7 +101,9 @@ class PersonDetailView(AccessRequiredMixin, DetailView):
     context_object_name = "person"
 
     def get_queryset(self):
-        return selectors.person_detail(self.restrict(Person.objects.all(), branch="branch", committee="committee"))
+        return selectors.person_detail(
+            self.restrict(Person.objects.all(), branch="branch", committee="committee")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -110,7 +112,9 @@ class PersonDetailView(AccessRequiredMixin, DetailView):
             context["history"] = selectors.history_rows(person)
         context["can_transfer"] = (
             person.branch_id is not None
-            and self.restrict(Person.objects.filter(pk=person.pk), permission="people.transfer", committee="committee").exists()
+            and self.restrict(
+                Person.objects.filter(pk=person.pk), permission="people.transfer", committee="committee"
+            ).exists()
         )
         return context
 
@@ -125,13 +129,17 @@ class PersonTransferView(AccessRequiredMixin, FormView):
     def get_person(self):
         if not hasattr(self, "person"):
             people = self.restrict(Person.objects.members(), committee="committee")
-            self.person = get_object_or_404(people.select_related("branch", "party_group"), pk=self.kwargs["pk"])
+            self.person = get_object_or_404(
+                people.select_related("branch", "party_group"), pk=self.kwargs["pk"]
+            )
         return self.person
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         person = self.get_person()
-        kwargs["branches"] = self.restrict(Branch.objects.active(), branch="").filter(committee_id=person.committee_id)
+        kwargs["branches"] = self.restrict(Branch.objects.active(), branch="").filter(
+            committee_id=person.committee_id
+        )
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -142,11 +150,18 @@ class PersonTransferView(AccessRequiredMixin, FormView):
         data = form.cleaned_data
         try:
             services.member_transfer(
-                person=person, branch=data["branch"], party_group=data["party_group"], on=data["on"],
-                note=data["note"], actor=self.request.user,
+                person=person,
+                branch=data["branch"],
+                party_group=data["party_group"],
+                on=data["on"],
+                note=data["note"],
+                actor=self.request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("%(name)s now belongs to %(branch)s.") % {"name": person.name, "branch": data["branch"]})
+        messages.success(
+            self.request,
+            _("%(name)s now belongs to %(branch)s.") % {"name": person.name, "branch": data["branch"]},
+        )
         return redirect("branches:person_detail", pk=person.pk)

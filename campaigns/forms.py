@@ -11,8 +11,14 @@ class CampaignYearForm(forms.ModelForm):
     class Meta:
         model = CampaignYear
         fields = [
-            "pledges_open_on", "pledges_due_on", "evaluation_opens_on", "evaluation_closes_on",
-            "scoring_opens_on", "scoring_closes_on", "awards_announced_by", "midyear_review_on",
+            "pledges_open_on",
+            "pledges_due_on",
+            "evaluation_opens_on",
+            "evaluation_closes_on",
+            "scoring_opens_on",
+            "scoring_closes_on",
+            "awards_announced_by",
+            "midyear_review_on",
             "yearend_review_on",
         ]
         widgets = {name: DATE for name in fields}

@@ -19,7 +19,9 @@ class CampaignQuerySet(models.QuerySet):
 
 class Campaign(models.Model):
     committee = models.ForeignKey(
-        "branches.PartyCommittee", on_delete=models.PROTECT, related_name="campaigns",
+        "branches.PartyCommittee",
+        on_delete=models.PROTECT,
+        related_name="campaigns",
         verbose_name=_("party committee"),
     )
     name = models.CharField(_("name"), max_length=100)
@@ -118,7 +120,9 @@ class Phase(models.Model):
         ordering = ["campaign_year", "number"]
         constraints = [
             models.UniqueConstraint(fields=["campaign_year", "number"], name="phase_unique_number"),
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="phase_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="phase_ends_after_start"
+            ),
         ]
 
     def __str__(self):
@@ -134,7 +138,9 @@ class LeadingGroupMember(models.Model):
         MEMBER = "member", _("Member")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="leading_group")
-    person = models.ForeignKey("branches.Person", on_delete=models.PROTECT, related_name="leading_group_seats")
+    person = models.ForeignKey(
+        "branches.Person", on_delete=models.PROTECT, related_name="leading_group_seats"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     title = models.CharField(_("title"), max_length=100, blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
@@ -144,7 +150,9 @@ class LeadingGroupMember(models.Model):
         verbose_name = _("leading group member")
         verbose_name_plural = _("leading group")
         ordering = ["campaign", "sort_order"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "person"], name="leading_group_unique_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "person"], name="leading_group_unique_person")
+        ]
 
     def __str__(self):
         return f"{self.get_role_display()} {self.person.name}"

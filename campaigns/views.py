@@ -32,7 +32,9 @@ class CampaignYearUpdateView(AccessRequiredMixin, UpdateView):
     context_object_name = "campaign_year"
 
     def get_queryset(self):
-        return self.restrict(CampaignYear.objects.select_related("campaign"), branch="", committee="campaign__committee")
+        return self.restrict(
+            CampaignYear.objects.select_related("campaign"), branch="", committee="campaign__committee"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -46,6 +48,8 @@ class CampaignYearUpdateView(AccessRequiredMixin, UpdateView):
         if form.is_valid() and phases.is_valid():
             form.save()
             phases.save()
-            messages.success(request, _("The calendar of %(year)s has been saved.") % {"year": self.object.year})
+            messages.success(
+                request, _("The calendar of %(year)s has been saved.") % {"year": self.object.year}
+            )
             return redirect("campaigns:current")
         return self.render_to_response(self.get_context_data(form=form, phases=phases))

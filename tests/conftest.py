@@ -36,15 +36,23 @@ def institute(db):
     committee = CommitteeFactory(name="二十六所党委")
     dept = DepartmentFactory(committee=committee, name="第一事业部")
     gb = GeneralBranchFactory(committee=committee, name="第一党总支", department=dept)
-    branch = BranchFactory(committee=committee, general_branch=gb, name="第一党支部", department=dept)
-    branch2 = BranchFactory(committee=committee, general_branch=gb, name="第二党支部", department=dept)
+    branch = BranchFactory(committee=committee, general_branch=gb, name="第一党支部")
+    branch2 = BranchFactory(committee=committee, general_branch=gb, name="第二党支部")
+    branch.departments.add(dept)
+    branch2.departments.add(dept)
     other_branch = BranchFactory(committee=committee, name="机关党支部", category="administration")
     group = PartyGroupFactory(branch=branch, name="第一党小组")
     campaign = make_campaign(committee)
 
     ns = SimpleNamespace(
-        committee=committee, department=dept, gb=gb, branch=branch, branch2=branch2,
-        other_branch=other_branch, group=group, campaign=campaign,
+        committee=committee,
+        department=dept,
+        gb=gb,
+        branch=branch,
+        branch2=branch2,
+        other_branch=other_branch,
+        group=group,
+        campaign=campaign,
     )
     ns.secretary = make_secretary(branch, name="李书记")
     ns.gb_secretary = make_secretary(gb, name="王总支书记")
@@ -52,11 +60,17 @@ def institute(db):
     ns.member = make_member(branch, name="陈党员", user=True, party_group=None)
     ns.member2 = make_member(branch2, name="周党员")
     ns.other_member = make_member(other_branch, name="吴党员")
-    ns.staff = PersonFactory(committee=committee, name="孙职工", department=dept, user=UserFactory(username="staff"))
+    ns.staff = PersonFactory(
+        committee=committee, name="孙职工", department=dept, user=UserFactory(username="staff")
+    )
     ns.office = PersonFactory(committee=committee, name="章瑜", user=UserFactory(username="office"))
-    OfficeMember.objects.create(campaign=campaign, person=ns.office, role=OfficeMember.Role.DIRECTOR, title="党群工作处副处长")
+    OfficeMember.objects.create(
+        campaign=campaign, person=ns.office, role=OfficeMember.Role.DIRECTOR, title="党群工作处副处长"
+    )
     ns.leader = PersonFactory(committee=committee, name="江波", user=UserFactory(username="leader"))
-    LeadingGroupMember.objects.create(campaign=campaign, person=ns.leader, role=LeadingGroupMember.Role.LEADER, title="党委副书记、副所长")
+    LeadingGroupMember.objects.create(
+        campaign=campaign, person=ns.leader, role=LeadingGroupMember.Role.LEADER, title="党委副书记、副所长"
+    )
     admin = UserFactory(username="admin")
     admin.is_superuser = admin.is_staff = True
     admin.save()
@@ -85,7 +99,6 @@ def users(institute):
     }
 
 
-
 # --- Browser tests: Debian's chromium driven by Playwright (no browser download) ---
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright's event loop
 
@@ -98,8 +111,14 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "args": [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
         ],
     }
 

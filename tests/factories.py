@@ -5,7 +5,16 @@ import datetime
 import factory
 
 from accounts.models import User
-from branches.models import Branch, BranchCategory, Department, GeneralBranch, PartyCommittee, PartyGroup, Person, Position
+from branches.models import (
+    Branch,
+    BranchCategory,
+    Department,
+    GeneralBranch,
+    PartyCommittee,
+    PartyGroup,
+    Person,
+    Position,
+)
 from campaigns.models import Campaign
 
 PASSWORD = "Test-passw0rd-cxzy"
@@ -78,12 +87,16 @@ class PersonFactory(factory.django.DjangoModelFactory):
     status = Person.Status.EMPLOYED
 
 
-def make_member(branch: Branch, *, name: str | None = None, started_on=datetime.date(2020, 1, 1), user=False, **kwargs) -> Person:
+def make_member(
+    branch: Branch, *, name: str | None = None, started_on=datetime.date(2020, 1, 1), user=False, **kwargs
+) -> Person:
     """A party member of ``branch`` with an open membership, created through the service."""
     from branches.services import member_join
 
     person = PersonFactory(committee=branch.committee, **({"name": name} if name else {}), **kwargs)
-    member_join(person=person, branch=branch, started_on=started_on, joined_party_on=datetime.date(2010, 7, 1))
+    member_join(
+        person=person, branch=branch, started_on=started_on, joined_party_on=datetime.date(2010, 7, 1)
+    )
     if user:
         person.user = UserFactory(username=f"u{person.employee_no}")
         person.save(update_fields=["user"])
@@ -93,7 +106,9 @@ def make_member(branch: Branch, *, name: str | None = None, started_on=datetime.
 
 def make_secretary(unit, *, user=True, **kwargs) -> Person:
     """A secretary of a branch (a member there) or of a general branch."""
-    branch = unit if isinstance(unit, Branch) else BranchFactory(committee=unit.committee, general_branch=unit)
+    branch = (
+        unit if isinstance(unit, Branch) else BranchFactory(committee=unit.committee, general_branch=unit)
+    )
     person = make_member(branch, user=user, **kwargs)
     Position.objects.create(
         person=person,
@@ -108,6 +123,8 @@ def make_secretary(unit, *, user=True, **kwargs) -> Person:
 def make_campaign(committee: PartyCommittee, *, year: int = 2026) -> Campaign:
     from campaigns.services import campaign_year_create
 
-    campaign = Campaign.objects.create(committee=committee, name="创先争优活动", started_on=datetime.date(2010, 5, 10))
+    campaign = Campaign.objects.create(
+        committee=committee, name="创先争优活动", started_on=datetime.date(2010, 5, 10)
+    )
     campaign_year_create(campaign=campaign, year=year)
     return campaign

@@ -14,18 +14,33 @@ def test_every_marked_string_has_a_chinese_translation(tmp_path, monkeypatch):
     # without a translation shows up as untranslated, a changed one as fuzzy.
     source = tmp_path / "src"
     shutil.copytree(
-        settings.BASE_DIR, source,
-        ignore=shutil.ignore_patterns(".venv", "var", ".git", "tests", "node_modules", "bench", "static", "*.mo"),
+        settings.BASE_DIR,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".venv", "var", ".git", "tests", "node_modules", "bench", "static", "*.mo"
+        ),
     )
     locale = source / "locale"
     monkeypatch.chdir(source)
     with override_settings(LOCALE_PATHS=[locale]):
         call_command(
-            "makemessages", locale=["zh_Hans"], no_location=True, verbosity=0,
+            "makemessages",
+            locale=["zh_Hans"],
+            no_location=True,
+            verbosity=0,
         )
     result = subprocess.run(
-        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(locale / "zh_Hans/LC_MESSAGES/django.po")],
-        capture_output=True, text=True, check=True,
+        [
+            "msgfmt",
+            "--check",
+            "--statistics",
+            "-o",
+            "/dev/null",
+            str(locale / "zh_Hans/LC_MESSAGES/django.po"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
 

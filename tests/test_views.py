@@ -12,24 +12,130 @@ from campaigns.models import CampaignYear
 
 from .factories import BranchFactory, PartyGroupFactory, make_member
 
-ALL_ROLES = ["anonymous", "staff", "member", "secretary", "gb_secretary", "other_secretary", "office", "leader", "admin"]
+ALL_ROLES = [
+    "anonymous",
+    "staff",
+    "member",
+    "secretary",
+    "gb_secretary",
+    "other_secretary",
+    "office",
+    "leader",
+    "admin",
+]
 
 # url name, how to get its args from the institute, and the answer per role (others: 403).
 GRID = [
     ("home", lambda i: [], {"anonymous": 302, **{r: 200 for r in ALL_ROLES[1:]}}),
-    ("branches:org", lambda i: [], {"anonymous": 302, "secretary": 200, "gb_secretary": 200, "other_secretary": 200, "office": 200, "leader": 200, "admin": 200}),
-    ("branches:branch_list", lambda i: [], {"anonymous": 302, "secretary": 200, "gb_secretary": 200, "other_secretary": 200, "office": 200, "leader": 200, "admin": 200}),
-    ("branches:branch_detail", lambda i: [i.branch.pk], {"anonymous": 302, "secretary": 200, "gb_secretary": 200, "other_secretary": 404, "office": 200, "leader": 200, "admin": 200}),
-    ("branches:branch_detail", lambda i: [i.foreign_branch.pk], {"anonymous": 302, "secretary": 404, "gb_secretary": 404, "other_secretary": 404, "office": 404, "leader": 404, "admin": 200}),
-    ("branches:person_list", lambda i: [], {"anonymous": 302, "secretary": 200, "gb_secretary": 200, "other_secretary": 200, "office": 200, "admin": 200}),
-    ("branches:person_detail", lambda i: [i.member.pk], {"anonymous": 302, "secretary": 200, "gb_secretary": 200, "other_secretary": 404, "office": 200, "admin": 200}),
-    ("branches:person_detail", lambda i: [i.staff.pk], {"anonymous": 302, "secretary": 404, "gb_secretary": 404, "other_secretary": 404, "office": 200, "admin": 200}),
-    ("branches:person_detail", lambda i: [i.foreign_member.pk], {"anonymous": 302, "secretary": 404, "gb_secretary": 404, "other_secretary": 404, "office": 404, "admin": 200}),
+    (
+        "branches:org",
+        lambda i: [],
+        {
+            "anonymous": 302,
+            "secretary": 200,
+            "gb_secretary": 200,
+            "other_secretary": 200,
+            "office": 200,
+            "leader": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "branches:branch_list",
+        lambda i: [],
+        {
+            "anonymous": 302,
+            "secretary": 200,
+            "gb_secretary": 200,
+            "other_secretary": 200,
+            "office": 200,
+            "leader": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "branches:branch_detail",
+        lambda i: [i.branch.pk],
+        {
+            "anonymous": 302,
+            "secretary": 200,
+            "gb_secretary": 200,
+            "other_secretary": 404,
+            "office": 200,
+            "leader": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "branches:branch_detail",
+        lambda i: [i.foreign_branch.pk],
+        {
+            "anonymous": 302,
+            "secretary": 404,
+            "gb_secretary": 404,
+            "other_secretary": 404,
+            "office": 404,
+            "leader": 404,
+            "admin": 200,
+        },
+    ),
+    (
+        "branches:person_list",
+        lambda i: [],
+        {
+            "anonymous": 302,
+            "secretary": 200,
+            "gb_secretary": 200,
+            "other_secretary": 200,
+            "office": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "branches:person_detail",
+        lambda i: [i.member.pk],
+        {
+            "anonymous": 302,
+            "secretary": 200,
+            "gb_secretary": 200,
+            "other_secretary": 404,
+            "office": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "branches:person_detail",
+        lambda i: [i.staff.pk],
+        {
+            "anonymous": 302,
+            "secretary": 404,
+            "gb_secretary": 404,
+            "other_secretary": 404,
+            "office": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "branches:person_detail",
+        lambda i: [i.foreign_member.pk],
+        {
+            "anonymous": 302,
+            "secretary": 404,
+            "gb_secretary": 404,
+            "other_secretary": 404,
+            "office": 404,
+            "admin": 200,
+        },
+    ),
     ("branches:person_transfer", lambda i: [i.member.pk], {"anonymous": 302, "office": 200, "admin": 200}),
     ("branches:roster_import", lambda i: [], {"anonymous": 302, "office": 200, "admin": 200}),
     ("branches:roster_export", lambda i: [], {"anonymous": 302, "office": 200, "admin": 200}),
     ("campaigns:current", lambda i: [], {"anonymous": 302, **{r: 200 for r in ALL_ROLES[1:]}}),
-    ("campaigns:year_edit", lambda i: [CampaignYear.objects.get(campaign=i.campaign).pk], {"anonymous": 302, "office": 200, "admin": 200}),
+    (
+        "campaigns:year_edit",
+        lambda i: [CampaignYear.objects.get(campaign=i.campaign).pk],
+        {"anonymous": 302, "office": 200, "admin": 200},
+    ),
 ]
 
 
@@ -111,9 +217,22 @@ def test_calendar_edit_validates_and_saves(client, institute):
     form = client.get(url).context["form"]
     data = {name: f.value().isoformat() for name, f in ((n, form[n]) for n in form.fields)}
     phases = client.get(url).context["phases"]
-    data.update({"phases-TOTAL_FORMS": "5", "phases-INITIAL_FORMS": "5", "phases-MIN_NUM_FORMS": "0", "phases-MAX_NUM_FORMS": "5"})
+    data.update(
+        {
+            "phases-TOTAL_FORMS": "5",
+            "phases-INITIAL_FORMS": "5",
+            "phases-MIN_NUM_FORMS": "0",
+            "phases-MAX_NUM_FORMS": "5",
+        }
+    )
     for n, f in enumerate(phases.forms):
-        data.update({f"phases-{n}-id": f.instance.pk, f"phases-{n}-starts_on": f.instance.starts_on.isoformat(), f"phases-{n}-ends_on": f.instance.ends_on.isoformat()})
+        data.update(
+            {
+                f"phases-{n}-id": f.instance.pk,
+                f"phases-{n}-starts_on": f.instance.starts_on.isoformat(),
+                f"phases-{n}-ends_on": f.instance.ends_on.isoformat(),
+            }
+        )
     bad = {**data, "pledges_due_on": "2025-12-31"}
     assert client.post(url, bad).status_code == 200
     year.refresh_from_db()
@@ -151,7 +270,7 @@ def test_page_query_count_does_not_grow_with_data(client, institute, users, role
     url = reverse(url_name, args=args(institute))
     _count(client, url)  # warm up: session and content types
     before = _count(client, url)
-    for n in range(3):
+    for _n in range(3):
         branch = BranchFactory(committee=institute.committee, general_branch=institute.gb)
         PartyGroupFactory(branch=branch)
         for _ in range(4):
