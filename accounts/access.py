@@ -52,16 +52,41 @@ _OFFICE = frozenset(
         "roster.export",
         "campaign.change",
         "history.view",
+        "pledges.view",
+        "pledges.approve_branch",  # approve, return and review (评诺) branch pledges
+        "activities.view",
+        "activities.reading_list",  # publish the recommended reading lists
+        "compliance.view",
+        "compliance.change",  # set the required frequencies of a year
     }
 )
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: _OFFICE,
     Role.OFFICE: _OFFICE,
     # The leading group sees the organisation and aggregated figures, not individual files.
-    Role.LEADING_GROUP: frozenset(_EVERYONE | {"org.view", "branches.view"}),
-    Role.SECRETARY: frozenset(_EVERYONE | {"org.view", "branches.view", "people.view", "history.view"}),
-    Role.MEMBER: frozenset(_EVERYONE),
-    Role.STAFF: frozenset(_EVERYONE),
+    Role.LEADING_GROUP: frozenset(
+        _EVERYONE | {"org.view", "branches.view", "pledges.view", "activities.view", "compliance.view"}
+    ),
+    Role.SECRETARY: frozenset(
+        _EVERYONE
+        | {
+            "org.view",
+            "branches.view",
+            "people.view",
+            "history.view",
+            "pledges.view",
+            "pledges.write_branch",  # write, submit and publish the branch pledge
+            "pledges.approve_member",  # approve, return and review (评诺) members' pledges
+            "activities.view",
+            "activities.change",  # enter and correct the branch's activity records
+            "compliance.view",
+        }
+    ),
+    # A member writes the own pledge (the services check it is the own one) and sees the
+    # published pledges of the own branch.
+    Role.MEMBER: frozenset(_EVERYONE | {"pledges.view", "pledges.write_own"}),
+    # Staff see the published pledges of the branches set up for their department.
+    Role.STAFF: frozenset(_EVERYONE | {"pledges.view"}),
 }
 
 # A scope is one of: ("all", None), ("committee", id), ("general_branch", id), ("branch", id).
@@ -84,7 +109,9 @@ class Access:
         return role in self.roles
 
     def has(self, permission: str) -> bool:
-        return bool(self.grants.get(permission))
+        """Whether a role grants ``permission`` at all; its reach may still be empty (a member of
+        staff whose department has no branch sees no pledges, rather than a refusal)."""
+        return permission in self.grants
 
     def scope_q(self, permission: str, *, branch: str = "branch", committee: str | None = None) -> Q | None:
         """A filter admitting what ``permission`` reaches, or None when it reaches everything.
@@ -113,15 +140,15 @@ class Access:
         if role not in self.roles:
             self.roles.append(role)
         for perm in ROLE_PERMISSIONS[role] - _EVERYONE:
-            self.grants.setdefault(perm, set()).update(scopes)
+            self.grants.setdefault(perm, set()).update(scopes)  # an empty scope reaches nothing
         everyone = {("all", None)} if role == Role.ADMIN else {("committee", self.person.committee_id)}
         for perm in _EVERYONE:
             self.grants.setdefault(perm, set()).update(everyone)
 
 
 def compute_access(user, *, today: datetime.date | None = None) -> Access:
-    """Derive roles and scopes from the records. Costs a fixed number of queries (at most 4)."""
-    from branches.models import Person, Position
+    """Derive roles and scopes from the records. Costs a fixed number of queries (at most 5)."""
+    from branches.models import Branch, Person, Position
     from campaigns.models import Campaign
 
     access = Access(user=user)
@@ -155,7 +182,12 @@ def compute_access(user, *, today: datetime.date | None = None) -> Access:
         if person.branch_id:
             access._grant(Role.MEMBER, {("branch", person.branch_id)})
         if person.status == Person.Status.EMPLOYED:
-            access._grant(Role.STAFF, set())  # staff rights are institute-wide (_EVERYONE)
+            department_branches = (
+                Branch.objects.filter(departments=person.department_id).values_list("pk", flat=True)
+                if person.department_id
+                else []
+            )
+            access._grant(Role.STAFF, {("branch", pk) for pk in department_branches})
     access.roles.sort(key=ROLE_ORDER.index)
     return access
 

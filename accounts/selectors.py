@@ -3,11 +3,13 @@
 from django.db.models import Count
 from django.utils import timezone
 
+from activities import selectors as activity_selectors
 from branches.models import Branch, BranchCategory, Person
 from branches.selectors import branch_list
 from campaigns.models import Campaign
 from campaigns.selectors import upcoming
 from campaigns.services import current_year
+from pledges import selectors as pledge_selectors
 
 from .access import Access, Role
 
@@ -50,4 +52,6 @@ def home_context(*, access: Access, role: str | None) -> dict:
             .filter(ended_on__isnull=True)
             .first()
         )
+    context.update(pledge_selectors.home_context(access=access, role=role, campaign_year=year))
+    context.update(activity_selectors.home_context(access=access, role=role, campaign_year=year))
     return context

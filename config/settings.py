@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "accounts",
     "branches",
     "campaigns",
+    "pledges",
+    "activities",
 ]
 
 MIDDLEWARE = [

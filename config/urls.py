@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("branches.urls")),
     path("campaign/", include("campaigns.urls")),
+    path("pledges/", include("pledges.urls")),
+    path("records/", include("activities.urls")),
     path("admin/", admin.site.urls),
 ]
 

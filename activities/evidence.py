@@ -1,0 +1,64 @@
+"""Evidence files (证明材料) attached to activity records and pledge progress.
+
+Checked on the server, by size, by extension and by the file's first bytes, so that a renamed
+file is refused as well. Every refusal is a message a secretary understands."""
+
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+MAX_SIZE = 20 * 1024 * 1024
+
+_PDF = (b"%PDF-",)
+_ZIP = (b"PK\x03\x04",)  # docx, xlsx, pptx are zip packages
+_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # doc, xls, ppt
+_JPEG = (b"\xff\xd8\xff",)
+_PNG = (b"\x89PNG\r\n\x1a\n",)
+_GIF = (b"GIF87a", b"GIF89a")
+
+# extension → the signatures a genuine file of that type starts with
+ALLOWED = {
+    ".pdf": _PDF,
+    ".jpg": _JPEG,
+    ".jpeg": _JPEG,
+    ".png": _PNG,
+    ".gif": _GIF,
+    ".doc": _OLE,
+    ".docx": _ZIP,
+    ".xls": _OLE,
+    ".xlsx": _ZIP,
+    ".ppt": _OLE,
+    ".pptx": _ZIP,
+}
+ACCEPT = ",".join(ALLOWED)  # for <input accept=…>
+
+
+def validate_evidence(file) -> None:
+    """Raise ValidationError unless ``file`` is an allowed, genuine and small enough file."""
+    name = PurePath(file.name or "").name
+    extension = PurePath(name).suffix.lower()
+    if extension not in ALLOWED:
+        raise ValidationError(
+            _("“%(name)s” is not an accepted type. Accepted: PDF, images (JPG, PNG, GIF) and Office files.")
+            % {"name": name},
+            code="file_type",
+        )
+    if file.size > MAX_SIZE:
+        raise ValidationError(
+            _("“%(name)s” is %(size)s; a file may be at most %(max)s.")
+            % {"name": name, "size": filesizeformat(file.size), "max": filesizeformat(MAX_SIZE)},
+            code="file_size",
+        )
+    if file.size == 0:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": name}, code="file_empty")
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    if not any(head.startswith(signature) for signature in ALLOWED[extension]):
+        raise ValidationError(
+            _("“%(name)s” is not really a %(type)s file (its content does not match its name).")
+            % {"name": name, "type": extension[1:].upper()},
+            code="file_content",
+        )
