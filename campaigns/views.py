@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, UpdateView
 
 from accounts.mixins import AccessRequiredMixin
+from branches.selectors import history_rows
 
 from . import selectors
 from .forms import CampaignYearForm, PhaseFormSet
@@ -22,6 +23,8 @@ class CampaignView(AccessRequiredMixin, TemplateView):
         campaigns = self.restrict(Campaign.objects.all(), branch="", committee="committee")
         context.update(selectors.campaign_page(campaigns, today=timezone.localdate()))
         context["can_change"] = self.access.has("campaign.change")
+        if context.get("year") and self.access.has("history.view"):
+            context["history"] = history_rows(context["year"])
         return context
 
 

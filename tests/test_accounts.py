@@ -1,0 +1,48 @@
+"""Logging in and out, changing the password, and weak passwords refused."""
+
+from django.urls import reverse
+
+from .factories import PASSWORD
+
+
+def test_login_lands_on_home_and_logout(client, institute):
+    response = client.post(reverse("login"), {"username": institute.secretary.user.username, "password": PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_message(client, institute):
+    response = client.post(reverse("login"), {"username": institute.secretary.user.username, "password": "nope"})
+    assert response.status_code == 200
+    assert "请输入一个正确的用户名和密码" in response.content.decode()
+
+
+def test_password_change(client, institute):
+    user = institute.member.user
+    client.force_login(user)
+    weak = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    assert weak.status_code == 200  # too short, too common, entirely numeric
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    strong = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Hong-Qi-2026-xyz", "new_password2": "Hong-Qi-2026-xyz"},
+    )
+    assert strong.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Hong-Qi-2026-xyz")
+
+
+def test_calendar_change_history_is_shown_to_the_office(client, institute):
+    year = institute.campaign.years.get()
+    year.pledges_due_on = year.pledges_due_on.replace(day=20)
+    year._history_user = institute.office.user
+    year.save()
+    client.force_login(institute.office.user)
+    page = client.get(reverse("campaigns:current")).content.decode()
+    assert "变更记录" in page and "公开承诺公布截止" in page
