@@ -37,8 +37,11 @@ class Role(models.TextChoices):
 # Order in which a person holding several roles sees home pages: the widest duty first.
 ROLE_ORDER = [Role.ADMIN, Role.LEADING_GROUP, Role.OFFICE, Role.SECRETARY, Role.MEMBER, Role.STAFF]
 
-# Permissions that reach the whole institute of the person, whatever the role.
-_EVERYONE = {"campaign.view"}
+# Permissions that reach the whole institute of the person, whatever the role. Whether one may
+# vote in a given evaluation is decided by its list of eligible voters, not by a role.
+_EVERYONE = {"campaign.view", "evaluations.vote", "suggestions.submit"}
+# Permissions a member holds over the own records only (scope "person").
+_OWN = {"reviews.view", "reviews.acknowledge"}
 # The campaign office runs the campaign of its institute; the administrator may do the same
 # everywhere (and configures the system in the admin).
 _OFFICE = frozenset(
@@ -58,6 +61,14 @@ _OFFICE = frozenset(
         "activities.reading_list",  # publish the recommended reading lists
         "compliance.view",
         "compliance.change",  # set the required frequencies of a year
+        "supervision.view",
+        "supervision.change",  # inspections, spot checks, quarterly rounds
+        "reviews.view",
+        "reviews.write",  # write the semi-annual reviews (半年点评)
+        "evaluations.manage",  # open mass evaluations, moderate free text
+        "evaluations.results",
+        "suggestions.triage",  # triage and answer suggestions (意见箱)
+        "appraisal.view",
     }
 )
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -65,7 +76,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE: _OFFICE,
     # The leading group sees the organisation and aggregated figures, not individual files.
     Role.LEADING_GROUP: frozenset(
-        _EVERYONE | {"org.view", "branches.view", "pledges.view", "activities.view", "compliance.view"}
+        _EVERYONE
+        | {
+            "org.view",
+            "branches.view",
+            "pledges.view",
+            "activities.view",
+            "compliance.view",
+            "supervision.view",
+            "reviews.view",
+            "evaluations.results",
+            "appraisal.view",
+        }
     ),
     Role.SECRETARY: frozenset(
         _EVERYONE
@@ -80,16 +102,26 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "activities.view",
             "activities.change",  # enter and correct the branch's activity records
             "compliance.view",
+            "supervision.view",
+            "supervision.reply",  # answer inspection findings with closing evidence
+            "reviews.view",
+            "reviews.acknowledge",  # acknowledge the branch's semi-annual review
+            "evaluations.results",
+            "suggestions.triage",  # suggestions addressed to the branch
+            "appraisal.manage",  # run the branch's democratic appraisal, set grades
+            "appraisal.view",
         }
     ),
     # A member writes the own pledge (the services check it is the own one) and sees the
     # published pledges of the own branch.
-    Role.MEMBER: frozenset(_EVERYONE | {"pledges.view", "pledges.write_own"}),
+    # Semi-annual reviews: only the own (scope "person", see _OWN).
+    Role.MEMBER: frozenset(_EVERYONE | _OWN | {"pledges.view", "pledges.write_own"}),
     # Staff see the published pledges of the branches set up for their department.
     Role.STAFF: frozenset(_EVERYONE | {"pledges.view"}),
 }
 
-# A scope is one of: ("all", None), ("committee", id), ("general_branch", id), ("branch", id).
+# A scope is one of: ("all", None), ("committee", id), ("general_branch", id), ("branch", id),
+# ("person", id).
 Scope = tuple[str, int | None]
 
 
@@ -113,11 +145,19 @@ class Access:
         staff whose department has no branch sees no pledges, rather than a refusal)."""
         return permission in self.grants
 
-    def scope_q(self, permission: str, *, branch: str = "branch", committee: str | None = None) -> Q | None:
+    def scope_q(
+        self,
+        permission: str,
+        *,
+        branch: str = "branch",
+        committee: str | None = None,
+        person: str | None = None,
+    ) -> Q | None:
         """A filter admitting what ``permission`` reaches, or None when it reaches everything.
 
         ``branch`` is the lookup from the queried model to its Branch ("" for Branch itself);
-        ``committee`` to its PartyCommittee (defaults to the branch's committee)."""
+        ``committee`` to its PartyCommittee (defaults to the branch's committee); ``person`` to
+        the Person a record is about, for permissions held over one's own records."""
         prefix = f"{branch}__" if branch else ""
         committee = committee if committee is not None else f"{prefix}committee"
         q = Q(pk__in=[])
@@ -130,17 +170,30 @@ class Access:
                 q |= Q(**{f"{prefix}general_branch_id": pk})
             elif kind == "branch":
                 q |= Q(**{f"{branch}_id" if branch else "pk": pk})
+            elif kind == "person" and person is not None:
+                q |= Q(**{f"{person}_id" if person else "pk": pk})
         return q
 
-    def restrict(self, queryset, permission: str, *, branch: str = "branch", committee: str | None = None):
-        q = self.scope_q(permission, branch=branch, committee=committee)
+    def restrict(
+        self,
+        queryset,
+        permission: str,
+        *,
+        branch: str = "branch",
+        committee: str | None = None,
+        person: str | None = None,
+    ):
+        q = self.scope_q(permission, branch=branch, committee=committee, person=person)
         return queryset if q is None else queryset.filter(q)
 
     def _grant(self, role: str, scopes: set[Scope]):
         if role not in self.roles:
             self.roles.append(role)
+        own = {("person", self.person.pk)} if self.person is not None else set()
         for perm in ROLE_PERMISSIONS[role] - _EVERYONE:
-            self.grants.setdefault(perm, set()).update(scopes)  # an empty scope reaches nothing
+            # An empty scope reaches nothing; a member's _OWN permissions reach the own records.
+            reach = own if (role == Role.MEMBER and perm in _OWN) else scopes
+            self.grants.setdefault(perm, set()).update(reach)
         everyone = {("all", None)} if role == Role.ADMIN else {("committee", self.person.committee_id)}
         for perm in _EVERYONE:
             self.grants.setdefault(perm, set()).update(everyone)

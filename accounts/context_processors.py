@@ -10,4 +10,5 @@ def access(request):
         acc = get_access(request)
         data["access"] = acc
         data["can"] = set(acc.grants)
+        data["unread_notifications"] = request.user.notifications.filter(read_at__isnull=True).count()
     return data

@@ -22,7 +22,9 @@ class AccessRequiredMixin(LoginRequiredMixin):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def restrict(self, queryset, *, branch: str = "branch", committee: str | None = None, permission=None):
+    def restrict(
+        self, queryset, *, branch: str = "branch", committee: str | None = None, person=None, permission=None
+    ):
         return self.access.restrict(
-            queryset, permission or self.permission, branch=branch, committee=committee
+            queryset, permission or self.permission, branch=branch, committee=committee, person=person
         )

@@ -9,7 +9,9 @@ from branches.selectors import branch_list
 from campaigns.models import Campaign
 from campaigns.selectors import upcoming
 from campaigns.services import current_year
+from evaluations import selectors as evaluation_selectors
 from pledges import selectors as pledge_selectors
+from supervision import selectors as supervision_selectors
 
 from .access import Access, Role
 
@@ -53,5 +55,6 @@ def home_context(*, access: Access, role: str | None) -> dict:
             .first()
         )
     context.update(pledge_selectors.home_context(access=access, role=role, campaign_year=year))
-    context.update(activity_selectors.home_context(access=access, role=role, campaign_year=year))
+    for selectors in (activity_selectors, supervision_selectors, evaluation_selectors):
+        context.update(selectors.home_context(access=access, role=role, campaign_year=year))
     return context

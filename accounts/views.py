@@ -1,8 +1,11 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import TemplateView
+from django.shortcuts import redirect
+from django.views.generic import ListView, TemplateView
 
 from . import selectors
 from .access import Role, get_access
+from .models import Notification
+from .services import notifications_mark_read
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -24,3 +27,18 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["role_choices"] = [(r, Role(r).label) for r in self.access.roles]
         context.update(selectors.home_context(access=self.access, role=self.role))
         return context
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    """The user's own inbox; there is nothing of anyone else's to see, so no permission string."""
+
+    template_name = "accounts/notifications.html"
+    context_object_name = "notifications"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Notification.objects.filter(user=self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        notifications_mark_read(user=request.user)
+        return redirect("notifications")

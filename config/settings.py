@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "campaigns",
     "pledges",
     "activities",
+    "supervision",
+    "evaluations",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
-from accounts.views import HomeView
+from accounts.views import HomeView, NotificationListView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -13,8 +11,8 @@ urlpatterns = [
     path("campaign/", include("campaigns.urls")),
     path("pledges/", include("pledges.urls")),
     path("records/", include("activities.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("evaluations/", include("evaluations.urls")),
+    path("notifications/", NotificationListView.as_view(), name="notifications"),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

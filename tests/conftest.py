@@ -1,4 +1,8 @@
 import os
+import subprocess
+import sys
+import time
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -141,3 +145,64 @@ def login(page, live_server):
         return page
 
     return _login
+
+
+# --- A real Celery worker (own process) on the test database and a Redis test database ---
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """Start ``celery worker`` against the test database; tasks sent by the test go through the
+    real Redis broker. Yields the Celery app. Use with data committed (transactional_db)."""
+    import redis
+    from django.conf import settings
+    from django.db import connection
+
+    from config.celery import app
+
+    redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    redis.Redis.from_url(redis_url).flushdb()
+    db = connection.settings_dict
+    auth = f"{db['USER']}:{db['PASSWORD']}@" if db["USER"] else ""
+    database_url = f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "CXZY_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
+    app.conf.update(task_always_eager=False, broker_url=redis_url, result_backend=redis_url)
+    _reset_connections(app)
+    name = f"test-{uuid.uuid4().hex[:8]}@%h"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "warning", "-c", "2", "-n", name,
+         "--without-gossip", "--without-mingle"],
+        env=env, cwd=settings.BASE_DIR,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=0.5):
+            assert worker.poll() is None, "the Celery worker did not start"
+            assert time.monotonic() < deadline, "the Celery worker did not answer within 60 s"
+        yield app
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        app.conf.update(saved)
+        _reset_connections(app)
+
+
+def _reset_connections(app):
+    """Drop the app's broker connections so that the next use connects to the current broker."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+    # The result backend is cached on the app (or per thread); forget it so it is rebuilt.
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)

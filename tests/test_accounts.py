@@ -46,3 +46,23 @@ def test_calendar_change_history_is_shown_to_the_office(client, institute):
     client.force_login(institute.office.user)
     page = client.get(reverse("campaigns:current")).content.decode()
     assert "变更记录" in page and "公开承诺公布截止" in page
+
+
+def test_notify_reaches_inbox_and_mail(client, institute, mailoutbox, django_capture_on_commit_callbacks):
+    from accounts.services import notify
+
+    user = institute.member.user
+    user.email = "chen@example.org"
+    user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify(users=[user, institute.staff.user], message="请提交本月通讯报道", link="/records/") == 2
+    assert [m.to for m in mailoutbox] == [["chen@example.org"]]  # staff has no address: inbox only
+    client.force_login(user)
+    page = client.get(reverse("notifications")).content.decode()
+    assert "请提交本月通讯报道" in page
+    assert client.get(reverse("home")).context["unread_notifications"] == 1
+    client.post(reverse("notifications"))
+    assert client.get(reverse("home")).context["unread_notifications"] == 0
+    # Nobody else's messages are shown.
+    client.force_login(institute.secretary.user)
+    assert "请提交本月通讯报道" not in client.get(reverse("notifications")).content.decode()
