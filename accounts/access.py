@@ -39,9 +39,11 @@ ROLE_ORDER = [Role.ADMIN, Role.LEADING_GROUP, Role.OFFICE, Role.SECRETARY, Role.
 
 # Permissions that reach the whole institute of the person, whatever the role. Whether one may
 # vote in a given evaluation is decided by its list of eligible voters, not by a role.
-_EVERYONE = {"campaign.view", "evaluations.vote", "suggestions.submit"}
+# "awards.notice": see the public notice (公示) of award candidates and lodge an objection;
+# "reports.request": use the download centre (each report checks the permission of its data).
+_EVERYONE = {"campaign.view", "evaluations.vote", "suggestions.submit", "awards.notice", "reports.request"}
 # Permissions a member holds over the own records only (scope "person").
-_OWN = {"reviews.view", "reviews.acknowledge"}
+_OWN = {"reviews.view", "reviews.acknowledge", "scoring.view"}
 # The campaign office runs the campaign of its institute; the administrator may do the same
 # everywhere (and configures the system in the admin).
 _OFFICE = frozenset(
@@ -69,6 +71,12 @@ _OFFICE = frozenset(
         "evaluations.results",
         "suggestions.triage",  # triage and answer suggestions (意见箱)
         "appraisal.view",
+        "scoring.view",
+        "scoring.run",  # run the yearly scoring
+        "scoring.change",  # rubric, weights, awarded points and deductions, vetoes
+        "awards.view",
+        "awards.propose",  # propose candidates, answer objections, announce
+        "dashboard.view",
     }
 )
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -87,6 +95,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "reviews.view",
             "evaluations.results",
             "appraisal.view",
+            "scoring.view",
+            "awards.view",
+            "awards.approve",  # approve the award list
+            "dashboard.view",
         }
     ),
     Role.SECRETARY: frozenset(
@@ -110,6 +122,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "suggestions.triage",  # suggestions addressed to the branch
             "appraisal.manage",  # run the branch's democratic appraisal, set grades
             "appraisal.view",
+            "scoring.view",
+            "dashboard.view",
         }
     ),
     # A member writes the own pledge (the services check it is the own one) and sees the

@@ -11,6 +11,7 @@ from campaigns.selectors import upcoming
 from campaigns.services import current_year
 from evaluations import selectors as evaluation_selectors
 from pledges import selectors as pledge_selectors
+from reports import selectors as report_selectors
 from supervision import selectors as supervision_selectors
 
 from .access import Access, Role
@@ -55,6 +56,12 @@ def home_context(*, access: Access, role: str | None) -> dict:
             .first()
         )
     context.update(pledge_selectors.home_context(access=access, role=role, campaign_year=year))
-    for selectors in (activity_selectors, supervision_selectors, evaluation_selectors):
+    for selectors in (
+        activity_selectors,
+        supervision_selectors,
+        evaluation_selectors,
+        award_selectors,
+        report_selectors,
+    ):
         context.update(selectors.home_context(access=access, role=role, campaign_year=year))
     return context

@@ -34,7 +34,9 @@ class TransferForm(forms.Form):
     party_group = forms.ModelChoiceField(
         label=_("Party group"), queryset=PartyGroup.objects.none(), required=False
     )
-    on = forms.DateField(label=_("Transfer date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("Transfer date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, branches, **kwargs):

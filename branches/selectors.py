@@ -124,6 +124,14 @@ def history_rows(obj, limit: int = 50):
             delta = newer.diff_against(older, foreign_keys_are_objs=False)
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
-                changes.append((field.verbose_name, change.old, change.new))
+                if field.many_to_many:
+                    # simple-history gives the through rows; say how many there are now.
+                    changes.append((field.verbose_name, len(change.old), len(change.new)))
+                    continue
+                old, new = change.old, change.new
+                if field.choices:
+                    labels = dict(field.flatchoices)
+                    old, new = labels.get(old, old), labels.get(new, new)
+                changes.append((field.verbose_name, old, new))
         rows.append({"record": newer, "changes": changes})
     return rows

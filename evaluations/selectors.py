@@ -1,6 +1,285 @@
-"""Reads for the evaluations pages."""
+"""Reads for the evaluations pages. Each page costs a fixed number of queries, however many
+branches, members or voters an evaluation has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.access import Access, Role
+from branches.models import Branch
+
+from .models import (
+    Appraisal,
+    AppraisalGrade,
+    AppraisalTally,
+    AppraisalVoter,
+    Criterion,
+    Evaluation,
+    FreeText,
+    Grade,
+    RatingCount,
+    Satisfaction,
+    Subject,
+    Suggestion,
+    Target,
+)
+
+# --- Scopes -----------------------------------------------------------------------------
+
+
+def evaluations_for(access: Access, permission: str):
+    """The evaluations ``permission`` reaches: the institute's for the office and the leading
+    group, those evaluating the own branch (or its members) for a secretary."""
+    reached = access.restrict(
+        Evaluation.objects.all(), permission, branch="targets__branch", committee="committee"
+    )
+    return Evaluation.objects.filter(pk__in=reached.values("pk"))
+
+
+def targets_for(access: Access, permission: str, evaluation: Evaluation):
+    return access.restrict(
+        Target.objects.filter(evaluation=evaluation), permission, committee="evaluation__committee"
+    )
+
+
+def suggestions_for(access: Access, permission: str):
+    return access.restrict(Suggestion.objects.all(), permission, committee="committee")
+
+
+def appraisals_for(access: Access, permission: str):
+    return access.restrict(Appraisal.objects.all(), permission)
+
+
+def voting_evaluations(person):
+    """The evaluations ``person`` is on the roll of."""
+    if person is None:
+        return Evaluation.objects.none()
+    return Evaluation.objects.filter(voters__person=person)
+
+
+def voting_appraisals(person):
+    if person is None:
+        return Appraisal.objects.none()
+    return Appraisal.objects.filter(voters__person=person)
+
+
+# --- Ballot form ------------------------------------------------------------------------
+
+
+def questionnaire(evaluation: Evaluation) -> list[tuple[Target, list[Criterion]]]:
+    """Each target with the questions asked about it, in order. Two queries."""
+    targets = list(evaluation.targets.select_related("branch", "person").order_by("sort_order", "pk"))
+    criteria = list(evaluation.criteria.order_by("subject", "sort_order", "pk"))
+    by_subject = {s: [c for c in criteria if c.subject == s] for s in Subject.values}
+    return [(t, by_subject[t.subject]) for t in targets]
+
+
+# --- Results ----------------------------------------------------------------------------
+
+# Options counted as satisfied in the satisfaction rate.
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.FAIRLY)
+
+
+def satisfaction_rate(counts: dict[str, int]) -> float | None:
+    """(满意 + 比较满意) / (all answers − 不了解), in percent; None when nobody judged."""
+    judged = sum(n for option, n in counts.items() if option != Satisfaction.UNKNOWN)
+    if not judged:
+        return None
+    return round(100 * sum(counts.get(o, 0) for o in SATISFIED) / judged, 1)
+
+
+@dataclass
+class CriterionResult:
+    criterion: Criterion
+    counts: dict[str, int]
+    rate: float | None
+
+    @property
+    def distribution(self):
+        return [(label, self.counts.get(value, 0)) for value, label in Satisfaction.choices]
+
+
+@dataclass
+class TargetResult:
+    target: Target
+    ballots: int
+    shown: bool
+    criteria: list[CriterionResult] = field(default_factory=list)
+    rate: float | None = None
+    comments: list[FreeText] = field(default_factory=list)
+
+
+def turnout(evaluation: Evaluation) -> dict:
+    row = evaluation.voters.aggregate(eligible=Count("pk"), voted=Count("pk", filter=Q(has_voted=True)))
+    row["percent"] = round(100 * row["voted"] / row["eligible"], 1) if row["eligible"] else None
+    return row
+
+
+def evaluation_results(*, evaluation: Evaluation, targets) -> list[TargetResult]:
+    """Results of the closed ``evaluation`` for ``targets`` (already narrowed to the reader's
+    scope). A target's figures and comments are left out below ``min_ballots`` ballots;
+    comments are the approved ones only. Four queries whatever the size."""
+    if evaluation.status != Evaluation.Status.CLOSED:
+        return []
+    targets = list(targets.select_related("branch", "person", "ballot_count").order_by("sort_order", "pk"))
+    criteria = list(evaluation.criteria.order_by("subject", "sort_order", "pk"))
+    shown_ids = [t.pk for t in targets if _ballots(t) >= evaluation.min_ballots]
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for target_id, criterion_id, option, n in RatingCount.objects.filter(target__in=shown_ids).values_list(
+        "target_id", "criterion_id", "option", "count"
+    ):
+        counts.setdefault((target_id, criterion_id), {})[option] = n
+    comments: dict[int, list[FreeText]] = {}
+    for text in FreeText.objects.filter(target__in=shown_ids, status=FreeText.Status.APPROVED).order_by("id"):
+        comments.setdefault(text.target_id, []).append(text)
+    results = []
+    for target in targets:
+        result = TargetResult(target=target, ballots=_ballots(target), shown=target.pk in shown_ids)
+        if result.shown:
+            pooled: dict[str, int] = {}
+            for criterion in criteria:
+                if criterion.subject != target.subject:
+                    continue
+                c = counts.get((target.pk, criterion.pk), {})
+                for option, n in c.items():
+                    pooled[option] = pooled.get(option, 0) + n
+                result.criteria.append(
+                    CriterionResult(criterion=criterion, counts=c, rate=satisfaction_rate(c))
+                )
+            result.rate = satisfaction_rate(pooled)
+            result.comments = comments.get(target.pk, [])
+        results.append(result)
+    return results
+
+
+def _ballots(target: Target) -> int:
+    try:
+        return target.ballot_count.count
+    except Target.ballot_count.RelatedObjectDoesNotExist:
+        return 0
+
+
+def moderation_queue(evaluations):
+    """Free texts of closed evaluations still waiting for the office's review."""
+    return (
+        FreeText.objects.filter(
+            status=FreeText.Status.PENDING,
+            target__evaluation__in=evaluations.filter(status=Evaluation.Status.CLOSED),
+        )
+        .select_related("target__evaluation", "target__branch", "target__person")
+        .order_by("target__evaluation", "target__sort_order", "id")
+    )
+
+
+# --- Democratic appraisal ---------------------------------------------------------------
+
+
+@dataclass
+class RollRow:
+    voter: AppraisalVoter
+    self_assessment: object | None
+    peer_assessments: list
+    tally: list[tuple[str, int]] | None
+    grade: AppraisalGrade | None
+
+
+def appraisal_page(appraisal: Appraisal, *, with_people: bool) -> dict:
+    """Everything of one appraisal page: the roll with assessments, the vote (once closed and
+    only from ``min_ballots`` ballots about a member) and the grades. A fixed number of queries."""
+    roll = list(appraisal.voters.select_related("person").order_by("person__employee_no"))
+    voted = sum(1 for v in roll if v.has_voted)
+    vote_closed = appraisal.status in (Appraisal.Status.GRADING, Appraisal.Status.CLOSED)
+    grades = {g.person_id: g for g in appraisal.grades.select_related("set_by")}
+    distribution = [
+        (label, sum(1 for g in grades.values() if g.grade == value)) for value, label in Grade.choices
+    ]
+    page = {
+        "roll_size": len(roll),
+        "voted": voted,
+        "vote_closed": vote_closed,
+        "distribution": distribution,
+        "excellent": sum(1 for g in grades.values() if g.grade == Grade.EXCELLENT),
+    }
+    if not with_people:
+        return page
+    selfs = {s.person_id: s for s in appraisal.self_assessments.all()}
+    peers: dict[int, list] = {}
+    for p in appraisal.peer_assessments.select_related("by"):
+        peers.setdefault(p.about_id, []).append(p)
+    tallies: dict[int, dict[str, int]] = {}
+    if vote_closed:
+        for person_id, grade, n in AppraisalTally.objects.filter(appraisal=appraisal).values_list(
+            "person_id", "grade", "count"
+        ):
+            tallies.setdefault(person_id, {})[grade] = n
+    rows = []
+    for voter in roll:
+        tally = tallies.get(voter.person_id)
+        shown = tally is not None and sum(tally.values()) >= appraisal.min_ballots
+        rows.append(
+            RollRow(
+                voter=voter,
+                self_assessment=selfs.get(voter.person_id),
+                peer_assessments=peers.get(voter.person_id, []),
+                tally=[(label, tally.get(value, 0)) for value, label in Grade.choices] if shown else None,
+                grade=grades.get(voter.person_id),
+            )
+        )
+    page["rows"] = rows
+    return page
+
+
+# --- Home page --------------------------------------------------------------------------
 
 
 def home_context(*, access, role: str | None, campaign_year) -> dict:
-    """What a role's home page shows (``templates/evaluations/_home.html``)."""
-    return {}
+    """What a role's home page shows (``templates/evaluations/_home.html``): to everyone on a
+    roll, the ballots still to cast; to the office, free texts to review, suggestions to handle
+    and evaluations past their window; to a secretary, the branch's suggestions and appraisal."""
+    today = timezone.localdate()
+    person = access.person
+    context: dict = {"eval_today": today}
+    if person is not None:
+        context["ballots_due"] = list(
+            Evaluation.objects.open_for_ballots(today)
+            .filter(voters__person=person, voters__has_voted=False)
+            .order_by("closes_on", "pk")
+        )
+        context["appraisal_votes_due"] = list(
+            Appraisal.objects.filter(
+                status=Appraisal.Status.VOTING, voters__person=person, voters__has_voted=False
+            ).select_related("branch", "campaign_year")
+        )
+    if role in (Role.OFFICE, Role.ADMIN) and access.has("evaluations.manage"):
+        managed = evaluations_for(access, "evaluations.manage")
+        context["free_texts_pending"] = moderation_queue(managed).count()
+        context["evaluations_to_close"] = list(
+            managed.filter(status=Evaluation.Status.OPEN, closes_on__lt=today).order_by("closes_on")
+        )
+    if role in (Role.OFFICE, Role.ADMIN, Role.SECRETARY) and access.has("suggestions.triage"):
+        context["suggestions_open"] = (
+            suggestions_for(access, "suggestions.triage").exclude(status=Suggestion.Status.ANSWERED).count()
+        )
+    if role == Role.SECRETARY and access.has("appraisal.manage"):
+        context["appraisals_running"] = list(
+            appraisals_for(access, "appraisal.manage")
+            .exclude(status=Appraisal.Status.CLOSED)
+            .select_related("branch", "campaign_year")
+        )
+    return context
+
+
+def my_grades(person):
+    """The member's own grades of closed appraisals."""
+    if person is None:
+        return AppraisalGrade.objects.none()
+    return AppraisalGrade.objects.filter(
+        person=person, appraisal__status=Appraisal.Status.CLOSED
+    ).select_related("appraisal__branch", "appraisal__campaign_year")
+
+
+def branches_for(access: Access, permission: str):
+    return access.restrict(Branch.objects.active(), permission, branch="")

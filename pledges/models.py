@@ -1,1 +1,430 @@
-from django.db import models  # noqa: F401
+"""Public pledges (公开承诺), their fulfilment (践诺) and review (评诺).
+
+A branch pledge (争创重点 · 效果目标 · 具体措施 · 时间进度) and a member pledge (具体打算 · 努力方向 ·
+承诺事项) share one model, :class:`Pledge`, told apart by ``kind``. Its items are the milestones of
+a branch pledge (each tied to one of the five goods, with a date and a responsible member) or the
+2–5 commitments of a member pledge (each tied to one of the five leads).
+
+The workflow (``pledges/workflow.py``) moves a pledge draft → submitted → returned/approved →
+published → closed. A published pledge is never edited: a correction is a new version
+(``previous`` points at the old one), and the old version stays visible as *superseded* once the
+new one is published. Every model keeps its full history (django-simple-history).
+"""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class FiveGoods(models.TextChoices):
+    """五个好: what a branch strives for; the items of a branch pledge are tied to one of them."""
+
+    LEADERSHIP = "leadership", _("Strong leadership team")  # 班子建设好
+    MEMBERSHIP = "membership", _("Strong membership")  # 党员队伍好
+    MECHANISMS = "mechanisms", _("Sound working mechanisms")  # 工作机制好
+    PERFORMANCE = "performance", _("Good work results")  # 工作业绩好
+    STANDING = "standing", _("Good standing among staff")  # 群众反映好
+
+
+class FiveLeads(models.TextChoices):
+    """五带头: what a member leads in; each commitment of a member pledge is tied to one of them."""
+
+    LEARNING = "learning", _("Lead in learning and improving")  # 带头学习提高
+    INNOVATION = "innovation", _("Lead in innovation and tackling key problems")  # 带头创新攻关
+    SERVICE = "service", _("Lead in serving the staff")  # 带头服务群众
+    HARMONY = "harmony", _("Lead in promoting harmony")  # 带头促进和谐
+    INTEGRITY = "integrity", _("Lead in upholding integrity")  # 带头弘扬正气
+
+
+CRITERIA = FiveGoods.choices + FiveLeads.choices
+
+
+class PledgeQuerySet(models.QuerySet):
+    def branch_pledges(self):
+        return self.filter(kind=Pledge.Kind.BRANCH)
+
+    def member_pledges(self):
+        return self.filter(kind=Pledge.Kind.MEMBER)
+
+    def public(self):
+        """What staff may see: published pledges, closed ones and the versions they replaced."""
+        return self.filter(status__in=Pledge.PUBLIC_STATUSES)
+
+    def current(self):
+        """Every version except those replaced by a published correction."""
+        return self.exclude(status=Pledge.Status.SUPERSEDED)
+
+    def for_year(self, campaign_year):
+        return self.filter(campaign_year=campaign_year)
+
+    def visible_to(self, access):
+        """What ``access`` may open: published pledges within its ``pledges.view`` scope, and
+        unpublished ones it writes, approves or publishes (a member: the own pledge).
+
+        The same rule as ``workflow.pledge_roles`` in queryset form; another branch's pledge is
+        simply not found."""
+
+        def scope(permission):
+            q = access.scope_q(permission)
+            # Everything: not Q(), which vanishes when OR-ed with another condition.
+            return Q(pk__isnull=False) if q is None else q
+
+        member, branch = Q(kind=Pledge.Kind.MEMBER), Q(kind=Pledge.Kind.BRANCH)
+        q = Q(status__in=Pledge.PUBLIC_STATUSES) & scope("pledges.view")
+        q |= member & scope("pledges.approve_member")
+        q |= branch & (scope("pledges.write_branch") | scope("pledges.approve_branch"))
+        if access.person is not None and access.has("pledges.write_own"):
+            q |= member & Q(person=access.person)
+        return self.filter(q)
+
+
+class Pledge(models.Model):
+    """One version of a branch's or a member's pledge for a campaign year."""
+
+    class Kind(models.TextChoices):
+        BRANCH = "branch", _("Branch pledge")
+        MEMBER = "member", _("Member pledge")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+        CLOSED = "closed", _("Reviewed and closed")
+        SUPERSEDED = "superseded", _("Superseded by a correction")
+
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.CLOSED, Status.SUPERSEDED)
+    # A version being written or approved; at most one per pledge owner and year.
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    campaign_year = models.ForeignKey(
+        "campaigns.CampaignYear",
+        on_delete=models.PROTECT,
+        related_name="pledges",
+        verbose_name=_("campaign year"),
+    )
+    # For a member pledge: the member's branch when the pledge was written. It stays there after
+    # a transfer, so that the branch which approved it also reviews it.
+    branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.PROTECT, related_name="pledges", verbose_name=_("branch")
+    )
+    person = models.ForeignKey(
+        "branches.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledges",
+        verbose_name=_("member"),
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_version",
+        verbose_name=_("previous version"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Branch pledge: 争创重点 · 效果目标 · 具体措施 (the milestones are its items).
+    focus = models.TextField(_("focus"), blank=True)
+    targets = models.TextField(_("targets"), blank=True)
+    measures = models.TextField(_("measures"), blank=True)
+    # Member pledge: 具体打算 · 努力方向 (the commitments are its items).
+    plan = models.TextField(_("plan"), blank=True)
+    direction = models.TextField(_("direction"), blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    history = HistoricalRecords()
+
+    objects = PledgeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        ordering = ["campaign_year", "branch", "kind", "person", "-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="branch", person__isnull=True) | Q(kind="member", person__isnull=False),
+                name="pledge_member_pledge_has_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(version=1, previous__isnull=True) | Q(version__gt=1, previous__isnull=False),
+                name="pledge_version_follows_previous",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="pledge_returned_has_reason",
+            ),
+            # One chain of versions per owner and year: one first version, and ``previous`` is
+            # one-to-one. Within it, at most one version open and one published.
+            models.UniqueConstraint(
+                fields=["campaign_year", "branch"],
+                condition=Q(kind="branch", version=1),
+                name="pledge_one_branch_pledge_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign_year", "person"],
+                condition=Q(kind="member", version=1),
+                name="pledge_one_member_pledge_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign_year", "branch"],
+                condition=Q(kind="branch", status__in=["draft", "submitted", "returned", "approved"]),
+                name="pledge_one_open_branch_version",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign_year", "person"],
+                condition=Q(kind="member", status__in=["draft", "submitted", "returned", "approved"]),
+                name="pledge_one_open_member_version",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign_year", "branch"],
+                condition=Q(kind="branch", status__in=["published", "closed"]),
+                name="pledge_one_live_branch_version",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign_year", "person"],
+                condition=Q(kind="member", status__in=["published", "closed"]),
+                name="pledge_one_live_member_version",
+            ),
+        ]
+
+    def __str__(self):
+        owner = self.person.name if self.kind == self.Kind.MEMBER else self.branch.name
+        return f"{owner} · {self.get_kind_display()} · v{self.version}"
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind == self.Kind.BRANCH
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATUSES
+
+
+class PledgeItem(models.Model):
+    """A milestone of a branch pledge (时间进度) or a commitment of a member pledge (承诺事项)."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.TextField(_("content"))
+    criterion = models.CharField(_("criterion"), max_length=20, choices=CRITERIA)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    responsible = models.ForeignKey(
+        "branches.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledge_milestones",
+        verbose_name=_("responsible member"),
+    )
+    # The item of the previous version this one was copied from (a correction); its progress
+    # entries are carried over when the correction is published.
+    source = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="copies", editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pledge item")
+        verbose_name_plural = _("pledge items")
+        ordering = ["pledge", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(criterion__in=[value for value, _label in CRITERIA]),
+                name="pledge_item_known_criterion",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:50]
+
+
+class Publication(models.Model):
+    """公布: a pledge (``quarter`` empty) or its quarterly progress (1–4) announced to staff."""
+
+    class Occasion(models.TextChoices):
+        DEPARTMENT_MEETING = "department_meeting", _("Department meeting")  # 部门例会
+        TEAM_LEADERS_MEETING = "team_leaders_meeting", _("Team leaders' meeting")  # 班组长会
+        OTHER = "other", _("Other")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="publications")
+    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
+    occasion = models.CharField(_("occasion"), max_length=30, choices=Occasion.choices)
+    occasion_other = models.CharField(_("other occasion"), max_length=100, blank=True)
+    published_on = models.DateField(_("published on"))
+    audience = models.CharField(_("audience"), max_length=200)
+    # For a quarterly publication: the pledge's progress at that moment.
+    progress = models.DecimalField(_("progress"), max_digits=5, decimal_places=1, null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["pledge", "published_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
+                name="publication_quarter_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=~Q(occasion="other") | ~Q(occasion_other=""),
+                name="publication_other_occasion_named",
+            ),
+            models.CheckConstraint(condition=~Q(audience=""), name="publication_has_audience"),
+            models.UniqueConstraint(
+                fields=["pledge"], condition=Q(quarter__isnull=True), name="publication_once_per_pledge"
+            ),
+            models.UniqueConstraint(fields=["pledge", "quarter"], name="publication_once_per_quarter"),
+        ]
+
+    def __str__(self):
+        return f"{self.pledge} · {self.published_on}"
+
+    @property
+    def occasion_label(self) -> str:
+        return self.occasion_other if self.occasion == self.Occasion.OTHER else self.get_occasion_display()
+
+
+class ProgressEntry(models.Model):
+    """践诺: what was done for one item by a date, and how far the item now is (cumulative %)."""
+
+    item = models.ForeignKey(PledgeItem, on_delete=models.PROTECT, related_name="entries")
+    entered_on = models.DateField(_("date"))
+    done = models.TextField(_("what was done"))
+    percent = models.PositiveSmallIntegerField(_("progress (%)"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Set on the copy carried over to a corrected version of the pledge.
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="copies", editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress entry")
+        verbose_name_plural = _("progress entries")
+        ordering = ["item", "entered_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__lte=100), name="progress_percent_at_most_100"),
+            models.CheckConstraint(condition=~Q(done=""), name="progress_says_what_was_done"),
+        ]
+
+    def __str__(self):
+        return f"{self.entered_on} {self.percent}%"
+
+
+def evidence_path(instance, filename: str) -> str:
+    """A random name under the pledge's folder: the original name is kept in the row only, so
+    no user-chosen name reaches the file system."""
+    pledge = instance.entry.item.pledge
+    extension = PurePath(filename).suffix.lower()
+    return f"evidence/pledges/{pledge.campaign_year.year}/{pledge.pk}/{uuid.uuid4().hex}{extension}"
+
+
+class ProgressEvidence(models.Model):
+    """A file proving a progress entry (证明材料); downloaded only through a permission check."""
+
+    entry = models.ForeignKey(ProgressEntry, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["entry", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class PledgeReview(models.Model):
+    """评诺 at the year's end: the writer's self-assessment, then the assessment and result given
+    by whoever approves the pledge (the branch secretary for a member, the office for a branch)."""
+
+    class Result(models.TextChoices):
+        FULFILLED = "fulfilled", _("Fulfilled")
+        PARTLY = "partly", _("Partly fulfilled")
+        NOT_FULFILLED = "not_fulfilled", _("Not fulfilled")
+
+    pledge = models.OneToOneField(Pledge, on_delete=models.PROTECT, related_name="review")
+    self_assessment = models.TextField(_("self-assessment"))
+    self_assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("self-assessed by"),
+    )
+    self_assessed_at = models.DateTimeField(_("self-assessed at"))
+    assessment = models.TextField(_("assessment"), blank=True)
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pledge review")
+        verbose_name_plural = _("pledge reviews")
+        constraints = [
+            models.CheckConstraint(condition=~Q(self_assessment=""), name="review_has_self_assessment"),
+            # Anything short of fulfilled must be explained.
+            models.CheckConstraint(
+                condition=Q(result__in=["", "fulfilled"]) | ~Q(explanation=""),
+                name="review_explains_shortfall",
+            ),
+            # A result is given together with the assessment, by someone, at a time.
+            models.CheckConstraint(
+                condition=Q(result="", reviewed_at__isnull=True)
+                | (
+                    ~Q(result="")
+                    & ~Q(assessment="")
+                    & Q(reviewed_at__isnull=False, reviewed_by__isnull=False)
+                ),
+                name="review_result_with_assessment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pledge} · {self.get_result_display() or '—'}"

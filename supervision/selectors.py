@@ -1,6 +1,188 @@
-"""Reads for the supervision pages."""
+"""Reads for the supervision and review pages. Each returns querysets with their relations
+loaded and the counts done in the database, so that a page costs the same number of queries
+however many rows it shows."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from accounts.access import Access, Role
+from branches.models import Branch, Person
+
+from .models import Inspection, InspectionEvidence, Review, ReviewRound, SpotCheckDraw, SupervisionRound
+
+HOME_ROWS = 10
 
 
-def home_context(*, access, role: str | None, campaign_year) -> dict:
-    """What a role's home page shows (``templates/supervision/_home.html``)."""
-    return {}
+def inspection_list(inspections):
+    return inspections.select_related("branch", "campaign_year").prefetch_related(
+        Prefetch("inspectors", queryset=Person.objects.order_by("name"))
+    )
+
+
+def inspection_detail(inspections):
+    return inspections.select_related(
+        "branch__general_branch",
+        "campaign_year__campaign",
+        "draw",
+        "recorded_by__person",
+        "replied_by__person",
+        "closed_by__person",
+    ).prefetch_related(
+        Prefetch("inspectors", queryset=Person.objects.order_by("name")),
+        Prefetch("evidence", queryset=InspectionEvidence.objects.select_related("uploaded_by__person")),
+    )
+
+
+def draw_list(draws):
+    return (
+        draws.select_related("campaign_year", "drawn_by__person")
+        .annotate(inspection_count=Count("inspections"))
+        .order_by("-drawn_at", "-pk")
+    )
+
+
+def draw_members(draw: SpotCheckDraw) -> dict:
+    """Names of the population and of the sample of a draw (one query)."""
+    if draw.population_kind == SpotCheckDraw.Population.BRANCHES:
+        model, related = Branch, ["general_branch"]
+    elif draw.population_kind == SpotCheckDraw.Population.MEMBERS:
+        model, related = Person, ["branch"]
+    else:
+        from activities.models import ActivityRecord
+
+        model, related = ActivityRecord, ["branch"]
+    objects = model.objects.filter(pk__in=draw.population).select_related(*related).in_bulk()
+    return {
+        "population_objects": [(pk, objects.get(pk)) for pk in draw.population],
+        "sample_objects": [(pk, objects.get(pk)) for pk in draw.result],
+    }
+
+
+def round_list(rounds):
+    return rounds.select_related("campaign_year", "created_by__person", "concluded_by__person")
+
+
+def round_rows(supervision_round: SupervisionRound, *, today: datetime.date) -> list[dict]:
+    """Each active branch of the institute in a quarter: inspections done in the quarter, the
+    findings raised then and how many of them are closed, findings open now (raised up to the
+    quarter's end) and of those, the ones past their deadline; and the news reports (通讯报道)
+    recorded in the quarter. One query."""
+    from activities.models import Kind as ActivityKind
+
+    start, end = supervision_round.starts_on, supervision_round.ends_on
+    in_quarter = Q(inspections__inspected_on__gte=start, inspections__inspected_on__lte=end)
+    with_findings = ~Q(inspections__findings="")
+    still_open = Q(inspections__status=Inspection.Status.OPEN) & with_findings
+    deadline = min(today, end + datetime.timedelta(days=1))
+
+    def count(relation, condition):
+        # distinct: two relations are joined, so each row would otherwise count several times
+        return Count(relation, filter=condition, distinct=True)
+
+    branches = (
+        Branch.objects.active()
+        .filter(committee_id=supervision_round.campaign_year.campaign.committee_id)
+        .select_related("general_branch")
+        .annotate(
+            n_inspections=count("inspections", in_quarter),
+            n_findings=count("inspections", in_quarter & with_findings),
+            n_closed=count(
+                "inspections", in_quarter & with_findings & Q(inspections__status=Inspection.Status.CLOSED)
+            ),
+            n_open=count("inspections", still_open & Q(inspections__inspected_on__lte=end)),
+            n_overdue=count(
+                "inspections",
+                still_open
+                & Q(inspections__inspected_on__lte=end, inspections__rectification_due__lt=deadline),
+            ),
+            n_news=count(
+                "activity_records",
+                Q(
+                    activity_records__kind=ActivityKind.NEWS_REPORT,
+                    activity_records__archived_at__isnull=True,
+                    activity_records__held_on__gte=start,
+                    activity_records__held_on__lte=end,
+                ),
+            ),
+        )
+        .order_by("general_branch__sort_order", "general_branch__name", "sort_order", "name")
+    )
+    return [
+        {
+            "branch_obj": b,
+            "branch_id": b.pk,
+            "branch": b.name,
+            "inspections": b.n_inspections,
+            "findings": b.n_findings,
+            "closed": b.n_closed,
+            "open": b.n_open,
+            "overdue": b.n_overdue,
+            "news_reports": b.n_news,
+        }
+        for b in branches
+    ]
+
+
+def review_round_list(rounds):
+    return (
+        rounds.select_related("campaign_year", "opened_by__person")
+        .annotate(
+            total=Count("reviews"),
+            pending=Count("reviews", filter=Q(reviews__status=Review.Status.PENDING)),
+            written=Count("reviews", filter=Q(reviews__status=Review.Status.WRITTEN)),
+            acknowledged=Count("reviews", filter=Q(reviews__status=Review.Status.ACKNOWLEDGED)),
+        )
+        .order_by("-campaign_year__year", "-half", "pk")
+    )
+
+
+def review_list(reviews):
+    return reviews.select_related("round__campaign_year", "branch", "person", "written_by__person")
+
+
+def review_detail(reviews):
+    return reviews.select_related(
+        "round__campaign_year__campaign",
+        "branch",
+        "person",
+        "written_by__person",
+        "acknowledged_by__person",
+    )
+
+
+def home_context(*, access: Access, role: str | None, campaign_year) -> dict:
+    """What a role's home page shows (``templates/supervision/_home.html``): at most three
+    queries whatever the amount of data."""
+    today = timezone.localdate()
+    context: dict = {"supervision_today": today}
+    if role in (Role.OFFICE, Role.ADMIN, Role.LEADING_GROUP):
+        overdue = access.restrict(Inspection.objects.overdue(today), "supervision.view")
+        context["sv_overdue"] = list(
+            overdue.select_related("branch").order_by("rectification_due", "pk")[:HOME_ROWS]
+        )
+    if role in (Role.OFFICE, Role.ADMIN) and campaign_year is not None:
+        rounds = review_round_list(ReviewRound.objects.filter(campaign_year=campaign_year))
+        context["sv_rounds_to_write"] = [r for r in rounds if r.pending]
+    if role == Role.SECRETARY:
+        context["sv_findings_to_answer"] = list(
+            access.restrict(Inspection.objects.awaiting_reply(), "supervision.reply")
+            .select_related("branch")
+            .order_by("rectification_due", "pk")[:HOME_ROWS]
+        )
+        context["sv_reviews_to_acknowledge"] = list(
+            Review.objects.to_acknowledge()
+            .filter(kind=Review.Kind.BRANCH)
+            .acknowledgeable_by(access)
+            .select_related("branch", "round__campaign_year")[:HOME_ROWS]
+        )
+    if role in (Role.SECRETARY, Role.MEMBER) and access.person is not None:
+        context["sv_my_reviews"] = list(
+            Review.objects.to_acknowledge()
+            .filter(kind=Review.Kind.MEMBER, person=access.person)
+            .select_related("round__campaign_year")
+        )
+    context["sv_can_supervise"] = access.has("supervision.view")
+    context["sv_can_review"] = access.has("reviews.view")
+    return context

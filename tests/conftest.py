@@ -177,9 +177,24 @@ def celery_worker_process(transactional_db):
     _reset_connections(app)
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "warning", "-c", "2", "-n", name,
-         "--without-gossip", "--without-mingle"],
-        env=env, cwd=settings.BASE_DIR,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-l",
+            "warning",
+            "-c",
+            "2",
+            "-n",
+            name,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
     )
     try:
         deadline = time.monotonic() + 60
@@ -198,10 +213,11 @@ def celery_worker_process(transactional_db):
 
 
 def _reset_connections(app):
-    """Drop the app's broker connections so that the next use connects to the current broker."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Drop the broker connections so that the next use connects to the current broker."""
+    from kombu import pools
+
+    pools.reset()  # kombu's global pools, keyed by broker; a closed one must not be handed out again
+    app._pool = None
     app.amqp._producer_pool = None
     # The result backend is cached on the app (or per thread); forget it so it is rebuilt.
     app._backend_cache = None

@@ -6,7 +6,9 @@ from .factories import PASSWORD
 
 
 def test_login_lands_on_home_and_logout(client, institute):
-    response = client.post(reverse("login"), {"username": institute.secretary.user.username, "password": PASSWORD})
+    response = client.post(
+        reverse("login"), {"username": institute.secretary.user.username, "password": PASSWORD}
+    )
     assert response.status_code == 302 and response.url == reverse("home")
     assert client.get(reverse("home")).status_code == 200
     assert client.post(reverse("logout")).status_code == 302
@@ -14,7 +16,9 @@ def test_login_lands_on_home_and_logout(client, institute):
 
 
 def test_wrong_password_is_refused_with_a_message(client, institute):
-    response = client.post(reverse("login"), {"username": institute.secretary.user.username, "password": "nope"})
+    response = client.post(
+        reverse("login"), {"username": institute.secretary.user.username, "password": "nope"}
+    )
     assert response.status_code == 200
     assert "请输入一个正确的用户名和密码" in response.content.decode()
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from branches import roster
 from branches.models import Membership, Person, RosterImport
@@ -286,12 +286,13 @@ def test_bad_rows_give_row_column_and_code_and_write_nothing(institute, rows, ex
 
 def test_error_messages_name_row_and_column(institute):
     result = check(institute, [line(), line(employee_no="N0002", name="")])
-    assert [error.message for error in result.errors] == ["Row 3, “姓名”: cannot be empty."]
-    result = check(institute, [line(branch="第二党支部")])
-    assert (
-        result.errors[0].message
-        == "Row 2, “党小组”: the branch “第二党支部” has no party group “第一党小组”."
-    )
+    assert [error.message for error in result.errors] == ["第 3 行「姓名」：不能为空。"]
+    with translation.override("en"):
+        result = check(institute, [line(branch="第二党支部")])
+        assert (
+            result.errors[0].message
+            == "Row 2, “党小组”: the branch “第二党支部” has no party group “第一党小组”."
+        )
 
 
 def test_archived_branch_only_where_nothing_changes(institute):

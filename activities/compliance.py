@@ -1,0 +1,330 @@
+"""Compliance (是否按要求开展): what each branch recorded against the required frequencies of a
+campaign year.
+
+For every branch, every required kind and every period of the year (12 months, 4 quarters or the
+year itself) the number of non-archived records dated in that period is compared with the
+required count. A period is
+
+- *met* when enough was recorded (whenever the period is),
+- *due* while it runs and is not yet met,
+- *overdue* once it has ended unmet,
+- *not yet due* before it starts.
+
+Periods are calendar periods of the campaign year: a record of 31 January counts for January,
+one of 1 February for February (and the first quarter), one of 31 December of the year before
+for nothing in this year. A party group meeting is owed by every active party group of a branch;
+a branch without groups owes none.
+
+The whole table costs a fixed number of queries: the requirements, the branches with their
+groups, and one aggregate of the records.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Count, Prefetch
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import PartyGroup
+
+from .models import ActivityRecord, Kind, Period
+
+# DOMAIN.md: news report, 支委会 and 党小组会 monthly; 党员大会 quarterly; the secretary's party
+# lecture and the reading-notes review yearly. Other kinds exist as rows, not required, so that
+# the office can switch them on for a year.
+DEFAULT_FREQUENCIES: dict[str, tuple[str, int]] = {
+    Kind.NEWS_REPORT: (Period.MONTHLY, 1),
+    Kind.COMMITTEE_MEETING: (Period.MONTHLY, 1),
+    Kind.GROUP_MEETING: (Period.MONTHLY, 1),
+    Kind.GENERAL_MEETING: (Period.QUARTERLY, 1),
+    Kind.SECRETARY_LECTURE: (Period.YEARLY, 1),
+    Kind.READING_REVIEW: (Period.YEARLY, 1),
+}
+# Every kind a requirement may be set for ("other" is never required).
+REQUIRABLE_KINDS = [k for k in Kind if k != Kind.OTHER]
+
+
+class Status(models.TextChoices):
+    MET = "met", _("Met")
+    DUE = "due", _("Due now")
+    OVERDUE = "overdue", _("Overdue")
+    FUTURE = "future", _("Not yet due")
+
+
+# The colour of a grid cell is its worst status.
+SEVERITY = {Status.MET: 0, Status.FUTURE: 1, Status.DUE: 2, Status.OVERDUE: 3}
+CSS = {Status.MET: "success", Status.DUE: "warning", Status.OVERDUE: "danger", Status.FUTURE: "light"}
+
+
+def worst(statuses) -> str | None:
+    statuses = list(statuses)
+    return max(statuses, key=SEVERITY.__getitem__) if statuses else None
+
+
+@dataclass(frozen=True)
+class Span:
+    """One period of a year: a month, a quarter or the year."""
+
+    period: str
+    year: int
+    number: int  # month 1–12, quarter 1–4, or 1 for the year
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def months(self) -> range:
+        return range(self.start.month, self.end.month + 1)
+
+    @property
+    def label(self) -> str:
+        if self.period == Period.MONTHLY:
+            return f"{self.year}-{self.number:02d}"
+        if self.period == Period.QUARTERLY:
+            return f"{self.year} Q{self.number}"
+        return str(self.year)
+
+    def status(self, *, recorded: int, required: int, today: datetime.date) -> str:
+        if recorded >= required:
+            return Status.MET
+        if today > self.end:
+            return Status.OVERDUE
+        if today >= self.start:
+            return Status.DUE
+        return Status.FUTURE
+
+
+def spans(year: int, period: str) -> list[Span]:
+    def month_end(m):
+        return datetime.date(year, m, calendar.monthrange(year, m)[1])
+
+    if period == Period.MONTHLY:
+        return [Span(period, year, m, datetime.date(year, m, 1), month_end(m)) for m in range(1, 13)]
+    if period == Period.QUARTERLY:
+        return [
+            Span(period, year, q, datetime.date(year, 3 * q - 2, 1), month_end(3 * q)) for q in range(1, 5)
+        ]
+    return [Span(period, year, 1, datetime.date(year, 1, 1), datetime.date(year, 12, 31))]
+
+
+@dataclass
+class Item:
+    """What one branch (or one of its party groups) recorded of one kind in one period."""
+
+    branch: object
+    kind: str
+    party_group: object | None
+    span: Span
+    required: int
+    recorded: int
+    status: str
+
+    @property
+    def kind_label(self) -> str:
+        return Kind(self.kind).label
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def owed(self) -> int:
+        return max(self.required - self.recorded, 0)
+
+    @property
+    def css(self) -> str:
+        return CSS[self.status]
+
+
+@dataclass
+class MonthCell:
+    month: int
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def status(self) -> str | None:
+        return worst(i.status for i in self.items)
+
+    @property
+    def css(self) -> str:
+        return CSS.get(self.status, "light")
+
+
+@dataclass
+class YearlyCell:
+    kind: str
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def status(self) -> str | None:
+        return worst(i.status for i in self.items)
+
+    @property
+    def css(self) -> str:
+        return CSS.get(self.status, "light")
+
+    @property
+    def recorded(self) -> int:
+        return sum(i.recorded for i in self.items)
+
+    @property
+    def required(self) -> int:
+        return sum(i.required for i in self.items)
+
+
+@dataclass
+class BranchCompliance:
+    branch: object
+    items: list[Item]
+    months: list[MonthCell]
+    yearly: list[YearlyCell]
+
+    @property
+    def overdue(self) -> list[Item]:
+        return [i for i in self.items if i.status == Status.OVERDUE]
+
+    @property
+    def due(self) -> list[Item]:
+        return [i for i in self.items if i.status == Status.DUE]
+
+    @property
+    def owing(self) -> list[Item]:
+        """What the branch still owes now: overdue periods first, then the running ones."""
+        return self.overdue + self.due
+
+    @property
+    def owing_summary(self) -> list[dict]:
+        """``owing`` folded into one line per kind (and party group): which periods are overdue,
+        which are due now, worst first."""
+        lines: dict[tuple, dict] = {}
+        for item in self.owing:
+            key = (item.kind, item.party_group.pk if item.party_group else None)
+            line = lines.setdefault(
+                key,
+                {
+                    "kind": item.kind,
+                    "kind_label": item.kind_label,
+                    "party_group": item.party_group,
+                    "overdue": [],
+                    "due": [],
+                },
+            )
+            line["overdue" if item.status == Status.OVERDUE else "due"].append(item)
+        result = list(lines.values())
+        for line in result:
+            line["status"] = Status.OVERDUE if line["overdue"] else Status.DUE
+            line["css"] = CSS[line["status"]]
+        return sorted(result, key=lambda line: -len(line["overdue"]))
+
+    def items_of(self, kind: str) -> list[Item]:
+        return [i for i in self.items if i.kind == kind]
+
+
+@dataclass
+class ComplianceTable:
+    campaign_year: object
+    today: datetime.date
+    requirements: list
+    rows: list[BranchCompliance]
+
+    @property
+    def year(self) -> int:
+        return self.campaign_year.year
+
+    @property
+    def months(self) -> list[datetime.date]:
+        return [datetime.date(self.year, m, 1) for m in range(1, 13)]
+
+    @property
+    def yearly_requirements(self) -> list:
+        return [r for r in self.requirements if r.period == Period.YEARLY]
+
+    @property
+    def overdue(self) -> list[Item]:
+        return [i for row in self.rows for i in row.overdue]
+
+    @property
+    def due(self) -> list[Item]:
+        return [i for row in self.rows for i in row.due]
+
+
+def _month_contribution(item: Item, month: int) -> bool:
+    """Whether ``item`` colours the grid cell of ``month``.
+
+    A monthly item colours its month. A quarterly one colours the last month of its quarter
+    (when it falls due), and the earlier months only once it is met: a meeting not yet held in
+    January is no fault of January."""
+    if item.span.period == Period.MONTHLY:
+        return item.span.number == month
+    if item.span.period == Period.QUARTERLY:
+        if month not in item.span.months:
+            return False
+        return month == item.span.end.month or item.status == Status.MET
+    return False
+
+
+def compliance_table(*, campaign_year, branches, today: datetime.date | None = None) -> ComplianceTable:
+    """Compliance of ``branches`` (a queryset, already narrowed to what the user may see) in
+    ``campaign_year``, as of ``today`` (default: the local date)."""
+    from .services import required_frequencies_for
+
+    today = today or timezone.localdate()
+    year = campaign_year.year
+    requirements = [r for r in required_frequencies_for(campaign_year=campaign_year) if r.is_required]
+    branch_list = list(
+        branches.filter(committee_id=campaign_year.campaign.committee_id)
+        .select_related("general_branch")
+        .prefetch_related(
+            Prefetch(
+                "party_groups",
+                queryset=PartyGroup.objects.filter(is_active=True).order_by("name"),
+                to_attr="active_groups",
+            )
+        )
+        .order_by("general_branch__sort_order", "general_branch__name", "sort_order", "name")
+    )
+    counts: dict[tuple, int] = defaultdict(int)
+    if requirements and branch_list:
+        rows = (
+            ActivityRecord.objects.active()
+            .filter(
+                branch_id__in=[b.pk for b in branch_list],
+                kind__in=[r.kind for r in requirements],
+                held_on__gte=datetime.date(year, 1, 1),
+                held_on__lte=datetime.date(year, 12, 31),
+            )
+            .annotate(month=ExtractMonth("held_on"))
+            .values("branch_id", "party_group_id", "kind", "month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            counts[(row["branch_id"], row["party_group_id"], row["kind"], row["month"])] += row["n"]
+
+    result = []
+    for branch in branch_list:
+        items = []
+        for requirement in requirements:
+            units = branch.active_groups if requirement.kind == Kind.GROUP_MEETING else [None]
+            for unit in units:
+                group_id = unit.pk if unit is not None else None
+                for span in spans(year, requirement.period):
+                    recorded = sum(counts[(branch.pk, group_id, requirement.kind, m)] for m in span.months)
+                    status = span.status(recorded=recorded, required=requirement.count, today=today)
+                    items.append(
+                        Item(branch, requirement.kind, unit, span, requirement.count, recorded, status)
+                    )
+        months = [MonthCell(m, [i for i in items if _month_contribution(i, m)]) for m in range(1, 13)]
+        yearly = [
+            YearlyCell(r.kind, [i for i in items if i.kind == r.kind])
+            for r in requirements
+            if r.period == Period.YEARLY
+        ]
+        result.append(BranchCompliance(branch, items, months, yearly))
+    return ComplianceTable(campaign_year, today, requirements, result)

@@ -1,0 +1,439 @@
+"""Writes of the activity record: every change goes through here, validated, in one transaction,
+with the acting user in the history. Nothing is deleted: records and files are archived."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Branch, PartyGroup, Person
+
+from .compliance import DEFAULT_FREQUENCIES, REQUIRABLE_KINDS
+from .evidence import validate_evidence
+from .models import (
+    ATTENDANCE_KINDS,
+    READING_KINDS,
+    ActivityRecord,
+    Attendance,
+    AttendanceStatus,
+    Book,
+    Evidence,
+    Kind,
+    Period,
+    ReadingList,
+    RequiredFrequency,
+    ResearchChampion,
+    VanguardTeam,
+)
+
+# The fields of a record a secretary may set or correct.
+RECORD_FIELDS = (
+    "kind",
+    "held_on",
+    "title",
+    "place",
+    "host",
+    "recorder",
+    "party_group",
+    "content",
+    "published_in",
+    "reading_list",
+)
+MAX_FILES = 20
+
+
+@dataclass(frozen=True)
+class AttendanceEntry:
+    person: Person
+    status: str
+    reason: str = ""
+
+
+def _save(obj, actor, **kwargs):
+    """Save with ``actor`` in the history row (also outside a request, e.g. in tests)."""
+    obj._history_user = actor
+    obj.save(**kwargs)
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+def _validate_record(record: ActivityRecord, *, today: datetime.date) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def error(name, message):
+        errors.setdefault(name, []).append(message)
+
+    if record.kind not in Kind.values:
+        error("kind", _("Choose a kind of record."))
+    if record.held_on and record.held_on > today:
+        error("held_on", _("The date cannot be in the future: record what has taken place."))
+    if not (record.title or "").strip():
+        error("title", _("Give the record a title."))
+    if record.kind == Kind.GROUP_MEETING:
+        if record.party_group is None:
+            error("party_group", _("A party group meeting names its party group."))
+        elif record.party_group.branch_id != record.branch_id:
+            error("party_group", _("This party group belongs to another branch."))
+    elif record.party_group is not None:
+        error("party_group", _("Only a party group meeting names a party group."))
+    for name in ("host", "recorder"):
+        person = getattr(record, name)
+        if person is not None and person.committee_id != record.branch.committee_id:
+            error(name, _("%(name)s does not belong to this institute.") % {"name": person.name})
+    if record.reading_list is not None:
+        if record.kind not in READING_KINDS:
+            error("reading_list", _("Only a reading session or review names a reading list."))
+        elif record.reading_list.committee_id != record.branch.committee_id:
+            error("reading_list", _("This reading list belongs to another institute."))
+    if record.published_in and record.kind != Kind.NEWS_REPORT:
+        error("published_in", _("Only a news report states where it was published."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_files(files: Iterable) -> list:
+    files = list(files)
+    if len(files) > MAX_FILES:
+        raise ValidationError(
+            {"files": _("At most %(n)s files can be uploaded at once.") % {"n": MAX_FILES}}, code="too_many"
+        )
+    messages = []
+    for file in files:
+        try:
+            validate_evidence(file)
+        except ValidationError as refused:
+            messages.extend(refused.messages)
+    if messages:
+        raise ValidationError({"files": messages})
+    return files
+
+
+def _write_attendance(record: ActivityRecord, entries: Iterable[AttendanceEntry], actor) -> None:
+    """Create or correct attendance rows; a row is never removed. Unchanged rows are not saved,
+    so that the history shows only real corrections."""
+    entries = list(entries)
+    if entries and record.kind not in ATTENDANCE_KINDS:
+        raise ValidationError(
+            {"attendance": _("Attendance is recorded for meetings and party lectures only.")}
+        )
+    existing = {a.person_id: a for a in record.attendance.all()} if record.pk else {}
+    allowed = {p.pk for p in Person.objects.filter(branch_id=record.branch_id)}
+    if record.kind == Kind.GROUP_MEETING:
+        allowed = {p.pk for p in Person.objects.filter(party_group_id=record.party_group_id)}
+    errors, seen = [], set()
+    for entry in entries:
+        name = entry.person.name
+        if entry.person.pk in seen:
+            errors.append(_("%(name)s is listed twice.") % {"name": name})
+        seen.add(entry.person.pk)
+        # Someone already recorded stays correctable after a transfer.
+        if entry.person.pk not in allowed and entry.person.pk not in existing:
+            if record.kind == Kind.GROUP_MEETING:
+                errors.append(
+                    _("%(name)s is not a member of %(group)s.")
+                    % {"name": name, "group": record.party_group.name}
+                )
+            else:
+                errors.append(
+                    _("%(name)s is not a member of %(branch)s.")
+                    % {"name": name, "branch": record.branch.name}
+                )
+        if entry.status not in AttendanceStatus.values:
+            errors.append(_("Choose present, on leave or absent for %(name)s.") % {"name": name})
+        if entry.status == AttendanceStatus.LEAVE and not entry.reason.strip():
+            errors.append(_("State the reason for the leave of %(name)s.") % {"name": name})
+    if errors:
+        raise ValidationError({"attendance": errors})
+    for entry in entries:
+        reason = entry.reason.strip()
+        row = existing.get(entry.person.pk)
+        if row is None:
+            _save(Attendance(record=record, person=entry.person, status=entry.status, reason=reason), actor)
+        elif (row.status, row.reason) != (entry.status, reason):
+            row.status, row.reason = entry.status, reason
+            _save(row, actor)
+
+
+def _add_files(record: ActivityRecord, files: Iterable, actor) -> list[Evidence]:
+    added = []
+    for file in files:
+        evidence = Evidence(record=record, original_name=file.name[:255], size=file.size, uploaded_by=actor)
+        evidence.file.save(file.name, file, save=False)
+        _save(evidence, actor)
+        added.append(evidence)
+    return added
+
+
+@transaction.atomic
+def record_create(
+    *,
+    branch: Branch,
+    kind: str,
+    actor,
+    held_on: datetime.date,
+    title: str,
+    place: str = "",
+    host: Person | None = None,
+    recorder: Person | None = None,
+    party_group: PartyGroup | None = None,
+    content: str = "",
+    published_in: str = "",
+    reading_list: ReadingList | None = None,
+    attendance: Iterable[AttendanceEntry] = (),
+    files: Iterable = (),
+    today: datetime.date | None = None,
+) -> ActivityRecord:
+    """Enter a record of ``branch``, with its attendance and evidence files."""
+    record = ActivityRecord(
+        branch=branch,
+        kind=kind,
+        held_on=held_on,
+        title=title.strip(),
+        place=place,
+        host=host,
+        recorder=recorder,
+        party_group=party_group,
+        content=content,
+        published_in=published_in,
+        reading_list=reading_list,
+        created_by=actor,
+    )
+    _validate_record(record, today=today or timezone.localdate())
+    files = _validate_files(files)
+    _save(record, actor)
+    _write_attendance(record, attendance, actor)
+    _add_files(record, files, actor)
+    return record
+
+
+@transaction.atomic
+def record_update(
+    *,
+    record: ActivityRecord,
+    actor,
+    changes: Mapping[str, object],
+    attendance: Iterable[AttendanceEntry] = (),
+    files: Iterable = (),
+    remove_evidence: Iterable[Evidence] = (),
+    today: datetime.date | None = None,
+) -> ActivityRecord:
+    """Correct a record. The previous values stay in its history; a removed file is archived."""
+    record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
+    if record.is_archived:
+        raise ValidationError(_("An archived record cannot be changed."))
+    unknown = set(changes) - set(RECORD_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    changed = [name for name, value in changes.items() if getattr(record, name) != value]
+    for name in changed:
+        setattr(record, name, changes[name])
+    if isinstance(record.title, str):
+        record.title = record.title.strip()
+    _validate_record(record, today=today or timezone.localdate())
+    files = _validate_files(files)
+    if changed:
+        _save(record, actor)
+    _write_attendance(record, attendance, actor)
+    now = timezone.now()
+    for evidence in remove_evidence:
+        if evidence.record_id != record.pk or evidence.archived_at is not None:
+            raise ValidationError(_("This file is not attached to the record."))
+        evidence.archived_at, evidence.archived_by = now, actor
+        _save(evidence, actor)
+    _add_files(record, files, actor)
+    return record
+
+
+@transaction.atomic
+def record_archive(*, record: ActivityRecord, actor, reason: str) -> ActivityRecord:
+    """Take a record out of lists and compliance counts. It stays readable, with its history."""
+    record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
+    if record.is_archived:
+        raise ValidationError(_("This record is already archived."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("State why the record is archived.")})
+    record.archived_at, record.archived_by, record.archive_reason = timezone.now(), actor, reason[:300]
+    _save(record, actor)
+    return record
+
+
+@transaction.atomic
+def evidence_add(*, record: ActivityRecord, actor, files: Iterable) -> list[Evidence]:
+    if record.is_archived:
+        raise ValidationError(_("An archived record cannot be changed."))
+    return _add_files(record, _validate_files(files), actor)
+
+
+# --- required frequencies ---------------------------------------------------------------------
+
+
+def required_frequencies_for(*, campaign_year) -> list[RequiredFrequency]:
+    """The requirements of ``campaign_year``, one per kind, created with the defaults the first
+    time they are needed. Idempotent: a second call only reads (one query)."""
+    rows = {r.kind: r for r in RequiredFrequency.objects.filter(campaign_year=campaign_year)}
+    missing = [k for k in REQUIRABLE_KINDS if k not in rows]
+    for kind in missing:
+        period, count = DEFAULT_FREQUENCIES.get(kind, (Period.YEARLY, 1))
+        # get_or_create, not create: another request may create the same row at the same moment.
+        rows[kind], _created = RequiredFrequency.objects.get_or_create(
+            campaign_year=campaign_year,
+            kind=kind,
+            defaults={"period": period, "count": count, "is_required": kind in DEFAULT_FREQUENCIES},
+        )
+    return [rows[k] for k in REQUIRABLE_KINDS]
+
+
+@transaction.atomic
+def required_frequencies_update(
+    *, campaign_year, actor, values: Mapping[str, tuple[bool, str, int]]
+) -> list[RequiredFrequency]:
+    """Set, per kind, whether it is required, per which period and how many times."""
+    rows = {r.kind: r for r in required_frequencies_for(campaign_year=campaign_year)}
+    for kind, (is_required, period, count) in values.items():
+        if kind not in rows:
+            raise ValidationError(_("No requirement can be set for this kind."))
+        if period not in Period.values:
+            raise ValidationError(_("Choose monthly, quarterly or yearly."))
+        if count < 1:
+            raise ValidationError(_("The required count is at least 1."))
+        row = rows[kind]
+        if (row.is_required, row.period, row.count) != (is_required, period, count):
+            row.is_required, row.period, row.count = is_required, period, count
+            _save(row, actor)
+    return list(rows.values())
+
+
+# --- reading lists ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reading_list_save(
+    *,
+    reading_list: ReadingList | None,
+    campaign_year,
+    actor,
+    title: str,
+    note: str,
+    published_on: datetime.date,
+    books: Iterable[Mapping[str, str]],
+) -> ReadingList:
+    """Publish a reading list, or correct a published one; ``books`` replaces its books
+    (removed books stay in the history)."""
+    books = [b for b in books if (b.get("title") or "").strip()]
+    if not books:
+        raise ValidationError(_("A reading list names at least one book."))
+    if reading_list is None:
+        reading_list = ReadingList(published_by=actor)
+    reading_list.campaign_year = campaign_year
+    reading_list.committee_id = campaign_year.campaign.committee_id
+    reading_list.title, reading_list.note, reading_list.published_on = title.strip(), note, published_on
+    _save(reading_list, actor)
+    kept = []
+    for n, data in enumerate(books):
+        book = data.get("instance") or Book(reading_list=reading_list)
+        if book.pk and book.reading_list_id != reading_list.pk:
+            raise ValidationError(_("This book belongs to another list."))
+        values = {
+            "title": data["title"].strip(),
+            "author": (data.get("author") or "").strip(),
+            "note": (data.get("note") or "").strip(),
+            "sort_order": n,
+        }
+        if not book.pk or any(getattr(book, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(book, k, v)
+            _save(book, actor)
+        kept.append(book.pk)
+    for book in reading_list.books.exclude(pk__in=kept):
+        book._history_user = actor
+        book.delete()
+    return reading_list
+
+
+# --- vanguard teams and research champions -----------------------------------------------------
+
+
+def _check_people(branch: Branch, people: Iterable[Person | None], field: str) -> None:
+    outsiders = [p.name for p in people if p is not None and p.branch_id != branch.pk]
+    if outsiders:
+        raise ValidationError(
+            {
+                field: _("Not members of %(branch)s: %(names)s.")
+                % {"branch": branch.name, "names": "、".join(outsiders)}
+            }
+        )
+
+
+def _check_year(branch: Branch, campaign_year) -> None:
+    if campaign_year.campaign.committee_id != branch.committee_id:
+        raise ValidationError({"campaign_year": _("This campaign year belongs to another institute.")})
+
+
+@transaction.atomic
+def vanguard_team_save(
+    *,
+    team: VanguardTeam | None,
+    branch: Branch,
+    campaign_year,
+    actor,
+    name: str,
+    topic: str,
+    leader: Person | None,
+    members: Iterable[Person],
+    results: str = "",
+) -> VanguardTeam:
+    """Create or correct a vanguard research team. Its leader and new members must be members of
+    the branch; someone already in the team stays after a transfer."""
+    members = list(members)
+    current = set(team.members.values_list("pk", flat=True)) if team and team.pk else set()
+    _check_year(branch, campaign_year)
+    if team is None or leader != team.leader:
+        _check_people(branch, [leader], "leader")
+    _check_people(branch, [m for m in members if m.pk not in current], "members")
+    if team is None:
+        team = VanguardTeam(branch=branch, created_by=actor)
+    team.campaign_year, team.name, team.topic = campaign_year, name.strip(), topic.strip()
+    team.leader, team.results = leader, results
+    duplicate = VanguardTeam.objects.filter(branch=branch, campaign_year=campaign_year, name=team.name)
+    if duplicate.exclude(pk=team.pk).exists():
+        raise ValidationError({"name": _("The branch already has a team of this name this year.")})
+    _save(team, actor)
+    if {m.pk for m in members} != current:
+        team._history_user = actor
+        team.members.set(members)
+    return team
+
+
+@transaction.atomic
+def research_champion_save(
+    *,
+    champion: ResearchChampion | None,
+    branch: Branch,
+    campaign_year,
+    actor,
+    person: Person,
+    achievement: str,
+) -> ResearchChampion:
+    _check_year(branch, campaign_year)
+    if champion is None or person != champion.person:
+        _check_people(branch, [person], "person")
+    if not achievement.strip():
+        raise ValidationError({"achievement": _("Describe the achievement.")})
+    duplicate = ResearchChampion.objects.filter(campaign_year=campaign_year, person=person)
+    if duplicate.exclude(pk=champion.pk if champion else None).exists():
+        raise ValidationError(
+            {"person": _("%(name)s is already a research champion this year.") % {"name": person.name}}
+        )
+    if champion is None:
+        champion = ResearchChampion(branch=branch, created_by=actor)
+    champion.campaign_year, champion.person, champion.achievement = campaign_year, person, achievement.strip()
+    _save(champion, actor)
+    return champion

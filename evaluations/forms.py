@@ -1,0 +1,261 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Branch, Department, Person
+from campaigns.models import CampaignYear
+
+from .models import ANONYMITY_FLOOR, Grade, Satisfaction
+from .services.ballots import FREE_TEXT_MAX
+from .services.suggestions import SUGGESTION_MAX
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.branch.name}）"
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class EvaluationForm(forms.Form):
+    """Set-up of a mass evaluation: when, what, by whom, which questions."""
+
+    campaign_year = forms.ModelChoiceField(label=_("Campaign year"), queryset=CampaignYear.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    opens_on = forms.DateField(label=_("Opens on"), widget=DATE)
+    closes_on = forms.DateField(label=_("Closes on"), widget=DATE)
+    min_ballots = forms.IntegerField(
+        label=_("Minimum ballots"),
+        min_value=ANONYMITY_FLOOR,
+        initial=ANONYMITY_FLOOR,
+        help_text=_("Results of a branch or member are shown only from this many ballots."),
+    )
+    branches = forms.ModelMultipleChoiceField(
+        label=_("Branches evaluated"),
+        queryset=Branch.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    members = MemberChoiceField(
+        label=_("Members evaluated"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("Hold Ctrl to choose several."),
+    )
+    voter_departments = forms.ModelMultipleChoiceField(
+        label=_("Staff of these departments may evaluate"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    voter_branches = forms.ModelMultipleChoiceField(
+        label=_("Members of these branches may evaluate"),
+        queryset=Branch.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    branch_questions = forms.CharField(
+        label=_("Questions about each branch"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One question per line."),
+    )
+    member_questions = forms.CharField(
+        label=_("Questions about each member"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One question per line."),
+    )
+
+    def __init__(self, *args, years, branches, members, departments, fixed_year=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign_year"].queryset = years
+        self.fields["campaign_year"].disabled = fixed_year
+        self.fields["branches"].queryset = branches
+        self.fields["voter_branches"].queryset = branches
+        self.fields["members"].queryset = members
+        self.fields["voter_departments"].queryset = departments
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            self.add_error("closes_on", _("The evaluation cannot close before it opens."))
+        data["branch_questions"] = _lines(data.get("branch_questions", ""))
+        data["member_questions"] = _lines(data.get("member_questions", ""))
+        return data
+
+
+class BallotForm(forms.Form):
+    """One page per evaluation: a radio group per target × question, an optional comment per
+    target. ``sections`` lists (target, [(criterion, field)], comment field) for the template."""
+
+    def __init__(self, *args, questionnaire, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = []
+        for target, criteria in questionnaire:
+            rows = []
+            for criterion in criteria:
+                name = f"a-{target.pk}-{criterion.pk}"
+                self.fields[name] = forms.ChoiceField(
+                    label=criterion.text,
+                    choices=Satisfaction.choices,
+                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                    error_messages={"required": _("Choose an answer.")},
+                )
+                rows.append((criterion, name))
+            comment = f"t-{target.pk}"
+            self.fields[comment] = forms.CharField(
+                label=_("Comment (optional)"),
+                required=False,
+                max_length=FREE_TEXT_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.sections.append((target, rows, comment))
+
+    def bound_sections(self):
+        return [
+            (target, [(criterion, self[name]) for criterion, name in rows], self[comment])
+            for target, rows, comment in self.sections
+        ]
+
+    def answers(self) -> dict[tuple[int, int], str]:
+        return {
+            (target.pk, criterion.pk): self.cleaned_data[name]
+            for target, rows, _comment in self.sections
+            for criterion, name in rows
+        }
+
+    def texts(self) -> dict[int, str]:
+        return {target.pk: self.cleaned_data.get(comment, "") for target, _rows, comment in self.sections}
+
+
+class AppraisalBallotForm(forms.Form):
+    """The anonymous vote of the democratic appraisal: a grade for every other member."""
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for person in members:
+            self.fields[f"g-{person.pk}"] = forms.ChoiceField(
+                label=person.name,
+                choices=Grade.choices,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={"required": _("Choose a grade.")},
+            )
+
+    def grades(self) -> dict[int, str]:
+        return {person.pk: self.cleaned_data[f"g-{person.pk}"] for person in self.members}
+
+
+class SuggestionForm(forms.Form):
+    branch = forms.ModelChoiceField(
+        label=_("To"),
+        queryset=Branch.objects.none(),
+        required=False,
+        empty_label=_("The campaign office"),
+    )
+    text = forms.CharField(
+        label=_("Your suggestion"), max_length=SUGGESTION_MAX, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+
+
+class SuggestionTriageForm(forms.Form):
+    branch = forms.ModelChoiceField(
+        label=_("Pass on to"),
+        queryset=Branch.objects.none(),
+        required=False,
+        empty_label=_("The campaign office"),
+    )
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+
+
+class SuggestionAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class AppraisalStartForm(forms.Form):
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
+    campaign_year = forms.ModelChoiceField(label=_("Campaign year"), queryset=CampaignYear.objects.none())
+
+    def __init__(self, *args, branches, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+        self.fields["campaign_year"].queryset = years
+
+
+class AssessmentForm(forms.Form):
+    """A self-assessment (stage 1) or what one member said of another (stage 2)."""
+
+    about = forms.ModelChoiceField(label=_("Member"), queryset=Person.objects.none())
+    by = forms.ModelChoiceField(label=_("Said by"), queryset=Person.objects.none(), required=False)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, roll, peer: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["about"].queryset = roll
+        self.fields["by"].queryset = roll
+        self.fields["by"].required = peer
+        if not peer:
+            del self.fields["by"]
+
+
+class GradesForm(forms.Form):
+    """A grade and its reasons for each member on the roll; rows left empty are not saved."""
+
+    def __init__(self, *args, roll, existing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roll = roll
+        for voter in roll:
+            current = existing.get(voter.person_id)
+            self.fields[f"grade-{voter.person_id}"] = forms.ChoiceField(
+                label=_("Grade"),
+                choices=[("", "—")] + Grade.choices,
+                required=False,
+                initial=current.grade if current else "",
+            )
+            self.fields[f"reason-{voter.person_id}"] = forms.CharField(
+                label=_("Reasons"),
+                required=False,
+                initial=current.reason if current else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        for voter in self.roll:
+            grade, reason = (
+                data.get(f"grade-{voter.person_id}"),
+                (data.get(f"reason-{voter.person_id}") or "").strip(),
+            )
+            if grade and not reason:
+                self.add_error(f"reason-{voter.person_id}", _("Give the reasons for the grade."))
+            if reason and not grade:
+                self.add_error(f"grade-{voter.person_id}", _("Choose a grade."))
+        return data
+
+    def rows(self):
+        return [
+            (voter, self[f"grade-{voter.person_id}"], self[f"reason-{voter.person_id}"])
+            for voter in self.roll
+        ]
+
+    def grades(self) -> dict[int, tuple[str, str]]:
+        return {
+            voter.person_id: (
+                self.cleaned_data[f"grade-{voter.person_id}"],
+                self.cleaned_data[f"reason-{voter.person_id}"],
+            )
+            for voter in self.roll
+            if self.cleaned_data.get(f"grade-{voter.person_id}")
+        }

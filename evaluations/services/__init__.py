@@ -1,0 +1,41 @@
+"""Writes of the evaluations app; keyword-only, atomic, validating (ValidationError for the user)."""
+
+from .appraisal import (
+    appraisal_advance,
+    appraisal_grades_set,
+    appraisal_start,
+    excellent_warning,
+    peer_assessment_record,
+    self_assessment_record,
+)
+from .ballots import appraisal_ballot_cast, ballot_cast, free_texts_shuffle
+from .evaluation import (
+    eligible_people,
+    evaluation_close,
+    evaluation_create,
+    evaluation_open,
+    evaluation_update,
+    free_text_moderate,
+)
+from .suggestions import suggestion_answer, suggestion_submit, suggestion_triage
+
+__all__ = [
+    "appraisal_advance",
+    "appraisal_ballot_cast",
+    "appraisal_grades_set",
+    "appraisal_start",
+    "ballot_cast",
+    "eligible_people",
+    "evaluation_close",
+    "evaluation_create",
+    "evaluation_open",
+    "evaluation_update",
+    "excellent_warning",
+    "free_text_moderate",
+    "free_texts_shuffle",
+    "peer_assessment_record",
+    "self_assessment_record",
+    "suggestion_answer",
+    "suggestion_submit",
+    "suggestion_triage",
+]

@@ -1,0 +1,205 @@
+"""Casting anonymous ballots: the mass evaluation and the democratic appraisal vote.
+
+What is stored
+    The roll (``Voter`` / ``AppraisalVoter``) says who may vote and whether they have; the
+    ballot box (``RatingCount``, ``BallotCount``, ``FreeText``, ``AppraisalTally``) holds counts
+    per option and free texts. No ballot-box row names a user, a voter or a time (``FreeText``
+    has not even a date), and their keys are random UUIDs. A ballot is never a row: it adds 1 to
+    the counters it chose, so it cannot be read back once a second ballot is in.
+
+One ballot, one transaction
+    1. The evaluation (or appraisal) row is locked (``SELECT … FOR NO KEY UPDATE``), which
+       serialises the ballots of one evaluation and lets the window be checked on fresh data.
+    2. The voter's row is switched with ``UPDATE … SET has_voted = true WHERE has_voted = false``;
+       when that finds no row (a second, concurrent submission of the same person) nothing
+       is counted. The unique (evaluation, person) constraint makes one row per person.
+    3. Counters are added to with ``F()`` expressions in the database, never read-modify-write.
+    All or nothing: a ballot that fails half-way leaves neither the mark nor the counts.
+
+What a database dump, or a person with SQL access, could still tell — and what we do about it
+    * Row versions carry the id of the transaction that wrote them (PostgreSQL's ``xmin``), and
+      rows written by one transaction share it. Were only the voter's own roll row and the
+      counters it chose written, ``xmin`` would match a voter to their options. So every ballot
+      rewrites *every* counter of the evaluation (adding 0 where not chosen) and *every* roll row
+      already marked as voted: after the ballot, all those rows carry the same transaction id,
+      which points at no one in particular. The cost is one UPDATE of O(voters + counters) rows
+      per ballot, small for an institute.
+    * Physical row order: an ``UPDATE`` writes new row versions, so the order of rows in a plain
+      dump could follow the order of votes. Because each ballot rewrites all voted roll rows and
+      all counters together, their order follows the roll and the questionnaire, not the votes.
+    * Free texts are rows inserted by the ballot, in chronological order and with their own
+      transaction ids. They cannot be matched to the roll (see above), but their order is the
+      order of submission. When the office closes the evaluation, and before anyone may read
+      them, :func:`free_texts_shuffle` rewrites them in random order with new keys in one
+      transaction, so they then share one transaction id and have no meaningful order.
+    * Nothing here writes a history row (the ballot-box and roll models have no
+      ``HistoricalRecords``; the evaluation row is locked, never saved), a log line, a message,
+      a notification, or the session: ``HistoryRequestMiddleware`` has nothing to attach a user
+      to. ``tests/test_anonymity.py`` checks every table after real ballots.
+
+Residual risks (written down, not solved)
+    * Someone reading the database *continuously* during the window sees the counters change
+      together with one roll row; snapshots before and after a single ballot give it away.
+      Likewise the write-ahead log (WAL archives, logical replication) and dead row versions
+      not yet vacuumed keep every intermediate state; PostgreSQL statement logging
+      (``log_statement``, slow-query logs) would record the parameters of each ballot. Keep
+      statement logging off and treat WAL archives as ballot material.
+    * Web server access logs record when a user's browser posted a ballot; free texts written
+      on a day when only one person voted could be matched to them by someone holding those
+      logs and the database before the evaluation is closed.
+    * Overlapping voter groups across evaluations allow differencing of aggregated results;
+      the office should not run near-duplicate evaluations on slightly different groups.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Person
+
+from ..models import (
+    Appraisal,
+    AppraisalTally,
+    AppraisalVoter,
+    BallotCount,
+    Evaluation,
+    FreeText,
+    Grade,
+    RatingCount,
+    Satisfaction,
+    Voter,
+)
+
+FREE_TEXT_MAX = 2000
+_rng = random.SystemRandom()
+
+
+def _add_one_to(queryset, chosen_field: str, chosen) -> None:
+    """Add 1 to the chosen rows and 0 to every other row of ``queryset``, in one UPDATE, so that
+    every row is rewritten by this ballot (see the module docstring)."""
+    queryset.update(
+        count=F("count")
+        + Case(When(**{f"{chosen_field}__in": list(chosen)}, then=Value(1)), default=Value(0))
+    )
+
+
+def _mark_voted(roll_model, roll_filter: dict, voter_pk: int) -> None:
+    """Mark the voter, refusing a second ballot, then rewrite every voted roll row."""
+    if not roll_model.objects.filter(pk=voter_pk, has_voted=False).update(has_voted=True):
+        raise ValidationError(_("You have already voted."), code="already_voted")
+    roll_model.objects.filter(**roll_filter, has_voted=True).update(has_voted=True)
+
+
+@transaction.atomic
+def ballot_cast(
+    *,
+    evaluation: Evaluation,
+    person: Person,
+    answers: Mapping[tuple[int, int], str],
+    texts: Mapping[int, str] | None = None,
+    today=None,
+) -> None:
+    """Count ``person``'s ballot in ``evaluation``.
+
+    ``answers`` maps (target id, criterion id) to a :class:`Satisfaction` value and must answer
+    every question of the questionnaire (“don't know” is an answer); ``texts`` maps a target id
+    to an optional comment. Returns nothing: there is nothing about the ballot to give back."""
+    today = today or timezone.localdate()
+    evaluation = Evaluation.objects.select_for_update(no_key=True).get(pk=evaluation.pk)
+    if not evaluation.accepts_ballots(today):
+        raise ValidationError(_("This evaluation is not open for ballots."), code="closed")
+    voter = Voter.objects.filter(evaluation=evaluation, person=person).only("pk", "has_voted").first()
+    if voter is None:
+        raise PermissionDenied(_("You are not on the list of those who may evaluate."))
+    if voter.has_voted:
+        raise ValidationError(_("You have already voted."), code="already_voted")
+
+    counters = RatingCount.objects.filter(target__evaluation=evaluation)
+    by_answer = {
+        (t, c, o): pk for pk, t, c, o in counters.values_list("pk", "target_id", "criterion_id", "option")
+    }
+    questions = {(t, c) for t, c, _o in by_answer}
+    if set(answers) != questions:
+        raise ValidationError(
+            _("Answer every question; choose “Don't know” where you cannot judge."), code="incomplete"
+        )
+    chosen, with_opinion = [], set()
+    for (target_id, criterion_id), option in answers.items():
+        pk = by_answer.get((target_id, criterion_id, option))
+        if pk is None:
+            raise ValidationError(_("An answer is not one of the options."), code="invalid_option")
+        chosen.append(pk)
+        if option != Satisfaction.UNKNOWN:
+            with_opinion.add(target_id)
+    target_ids = {t for t, _c in questions}
+    comments = []
+    for target_id, text in (texts or {}).items():
+        text = (text or "").strip()
+        if not text:
+            continue
+        if target_id not in target_ids:
+            raise ValidationError(
+                _("A comment is about something not evaluated here."), code="invalid_target"
+            )
+        if len(text) > FREE_TEXT_MAX:
+            raise ValidationError(
+                _("A comment may be at most %(max)s characters long.") % {"max": FREE_TEXT_MAX},
+                code="too_long",
+            )
+        comments.append(FreeText(target_id=target_id, text=text))
+
+    _mark_voted(Voter, {"evaluation": evaluation}, voter.pk)
+    _add_one_to(counters, "pk", chosen)
+    _add_one_to(BallotCount.objects.filter(target__evaluation=evaluation), "target_id", with_opinion)
+    _rng.shuffle(comments)
+    FreeText.objects.bulk_create(comments)
+
+
+@transaction.atomic
+def free_texts_shuffle(*, evaluation: Evaluation) -> int:
+    """Rewrite the evaluation's free texts in random order with new random keys, in one
+    transaction, so that neither their physical order nor their transaction ids follow the
+    order of the ballots. Called when the evaluation closes; returns how many."""
+    texts = list(FreeText.objects.filter(target__evaluation=evaluation).values("target_id", "text", "status"))
+    FreeText.objects.filter(target__evaluation=evaluation).delete()
+    _rng.shuffle(texts)
+    FreeText.objects.bulk_create(FreeText(**row) for row in texts)
+    return len(texts)
+
+
+@transaction.atomic
+def appraisal_ballot_cast(*, appraisal: Appraisal, person: Person, grades: Mapping[int, str]) -> None:
+    """Count ``person``'s vote in the democratic appraisal of the branch.
+
+    ``grades`` maps each other member on the roll (person id) to a :class:`Grade`; a member does
+    not grade themself. Same pattern and guarantees as :func:`ballot_cast`."""
+    appraisal = Appraisal.objects.select_for_update(no_key=True).get(pk=appraisal.pk)
+    if appraisal.status != Appraisal.Status.VOTING:
+        raise ValidationError(_("The vote of this appraisal is not open."), code="closed")
+    voter = AppraisalVoter.objects.filter(appraisal=appraisal, person=person).only("pk", "has_voted").first()
+    if voter is None:
+        raise PermissionDenied(_("You are not on the roll of this appraisal."))
+    if voter.has_voted:
+        raise ValidationError(_("You have already voted."), code="already_voted")
+
+    tallies = AppraisalTally.objects.filter(appraisal=appraisal)
+    by_grade = {(p, g): pk for pk, p, g in tallies.values_list("pk", "person_id", "grade")}
+    others = {p for p, _g in by_grade} - {person.pk}
+    if set(grades) != others:
+        raise ValidationError(_("Give every other member of the branch a grade."), code="incomplete")
+    chosen = []
+    for person_id, grade in grades.items():
+        pk = by_grade.get((person_id, grade))
+        if pk is None or grade not in Grade.values:
+            raise ValidationError(_("A grade is not one of the options."), code="invalid_option")
+        chosen.append(pk)
+
+    _mark_voted(AppraisalVoter, {"appraisal": appraisal}, voter.pk)
+    _add_one_to(tallies, "pk", chosen)

@@ -1,0 +1,284 @@
+"""Democratic appraisal pages: the secretary runs the branch's appraisal; members vote."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from accounts.mixins import AccessRequiredMixin
+from branches.models import Branch, Person
+from branches.selectors import history_rows
+from campaigns.models import CampaignYear
+
+from .. import selectors, services
+from ..forms import AppraisalBallotForm, AppraisalStartForm, AssessmentForm, GradesForm
+from ..models import Appraisal, Grade
+
+
+class AppraisalListView(AccessRequiredMixin, ListView):
+    permission = "appraisal.view"
+    template_name = "evaluations/appraisal_list.html"
+    context_object_name = "appraisals"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            selectors.appraisals_for(self.access, self.permission)
+            .select_related("branch", "campaign_year")
+            .order_by("-campaign_year__year", "branch__sort_order", "branch__name")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.access.has("appraisal.manage"):
+            context["start_form"] = start_form(self.access)
+        return context
+
+
+def start_form(access, data=None):
+    branches = selectors.branches_for(access, "appraisal.manage").order_by("sort_order", "name")
+    years = CampaignYear.objects.filter(campaign__committee__in=branches.values("committee")).order_by(
+        "-year"
+    )
+    return AppraisalStartForm(data, branches=branches, years=years, initial={"campaign_year": years.first()})
+
+
+class AppraisalStartView(AccessRequiredMixin, TemplateView):
+    permission = "appraisal.manage"
+    template_name = "evaluations/appraisal_start.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", start_form(self.access))
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = start_form(self.access, request.POST)
+        if form.is_valid():
+            try:
+                appraisal = services.appraisal_start(
+                    branch=form.cleaned_data["branch"],
+                    campaign_year=form.cleaned_data["campaign_year"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("evaluations:appraisal_detail", appraisal.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class AppraisalMixin(AccessRequiredMixin):
+    def get_appraisal(self) -> Appraisal:
+        if not hasattr(self, "appraisal"):
+            appraisals = selectors.appraisals_for(self.access, self.permission).select_related(
+                "branch", "campaign_year"
+            )
+            self.appraisal = get_object_or_404(appraisals, pk=self.kwargs["pk"])
+        return self.appraisal
+
+
+class AppraisalDetailView(AppraisalMixin, DetailView):
+    """The appraisal's stage, roll, assessments, vote and grades. The leading group sees the
+    figures only, as on the branch page."""
+
+    permission = "appraisal.view"
+    template_name = "evaluations/appraisal_detail.html"
+    context_object_name = "appraisal"
+
+    def get_object(self, queryset=None):
+        return self.get_appraisal()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        appraisal = self.object
+        branch = Branch.objects.filter(pk=appraisal.branch_id)
+        with_people = self.access.restrict(branch, "people.view", branch="").exists()
+        can_manage = self.access.restrict(branch, "appraisal.manage", branch="").exists()
+        page = selectors.appraisal_page(appraisal, with_people=with_people)
+        context.update(page)
+        context.update(
+            can_manage=can_manage,
+            with_people=with_people,
+            warning=services.excellent_warning(excellent=page["excellent"], roll_size=page["roll_size"]),
+            next_status=services.appraisal.NEXT_STATUS.get(appraisal.status),
+            history=history_rows(appraisal) if with_people else None,
+        )
+        return context
+
+
+class ManageAppraisalMixin(AppraisalMixin):
+    permission = "appraisal.manage"
+
+
+class AssessmentRecordView(ManageAppraisalMixin, FormView):
+    """Record a self-assessment (first stage) or a peer assessment (second stage)."""
+
+    template_name = "evaluations/appraisal_assessment.html"
+    form_class = AssessmentForm
+
+    def peer(self) -> bool:
+        return self.get_appraisal().status == Appraisal.Status.PEER_ASSESSMENT
+
+    def get(self, request, *args, **kwargs):
+        if self.get_appraisal().status not in (
+            Appraisal.Status.SELF_ASSESSMENT,
+            Appraisal.Status.PEER_ASSESSMENT,
+        ):
+            messages.warning(request, _("Assessments are recorded before the vote."))
+            return redirect("evaluations:appraisal_detail", self.get_appraisal().pk)
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        roll = Person.objects.filter(pk__in=self.get_appraisal().voters.values("person")).order_by(
+            "employee_no"
+        )
+        return {**super().get_form_kwargs(), "roll": roll, "peer": self.peer()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(appraisal=self.get_appraisal(), peer=self.peer(), **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        appraisal = self.get_appraisal()
+        try:
+            if self.peer():
+                services.peer_assessment_record(
+                    appraisal=appraisal,
+                    about=data["about"],
+                    by=data["by"],
+                    text=data["text"],
+                    actor=self.request.user,
+                )
+            else:
+                services.self_assessment_record(
+                    appraisal=appraisal, person=data["about"], text=data["text"], actor=self.request.user
+                )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Recorded."))
+        return redirect("evaluations:appraisal_assessment", appraisal.pk)
+
+
+class AppraisalAdvanceView(ManageAppraisalMixin, View):
+    def post(self, request, *args, **kwargs):
+        appraisal = self.get_appraisal()
+        try:
+            services.appraisal_advance(appraisal=appraisal, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("The appraisal is now at “%(stage)s”.") % {"stage": appraisal.get_status_display()}
+            )
+        return redirect("evaluations:appraisal_detail", appraisal.pk)
+
+
+class AppraisalGradesView(ManageAppraisalMixin, TemplateView):
+    """The branch committee's grades with reasons, beside the vote's tallies."""
+
+    template_name = "evaluations/appraisal_grades.html"
+
+    def form(self, data=None):
+        appraisal = self.get_appraisal()
+        roll = list(appraisal.voters.select_related("person").order_by("person__employee_no"))
+        existing = {g.person_id: g for g in appraisal.grades.all()}
+        return GradesForm(data, roll=roll, existing=existing)
+
+    def get_context_data(self, **kwargs):
+        appraisal = self.get_appraisal()
+        form = kwargs.pop("form", None) or self.form()
+        page = selectors.appraisal_page(appraisal, with_people=True)
+        rows = [
+            (row, form[f"grade-{row.voter.person_id}"], form[f"reason-{row.voter.person_id}"])
+            for row in page["rows"]
+        ]
+        return super().get_context_data(
+            appraisal=appraisal,
+            form=form,
+            rows=rows,
+            editable=appraisal.status == Appraisal.Status.GRADING,
+            warning=services.excellent_warning(excellent=page["excellent"], roll_size=page["roll_size"]),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                warnings = services.appraisal_grades_set(
+                    appraisal=self.get_appraisal(), grades=form.grades(), actor=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("The grades are saved."))
+                for warning in warnings:
+                    messages.warning(request, warning)
+                return redirect("evaluations:appraisal_grades", self.get_appraisal().pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+# --- The member's vote ------------------------------------------------------------------
+
+
+class AppraisalVoterMixin(AccessRequiredMixin):
+    """The appraisal is found only among those the user is on the roll of (else 404)."""
+
+    permission = "evaluations.vote"
+
+    def get_appraisal(self) -> Appraisal:
+        if not hasattr(self, "appraisal"):
+            mine = self.restrict(
+                selectors.voting_appraisals(self.access.person), committee="branch__committee", branch=""
+            )
+            self.appraisal = get_object_or_404(
+                mine.select_related("branch", "campaign_year"), pk=self.kwargs["pk"]
+            )
+        return self.appraisal
+
+
+# Error reports (mail to ADMINS, Sentry…) would otherwise carry the answers next to the user.
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class AppraisalVoteView(AppraisalVoterMixin, FormView):
+    template_name = "evaluations/appraisal_vote.html"
+    form_class = AppraisalBallotForm
+
+    def get_form_kwargs(self):
+        appraisal = self.get_appraisal()
+        others = Person.objects.filter(pk__in=appraisal.voters.values("person")).exclude(
+            pk=self.access.person.pk
+        )
+        return {**super().get_form_kwargs(), "members": list(others.order_by("employee_no"))}
+
+    def get_context_data(self, **kwargs):
+        appraisal = self.get_appraisal()
+        return super().get_context_data(
+            appraisal=appraisal,
+            has_voted=appraisal.voters.filter(person=self.access.person, has_voted=True).exists(),
+            accepts=appraisal.status == Appraisal.Status.VOTING,
+            grades=Grade.choices,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            services.appraisal_ballot_cast(
+                appraisal=self.get_appraisal(), person=self.access.person, grades=form.grades()
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            return self.form_invalid(form)
+        return redirect("evaluations:appraisal_thanks", self.get_appraisal().pk)
+
+
+class AppraisalThanksView(AppraisalVoterMixin, TemplateView):
+    template_name = "evaluations/thanks.html"
+
+    def get_context_data(self, **kwargs):
+        appraisal = self.get_appraisal()
+        return super().get_context_data(title=str(appraisal), **kwargs)

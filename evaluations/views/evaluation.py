@@ -1,0 +1,406 @@
+"""Mass evaluation pages: the office's set-up and moderation, the voter's ballot, the results.
+
+The ballot views never put anything of a ballot into a message, a log line or the session:
+after casting, the voter is sent to a thank-you page that shows nothing of what was answered.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from accounts.mixins import AccessRequiredMixin
+from branches.models import Branch, Department, Person
+from branches.selectors import history_rows
+from campaigns.models import CampaignYear
+
+from .. import selectors, services
+from ..forms import BallotForm, EvaluationForm
+from ..models import (
+    DEFAULT_CRITERIA,
+    Appraisal,
+    AppraisalVoter,
+    Evaluation,
+    FreeText,
+    Satisfaction,
+    Subject,
+    Voter,
+)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(str(m) for m in error.messages)
+
+
+class ManageMixin(AccessRequiredMixin):
+    """Office pages: the evaluation is looked up among those of the office's institute."""
+
+    permission = "evaluations.manage"
+
+    def managed(self):
+        return selectors.evaluations_for(self.access, self.permission)
+
+    def get_evaluation(self) -> Evaluation:
+        if not hasattr(self, "evaluation"):
+            self.evaluation = get_object_or_404(
+                self.managed().select_related("campaign_year", "committee"), pk=self.kwargs["pk"]
+            )
+        return self.evaluation
+
+
+class EvaluationListView(AccessRequiredMixin, ListView):
+    """Every reader of results sees the evaluations in their scope; drafts only the office."""
+
+    permission = "evaluations.results"
+    template_name = "evaluations/evaluation_list.html"
+    context_object_name = "evaluations"
+    paginate_by = 50
+
+    def get_queryset(self):
+        evaluations = selectors.evaluations_for(self.access, self.permission)
+        managed = selectors.evaluations_for(self.access, "evaluations.manage")
+        evaluations = evaluations.exclude(status=Evaluation.Status.DRAFT) | managed
+        return evaluations.select_related("campaign_year").order_by("-opens_on", "title")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        managed = set(
+            selectors.evaluations_for(self.access, "evaluations.manage")
+            .filter(pk__in=[e.pk for e in context["evaluations"]])
+            .values_list("pk", flat=True)
+        )
+        context["managed"] = managed
+        context["can_manage"] = self.access.has("evaluations.manage")
+        return context
+
+
+class EvaluationFormMixin(ManageMixin):
+    template_name = "evaluations/evaluation_form.html"
+    form_class = EvaluationForm
+
+    def years(self):
+        return self.access.restrict(
+            CampaignYear.objects.select_related("campaign"),
+            self.permission,
+            branch="",
+            committee="campaign__committee",
+        ).order_by("-year")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        branches = self.access.restrict(Branch.objects.active(), self.permission, branch="")
+        kwargs.update(
+            years=self.years(),
+            branches=branches.order_by("committee", "sort_order", "name"),
+            members=self.access.restrict(Person.objects.members(), self.permission, committee="committee")
+            .select_related("branch")
+            .order_by("branch__sort_order", "branch__name", "employee_no"),
+            departments=self.access.restrict(
+                Department.objects.filter(is_active=True), self.permission, branch="", committee="committee"
+            ),
+        )
+        return kwargs
+
+    def service_kwargs(self, data) -> dict:
+        return {
+            "title": data["title"],
+            "opens_on": data["opens_on"],
+            "closes_on": data["closes_on"],
+            "min_ballots": data["min_ballots"],
+            "branches": list(data["branches"]),
+            "members": list(data["members"]),
+            "voter_departments": list(data["voter_departments"]),
+            "voter_branches": list(data["voter_branches"]),
+            "branch_questions": data["branch_questions"],
+            "member_questions": data["member_questions"],
+            "actor": self.request.user,
+        }
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            evaluation = self.save(form)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        return redirect("evaluations:detail", evaluation.pk)
+
+
+class EvaluationCreateView(EvaluationFormMixin, FormView):
+    def get_initial(self):
+        year = self.years().first()
+        initial = {
+            "branch_questions": "\n".join(str(q) for q in DEFAULT_CRITERIA[Subject.BRANCH]),
+            "member_questions": "\n".join(str(q) for q in DEFAULT_CRITERIA[Subject.MEMBER]),
+        }
+        if year is not None:
+            initial.update(
+                campaign_year=year,
+                title=_("Mass evaluation %(year)s") % {"year": year.year},
+                opens_on=year.evaluation_opens_on,
+                closes_on=year.evaluation_closes_on,
+            )
+        return initial
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.evaluation_create(campaign_year=data["campaign_year"], **self.service_kwargs(data))
+
+
+class EvaluationUpdateView(EvaluationFormMixin, FormView):
+    def get(self, request, *args, **kwargs):
+        if self.get_evaluation().status != Evaluation.Status.DRAFT:
+            messages.warning(request, _("Only a draft evaluation can be changed."))
+            return redirect("evaluations:detail", self.get_evaluation().pk)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.get_evaluation()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "fixed_year": True}
+
+    def get_initial(self):
+        e = self.get_evaluation()
+        targets = list(e.targets.all())
+        criteria = list(e.criteria.order_by("sort_order", "pk"))
+        return {
+            "campaign_year": e.campaign_year,
+            "title": e.title,
+            "opens_on": e.opens_on,
+            "closes_on": e.closes_on,
+            "min_ballots": e.min_ballots,
+            "branches": [t.branch_id for t in targets if not t.person_id],
+            "members": [t.person_id for t in targets if t.person_id],
+            "voter_departments": list(e.voter_departments.values_list("pk", flat=True)),
+            "voter_branches": list(e.voter_branches.values_list("pk", flat=True)),
+            "branch_questions": "\n".join(c.text for c in criteria if c.subject == Subject.BRANCH),
+            "member_questions": "\n".join(c.text for c in criteria if c.subject == Subject.MEMBER),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(evaluation=self.get_evaluation(), **kwargs)
+
+    def save(self, form):
+        return services.evaluation_update(
+            evaluation=self.get_evaluation(), **self.service_kwargs(form.cleaned_data)
+        )
+
+
+class EvaluationDetailView(ManageMixin, DetailView):
+    template_name = "evaluations/evaluation_detail.html"
+    context_object_name = "evaluation"
+
+    def get_object(self, queryset=None):
+        return self.get_evaluation()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        e = self.object
+        context.update(
+            questionnaire=selectors.questionnaire(e),
+            voter_departments=list(e.voter_departments.all()),
+            voter_branches=list(e.voter_branches.all()),
+            eligible_count=services.eligible_people(e).count()
+            if e.status == Evaluation.Status.DRAFT
+            else None,
+            turnout=selectors.turnout(e),
+            pending=selectors.moderation_queue(Evaluation.objects.filter(pk=e.pk)).count(),
+            history=history_rows(e),
+            today=timezone.localdate(),
+        )
+        return context
+
+
+class EvaluationActionView(ManageMixin, View):
+    """POST only: open or close (``action`` set in the URL conf)."""
+
+    action = ""
+
+    def post(self, request, *args, **kwargs):
+        evaluation = self.get_evaluation()
+        service = {"open": services.evaluation_open, "close": services.evaluation_close}[self.action]
+        try:
+            service(evaluation=evaluation, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("The evaluation is open.") if self.action == "open" else _("The evaluation is closed."),
+            )
+        return redirect("evaluations:detail", evaluation.pk)
+
+
+class ModerationView(ManageMixin, TemplateView):
+    """The office reviews free texts of closed evaluations before anyone else reads them."""
+
+    template_name = "evaluations/moderation.html"
+
+    def queue(self):
+        return selectors.moderation_queue(self.managed())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(free_texts=self.queue()[:200], total=self.queue().count(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "reject"):
+            raise Http404
+        try:
+            free_text = get_object_or_404(
+                FreeText.objects.filter(target__evaluation__in=self.managed()),
+                pk=request.POST.get("free_text"),
+            )
+        except ValidationError as error:  # not a UUID
+            raise Http404 from error
+        try:
+            services.free_text_moderate(
+                free_text=free_text, approve=decision == "approve", actor=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        return redirect("evaluations:moderation")
+
+
+class ResultsView(AccessRequiredMixin, DetailView):
+    """Results once the evaluation is closed; per branch or member only from ``min_ballots``
+    ballots; approved comments only. A secretary sees the own branch and its members."""
+
+    permission = "evaluations.results"
+    template_name = "evaluations/results.html"
+    context_object_name = "evaluation"
+
+    def get_queryset(self):
+        visible = selectors.evaluations_for(self.access, self.permission).exclude(
+            status=Evaluation.Status.DRAFT
+        )
+        return visible.select_related("campaign_year")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        e = self.object
+        targets = selectors.targets_for(self.access, self.permission, e)
+        results = selectors.evaluation_results(evaluation=e, targets=targets)
+        context.update(
+            closed=e.status == Evaluation.Status.CLOSED,
+            branch_results=[r for r in results if not r.target.person_id],
+            member_results=[r for r in results if r.target.person_id],
+            turnout=selectors.turnout(e),
+            can_moderate=selectors.evaluations_for(self.access, "evaluations.manage")
+            .filter(pk=e.pk)
+            .exists(),
+        )
+        return context
+
+
+# --- The voter --------------------------------------------------------------------------
+
+
+class VoterMixin(AccessRequiredMixin):
+    """The evaluation is found only among those the user is on the roll of (else 404)."""
+
+    permission = "evaluations.vote"
+
+    def get_evaluation(self) -> Evaluation:
+        if not hasattr(self, "evaluation"):
+            mine = self.restrict(
+                selectors.voting_evaluations(self.access.person), branch="", committee="committee"
+            ).exclude(status=Evaluation.Status.DRAFT)
+            self.evaluation = get_object_or_404(mine, pk=self.kwargs["pk"])
+        return self.evaluation
+
+
+class MyEvaluationsView(AccessRequiredMixin, TemplateView):
+    """The ballots a person may cast (evaluations and appraisal votes) and the own grades."""
+
+    permission = "evaluations.vote"
+    template_name = "evaluations/mine.html"
+
+    def get_context_data(self, **kwargs):
+        person = self.access.person
+        evaluations = self.restrict(Evaluation.objects.all(), branch="", committee="committee").exclude(
+            status=Evaluation.Status.DRAFT
+        )
+        rolls = (
+            Voter.objects.filter(person=person, evaluation__in=evaluations)
+            if person
+            else Voter.objects.none()
+        )
+        appraisal_rolls = (
+            AppraisalVoter.objects.filter(person=person).exclude(
+                appraisal__status__in=[Appraisal.Status.SELF_ASSESSMENT, Appraisal.Status.PEER_ASSESSMENT]
+            )
+            if person
+            else AppraisalVoter.objects.none()
+        )
+        return super().get_context_data(
+            rolls=list(
+                rolls.select_related("evaluation").order_by("-evaluation__closes_on", "evaluation__pk")
+            ),
+            appraisal_rolls=list(
+                appraisal_rolls.select_related("appraisal__branch", "appraisal__campaign_year").order_by(
+                    "-appraisal__campaign_year__year"
+                )
+            ),
+            grades=list(selectors.my_grades(person)),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+# Error reports (mail to ADMINS, Sentry…) would otherwise carry the answers next to the user.
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class BallotView(VoterMixin, FormView):
+    template_name = "evaluations/ballot.html"
+    form_class = BallotForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "questionnaire": selectors.questionnaire(self.get_evaluation())}
+
+    def get_context_data(self, **kwargs):
+        evaluation = self.get_evaluation()
+        has_voted = evaluation.voters.filter(person=self.access.person, has_voted=True).exists()
+        return super().get_context_data(
+            evaluation=evaluation,
+            has_voted=has_voted,
+            accepts=evaluation.accepts_ballots(timezone.localdate()),
+            options=Satisfaction.choices,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            services.ballot_cast(
+                evaluation=self.get_evaluation(),
+                person=self.access.person,
+                answers=form.answers(),
+                texts=form.texts(),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            return self.form_invalid(form)
+        return redirect("evaluations:thanks", self.get_evaluation().pk)
+
+
+class BallotThanksView(VoterMixin, TemplateView):
+    template_name = "evaluations/thanks.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=self.get_evaluation().title, back=reverse("evaluations:mine"), **kwargs
+        )

@@ -1,0 +1,62 @@
+from django.contrib import admin
+
+from accounts.admin import AuditedAdmin
+
+from .models import Pledge, PledgeItem, PledgeReview, ProgressEntry, ProgressEvidence, Publication
+
+
+class PledgeItemInline(admin.TabularInline):
+    model = PledgeItem
+    extra = 0
+    can_delete = False
+    fields = ("position", "text", "criterion", "due_on", "responsible")
+    raw_id_fields = ("responsible",)
+
+
+@admin.register(Pledge)
+class PledgeAdmin(AuditedAdmin):
+    list_display = ("__str__", "campaign_year", "branch", "kind", "version", "status", "updated_at")
+    list_filter = ("kind", "status", "campaign_year")
+    search_fields = ("branch__name", "person__name", "person__employee_no")
+    raw_id_fields = ("branch", "person", "previous", "created_by", "approved_by")
+    # The workflow belongs to the services: the admin shows it but does not move it.
+    readonly_fields = ("status", "version", "previous", "submitted_at", "approved_at", "approved_by")
+    inlines = [PledgeItemInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A published pledge is read-only here too: a correction is a new version.
+        if obj is not None and obj.is_public:
+            return [f.name for f in self.model._meta.fields]
+        return super().get_readonly_fields(request, obj)
+
+    def get_inlines(self, request, obj):
+        return [] if obj is not None and obj.is_public else super().get_inlines(request, obj)
+
+
+@admin.register(Publication)
+class PublicationAdmin(AuditedAdmin):
+    list_display = ("pledge", "quarter", "occasion", "published_on", "audience", "by")
+    list_filter = ("occasion", "quarter")
+    raw_id_fields = ("pledge", "by")
+
+
+class ProgressEvidenceInline(admin.TabularInline):
+    model = ProgressEvidence
+    extra = 0
+    can_delete = False
+    fields = ("original_name", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+
+@admin.register(ProgressEntry)
+class ProgressEntryAdmin(AuditedAdmin):
+    list_display = ("item", "entered_on", "percent", "by")
+    raw_id_fields = ("item", "by")
+    inlines = [ProgressEvidenceInline]
+
+
+@admin.register(PledgeReview)
+class PledgeReviewAdmin(AuditedAdmin):
+    list_display = ("pledge", "result", "reviewed_by", "reviewed_at")
+    list_filter = ("result",)
+    raw_id_fields = ("pledge", "self_assessed_by", "reviewed_by")

@@ -1,0 +1,461 @@
+"""Pledge pages: thin views over ``selectors`` (reads) and ``services`` (writes).
+
+Every view declares its permission (``AccessRequiredMixin``) and finds pledges only among those
+the user may see (``Pledge.objects.visible_to``), so another branch's pledge is a 404. Views on
+one pledge's action authorise it with ``workflow.authorize`` first: not the person's part of
+the workflow is a 403 page with the reason; the wrong moment is a message on the pledge's page.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from accounts.mixins import AccessRequiredMixin
+from branches.models import Branch, Person
+from branches.selectors import history_rows
+
+from . import selectors, services
+from .forms import (
+    BranchPledgeForm,
+    MemberPledgeForm,
+    NewBranchPledgeForm,
+    PledgeFilterForm,
+    ProgressForm,
+    ProgressPublishForm,
+    PublicationForm,
+    ReturnForm,
+    ReviewForm,
+    SelfAssessmentForm,
+    item_formset,
+)
+from .models import Pledge
+from .workflow import authorize, may_manage, pledge_actions
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.error_list)
+
+
+def _refused(request, error: PermissionDenied):
+    return TemplateResponse(
+        request, "pledges/refused.html", {"message": str(error) or _("You may not do this.")}, status=403
+    )
+
+
+class PledgeListView(AccessRequiredMixin, ListView):
+    permission = "pledges.view"
+    template_name = "pledges/pledge_list.html"
+    context_object_name = "pledges"
+    paginate_by = 50
+
+    def get_queryset(self):
+        visible = Pledge.objects.visible_to(self.access)
+        years = sorted(set(visible.values_list("campaign_year__year", flat=True)), reverse=True)
+        self.filter_form = PledgeFilterForm(self.request.GET or None, years=years)
+        pledges = visible
+        data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        if data.get("status"):
+            pledges = pledges.filter(status=data["status"])
+        else:
+            pledges = pledges.current()
+        if data.get("kind"):
+            pledges = pledges.filter(kind=data["kind"])
+        if data.get("year"):
+            pledges = pledges.filter(campaign_year__year=data["year"])
+        if data.get("q"):
+            pledges = pledges.filter(
+                Q(branch__name__contains=data["q"]) | Q(person__name__contains=data["q"])
+            )
+        return selectors.pledge_list(pledges)
+
+    def get_context_data(self, **kwargs):
+        person = self.access.person
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            can_write_branch=self.access.has("pledges.write_branch")
+            and self.restrict(Branch.objects.active(), branch="", permission="pledges.write_branch").exists(),
+            can_write_own=self.access.has("pledges.write_own")
+            and person is not None
+            and person.branch_id is not None,
+            **kwargs,
+        )
+
+
+class PledgeDetailView(AccessRequiredMixin, DetailView):
+    permission = "pledges.view"
+    template_name = "pledges/pledge_detail.html"
+    context_object_name = "pledge"
+
+    def get_queryset(self):
+        return selectors.pledge_detail(Pledge.objects.visible_to(self.access))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pledge = self.object
+        items = list(pledge.items.all())
+        actions = pledge_actions(self.access, pledge)
+        publications = list(pledge.publications.all())
+        context.update(
+            items=items,
+            progress=selectors.mean_progress(items),
+            actions=actions,
+            publication=next((p for p in publications if p.quarter is None), None),
+            quarterly=[p for p in publications if p.quarter is not None],
+            versions=list(selectors.versions_of(pledge, Pledge.objects.visible_to(self.access))),
+            review=getattr(pledge, "review", None),
+        )
+        if may_manage(self.access, pledge) or self.access.has("history.view"):
+            context["history"] = history_rows(pledge)
+        return context
+
+
+class PledgeGuardMixin:
+    """Load the pledge among those visible (404 otherwise) and authorise ``action`` on it.
+
+    Put after ``AccessRequiredMixin`` so that login and the view's permission come first."""
+
+    action: str = ""
+
+    def get_pledge(self):
+        if not hasattr(self, "pledge"):
+            visible = Pledge.objects.visible_to(self.access)
+            self.pledge = get_object_or_404(
+                visible.select_related("branch", "person", "campaign_year", "next_version"),
+                pk=self.kwargs["pk"],
+            )
+        return self.pledge
+
+    def dispatch(self, request, *args, **kwargs):
+        pledge = self.get_pledge()
+        try:
+            authorize(self.access, pledge, self.action)
+        except PermissionDenied as error:
+            return _refused(request, error)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("pledges:detail", pk=pledge.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class _PledgeWriteMixin:
+    """The pledge form with its items (milestones or commitments) as a formset."""
+
+    template_name = "pledges/pledge_form.html"
+
+    def render_forms(self, form, formset, **extra):
+        return self.render_to_response(self.get_context_data(form=form, formset=formset, **extra))
+
+    def post_forms(self, form, formset, save):
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render_forms(form, formset)
+        texts = {k: v for k, v in form.cleaned_data.items() if k != "branch"}
+        try:
+            pledge = save(texts=texts, items=formset.as_items())
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.render_forms(form, formset)
+        messages.success(self.request, _("The pledge has been saved."))
+        return redirect("pledges:detail", pk=pledge.pk)
+
+
+class BranchPledgeCreateView(AccessRequiredMixin, _PledgeWriteMixin, TemplateView):
+    permission = "pledges.write_branch"
+
+    def branches(self):
+        return self.restrict(Branch.objects.active(), branch="")
+
+    def forms(self, data=None):
+        branches = self.branches()
+        responsible = (
+            Person.objects.filter(branch__in=branches).select_related("branch").order_by("branch", "name")
+        )
+        return (
+            NewBranchPledgeForm(data, branches=branches),
+            item_formset(kind=Pledge.Kind.BRANCH, data=data, responsible=responsible),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kind=Pledge.Kind.BRANCH, title=_("New branch pledge"), **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_forms(*self.forms())
+
+    def post(self, request, *args, **kwargs):
+        form, formset = self.forms(request.POST)
+
+        def save(*, texts, items):
+            branch = form.cleaned_data["branch"]
+            year = selectors.campaign_year_for(branch.committee_id)
+            if year is None:
+                raise ValidationError(
+                    _("No campaign year has been set up for this branch's party committee.")
+                )
+            return services.pledge_create(
+                access=self.access,
+                kind=Pledge.Kind.BRANCH,
+                campaign_year=year,
+                branch=branch,
+                items=items,
+                **texts,
+            )
+
+        return self.post_forms(form, formset, save)
+
+
+class MemberPledgeCreateView(AccessRequiredMixin, _PledgeWriteMixin, TemplateView):
+    permission = "pledges.write_own"
+
+    def year(self):
+        person = self.access.person
+        return selectors.campaign_year_for(person.committee_id) if person else None
+
+    def get(self, request, *args, **kwargs):
+        year = self.year()
+        if year is None:
+            messages.error(request, _("No campaign year has been set up yet."))
+            return redirect("pledges:list")
+        existing = (
+            Pledge.objects.filter(person=self.access.person, campaign_year=year)
+            .current()
+            .order_by("-version")
+        )
+        if existing.exists():
+            messages.info(request, _("You already have a pledge for %(year)s.") % {"year": year.year})
+            return redirect("pledges:detail", pk=existing.first().pk)
+        return self.render_forms(MemberPledgeForm(), item_formset(kind=Pledge.Kind.MEMBER))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            kind=Pledge.Kind.MEMBER, title=_("My pledge"), year=self.year(), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = MemberPledgeForm(request.POST)
+        formset = item_formset(kind=Pledge.Kind.MEMBER, data=request.POST)
+
+        def save(*, texts, items):
+            year = self.year()
+            if year is None:
+                raise ValidationError(_("No campaign year has been set up yet."))
+            return services.pledge_create(
+                access=self.access, kind=Pledge.Kind.MEMBER, campaign_year=year, items=items, **texts
+            )
+
+        return self.post_forms(form, formset, save)
+
+
+class PledgeEditView(AccessRequiredMixin, PledgeGuardMixin, _PledgeWriteMixin, TemplateView):
+    permission = "pledges.view"
+    action = "edit"
+
+    def forms(self, data=None):
+        pledge = self.pledge
+        form_class = BranchPledgeForm if pledge.is_branch else MemberPledgeForm
+        responsible = (
+            Person.objects.filter(branch=pledge.branch).order_by("name") if pledge.is_branch else None
+        )
+        items = pledge.items.select_related("responsible")
+        return (
+            form_class(data, instance=pledge),
+            item_formset(kind=pledge.kind, data=data, items=items, responsible=responsible),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            kind=self.pledge.kind,
+            pledge=self.pledge,
+            title=_("Edit the pledge"),
+            year=self.pledge.campaign_year,
+            **kwargs,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_forms(*self.forms())
+
+    def post(self, request, *args, **kwargs):
+        form, formset = self.forms(request.POST)
+
+        def save(*, texts, items):
+            return services.pledge_update(access=self.access, pledge=self.pledge, items=items, **texts)
+
+        return self.post_forms(form, formset, save)
+
+
+class PledgeStepView(AccessRequiredMixin, PledgeGuardMixin, View):
+    """A button on the pledge page: submit, approve or correct (POST only)."""
+
+    permission = "pledges.view"
+    http_method_names = ["post"]
+    steps = {
+        "submit": (services.pledge_submit, gettext_lazy("The pledge has been submitted for approval.")),
+        "approve": (services.pledge_approve, gettext_lazy("The pledge has been approved.")),
+        "correct": (
+            services.pledge_correct,
+            gettext_lazy(
+                "A new version has been started; the published one stays in force until this one is published."
+            ),
+        ),
+    }
+
+    def post(self, request, *args, **kwargs):
+        service, done = self.steps[self.action]
+        try:
+            result = service(access=self.access, pledge=self.pledge)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("pledges:detail", pk=self.pledge.pk)
+        messages.success(request, done)
+        if self.action == "correct":
+            return redirect("pledges:edit", pk=result.pk)
+        return redirect("pledges:detail", pk=self.pledge.pk)
+
+
+class PledgeFormActionView(AccessRequiredMixin, PledgeGuardMixin, FormView):
+    """An action that needs a few fields: its form page, then the service."""
+
+    permission = "pledges.view"
+    template_name = "pledges/action_form.html"
+    title = ""
+    button = ""
+    done = ""
+    help = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            pledge=self.pledge, title=self.title, button=self.button, help=self.help, **kwargs
+        )
+
+    def call(self, data):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.call(form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.done)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("pledges:detail", args=[self.pledge.pk])
+
+
+class PledgeReturnView(PledgeFormActionView):
+    action = "return"
+    form_class = ReturnForm
+    title = gettext_lazy("Return the pledge")
+    button = gettext_lazy("Return to the writer")
+    done = gettext_lazy("The pledge has been returned.")
+
+    def call(self, data):
+        services.pledge_return(access=self.access, pledge=self.pledge, **data)
+
+
+class PledgePublishView(PledgeFormActionView):
+    action = "publish"
+    form_class = PublicationForm
+    title = gettext_lazy("Record the publication of the pledge")
+    button = gettext_lazy("Record the publication")
+    done = gettext_lazy("The publication has been recorded; the pledge is now public.")
+    help = gettext_lazy(
+        "A pledge is announced to the staff of the department, e.g. at the department meeting or the team leaders' meeting. Once published it can no longer be edited; a correction becomes a new version."
+    )
+
+    def call(self, data):
+        services.pledge_publish(access=self.access, pledge=self.pledge, **data)
+
+
+class ProgressPublishView(PledgeFormActionView):
+    action = "progress_publish"
+    form_class = ProgressPublishForm
+    title = gettext_lazy("Publish quarterly progress")
+    button = gettext_lazy("Record the publication")
+    done = gettext_lazy("The quarterly progress publication has been recorded.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["published_quarters"] = set(
+            self.pledge.publications.filter(quarter__isnull=False).values_list("quarter", flat=True)
+        )
+        return kwargs
+
+    def call(self, data):
+        services.progress_publish(access=self.access, pledge=self.pledge, **data)
+
+
+class SelfAssessmentView(PledgeFormActionView):
+    action = "self_assess"
+    form_class = SelfAssessmentForm
+    title = gettext_lazy("Self-assessment")
+    button = gettext_lazy("Save")
+    done = gettext_lazy("The self-assessment has been saved.")
+
+    def get_initial(self):
+        review = getattr(self.pledge, "review", None)
+        return {"self_assessment": review.self_assessment} if review else {}
+
+    def call(self, data):
+        services.pledge_self_assess(access=self.access, pledge=self.pledge, **data)
+
+
+class PledgeReviewView(PledgeFormActionView):
+    action = "review"
+    form_class = ReviewForm
+    title = gettext_lazy("Review the pledge")
+    button = gettext_lazy("Close with this result")
+    done = gettext_lazy("The pledge has been reviewed and closed.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(review=getattr(self.pledge, "review", None), **kwargs)
+
+    def call(self, data):
+        services.pledge_review(access=self.access, pledge=self.pledge, **data)
+
+
+class ProgressAddView(PledgeFormActionView):
+    action = "progress"
+    form_class = ProgressForm
+    title = gettext_lazy("Add progress")
+    button = gettext_lazy("Save the progress")
+    done = gettext_lazy("The progress has been recorded.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["items"] = (
+            selectors.items_with_progress().filter(pledge=self.pledge).order_by("position", "pk")
+        )
+        return kwargs
+
+    def get_initial(self):
+        return {"item": self.request.GET.get("item")} if self.request.GET.get("item", "").isdigit() else {}
+
+    def call(self, data):
+        services.progress_add(access=self.access, **data)
+
+
+class EvidenceDownloadView(AccessRequiredMixin, View):
+    """An evidence file, for someone who may see its pledge; never from a public URL."""
+
+    permission = "pledges.view"
+
+    def get(self, request, pk):
+        evidence = get_object_or_404(selectors.evidence_visible_to(self.access), pk=pk)
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        return FileResponse(handle, as_attachment=True, filename=evidence.original_name)

@@ -1,0 +1,153 @@
+"""The pledge state machine and who may act on a pledge: the one place where both are decided.
+
+Views ask :func:`pledge_actions` which buttons to show; services call :func:`authorize` before
+they write, so a refused POST is refused the same way as a hidden button.
+
+::
+
+    draft ──submit──▶ submitted ──approve──▶ approved ──publish──▶ published ──review──▶ closed
+      ▲                  │                                            │
+      └── returned ◀─return (with reason)      correct: a new draft version; the old one stays
+          (edit, submit again)                 published until the correction is published,
+                                               then it is superseded (kept, read-only)
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Pledge
+
+S = Pledge.Status
+
+# (status, action) → new status: every change of status there is.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.DRAFT, "submit"): S.SUBMITTED,
+    (S.RETURNED, "submit"): S.SUBMITTED,
+    (S.SUBMITTED, "return"): S.RETURNED,
+    (S.SUBMITTED, "approve"): S.APPROVED,
+    (S.APPROVED, "publish"): S.PUBLISHED,
+    (S.PUBLISHED, "review"): S.CLOSED,
+}
+# Actions that leave the status as it is, and the statuses they are allowed in.
+STEADY_ACTIONS: dict[str, frozenset[str]] = {
+    "edit": frozenset({S.DRAFT, S.RETURNED}),
+    "correct": frozenset({S.PUBLISHED}),
+    "progress": frozenset({S.PUBLISHED}),
+    "progress_publish": frozenset({S.PUBLISHED}),
+    "self_assess": frozenset({S.PUBLISHED}),
+}
+
+# Who does what: the writer (the member; for a branch pledge its secretary), the approver (the
+# branch secretary for a member pledge; the campaign office for a branch pledge) and the
+# publisher (the branch secretary for both).
+WRITER, APPROVER, PUBLISHER = "writer", "approver", "publisher"
+ACTORS: dict[str, str] = {
+    "edit": WRITER,
+    "submit": WRITER,
+    "correct": WRITER,
+    "progress": WRITER,
+    "self_assess": WRITER,
+    "return": APPROVER,
+    "approve": APPROVER,
+    "review": APPROVER,
+    "publish": PUBLISHER,
+    "progress_publish": PUBLISHER,
+}
+ACTIONS = frozenset(ACTORS)
+
+ACTION_LABELS = {
+    "edit": gettext_lazy("Edit"),
+    "submit": gettext_lazy("Submit for approval"),
+    "return": gettext_lazy("Return"),
+    "approve": gettext_lazy("Approve"),
+    "publish": gettext_lazy("Record the publication"),
+    "correct": gettext_lazy("Correct (new version)"),
+    "progress": gettext_lazy("Add progress"),
+    "progress_publish": gettext_lazy("Publish quarterly progress"),
+    "self_assess": gettext_lazy("Self-assessment"),
+    "review": gettext_lazy("Review"),
+}
+
+
+def _in_scope(access, permission: str, branch) -> bool:
+    """Whether ``permission`` reaches ``branch`` (no query: the branch's ids are on the row)."""
+    for kind, pk in access.grants.get(permission, ()):
+        if (
+            kind == "all"
+            or (kind == "committee" and branch.committee_id == pk)
+            or (kind == "general_branch" and branch.general_branch_id == pk)
+            or (kind == "branch" and branch.pk == pk)
+        ):
+            return True
+    return False
+
+
+def pledge_roles(access, pledge: Pledge) -> set[str]:
+    """Which of writer / approver / publisher ``access`` is for ``pledge``."""
+    roles = set()
+    if pledge.kind == Pledge.Kind.MEMBER:
+        if (
+            access.person is not None
+            and pledge.person_id == access.person.pk
+            and access.has("pledges.write_own")
+        ):
+            roles.add(WRITER)
+        if _in_scope(access, "pledges.approve_member", pledge.branch):
+            roles |= {APPROVER, PUBLISHER}
+    else:
+        if _in_scope(access, "pledges.write_branch", pledge.branch):
+            roles |= {WRITER, PUBLISHER}
+        if _in_scope(access, "pledges.approve_branch", pledge.branch):
+            roles.add(APPROVER)
+    return roles
+
+
+def state_allows(pledge: Pledge, action: str) -> bool:
+    if action in STEADY_ACTIONS:
+        allowed = pledge.status in STEADY_ACTIONS[action]
+    else:
+        allowed = (pledge.status, action) in TRANSITIONS
+    if allowed and action in ("correct", "review"):
+        # One correction at a time; and a pledge is reviewed once its correction is published.
+        allowed = not _has_next_version(pledge)
+    return allowed
+
+
+def _has_next_version(pledge: Pledge) -> bool:
+    try:
+        return pledge.next_version is not None
+    except Pledge.next_version.RelatedObjectDoesNotExist:
+        return False
+
+
+def pledge_actions(access, pledge: Pledge) -> set[str]:
+    """The actions ``access`` may take on ``pledge`` now (used for buttons and to authorise)."""
+    roles = pledge_roles(access, pledge)
+    return {action for action, actor in ACTORS.items() if actor in roles and state_allows(pledge, action)}
+
+
+def may_manage(access, pledge: Pledge) -> bool:
+    """Whether ``access`` takes part in the pledge's workflow (and so sees it unpublished)."""
+    return bool(pledge_roles(access, pledge))
+
+
+def authorize(access, pledge: Pledge, action: str) -> None:
+    """Refuse ``action`` unless ``access`` may take it on ``pledge`` now.
+
+    PermissionDenied when the person has no part in it, ValidationError (a message for the
+    user) when the pledge's state does not allow it."""
+    if action not in ACTIONS:
+        raise ValueError(action)
+    if ACTORS[action] not in pledge_roles(access, pledge):
+        raise PermissionDenied(_("You may not do this with this pledge."))
+    if not state_allows(pledge, action):
+        if action in ("correct", "review") and _has_next_version(pledge):
+            raise ValidationError(
+                _("A corrected version of this pledge is under way; finish it first."), code="has_correction"
+            )
+        raise ValidationError(
+            _("“%(action)s” is not possible while the pledge is “%(status)s”.")
+            % {"action": ACTION_LABELS[action], "status": pledge.get_status_display()},
+            code="state",
+        )

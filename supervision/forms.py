@@ -1,0 +1,200 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.evidence import ACCEPT
+
+from .models import Inspection, Review, ReviewRound, SpotCheckDraw
+
+DATE = {"type": "date"}
+ISO = "%Y-%m-%d"  # what <input type="date"> reads and writes
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the service (``validate_evidence``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class YearChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj.year)
+
+
+class InspectionForm(forms.Form):
+    campaign_year = YearChoiceField(label=_("Campaign year"), queryset=None, empty_label=None)
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Inspection.Kind.choices)
+    inspected_on = forms.DateField(label=_("Inspected on"), widget=forms.DateInput(attrs=DATE, format=ISO))
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=200,
+        required=False,
+        help_text=_("What was checked, or which meeting was attended."),
+    )
+    inspectors = forms.ModelMultipleChoiceField(
+        label=_("Inspectors"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    findings = forms.CharField(
+        label=_("Findings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Leave empty while the check is still to be done or found nothing."),
+    )
+    rectification_due = forms.DateField(
+        label=_("Rectify by"),
+        required=False,
+        widget=forms.DateInput(attrs=DATE, format=ISO),
+        help_text=_("Set a deadline when the branch has to rectify the findings and reply."),
+    )
+
+    def __init__(self, *args, years, branches, inspectors, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign_year"].queryset = years
+        self.fields["branch"].queryset = branches
+        self.fields["inspectors"].queryset = inspectors
+        self.fields["inspected_on"].initial = timezone.localdate()
+        if editing:
+            del self.fields["campaign_year"]
+            del self.fields["branch"]
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Reply"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What was rectified, how and when."),
+    )
+    files = MultipleFileField(
+        label=_("Closing evidence"),
+        required=False,
+        help_text=_("PDF, images or Office files, at most 20 MB each."),
+    )
+
+
+class DecisionForm(forms.Form):
+    CLOSE, RETURN = "close", "return"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (CLOSE, _("Close: the findings are rectified")),
+            (RETURN, _("Return: the reply is not sufficient")),
+        ],
+        widget=forms.RadioSelect,
+        initial=CLOSE,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when returning the reply."),
+    )
+
+    def __init__(self, *args, can_return=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_return:
+            self.fields["decision"].choices = self.fields["decision"].choices[:1]
+
+
+class InspectionFilterForm(forms.Form):
+    year = YearChoiceField(label=_("Year"), queryset=None, required=False, empty_label=_("All years"))
+    branch = forms.ModelChoiceField(
+        label=_("Branch"), queryset=None, required=False, empty_label=_("All branches")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds"))] + Inspection.Kind.choices
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status"))] + Inspection.Status.choices
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args, years, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].queryset = years
+        self.fields["branch"].queryset = branches
+
+
+class DrawForm(forms.Form):
+    campaign_year = YearChoiceField(label=_("Campaign year"), queryset=None, empty_label=None)
+    population_kind = forms.ChoiceField(label=_("Draw from"), choices=SpotCheckDraw.Population.choices)
+    sample_size = forms.IntegerField(label=_("How many"), min_value=1, max_value=1000)
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+    inspect_on = forms.DateField(
+        label=_("Open spot-check inspections for"),
+        required=False,
+        widget=forms.DateInput(attrs=DATE, format=ISO),
+        help_text=_("Branches only: opens a spot-check inspection of each branch drawn on this date."),
+    )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign_year"].queryset = years
+
+
+class RoundForm(forms.Form):
+    campaign_year = YearChoiceField(label=_("Campaign year"), queryset=None, empty_label=None)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"), coerce=int, choices=[(q, _("Quarter %(n)s") % {"n": q}) for q in (1, 2, 3, 4)]
+    )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign_year"].queryset = years
+        self.fields["quarter"].initial = (timezone.localdate().month - 1) // 3 + 1
+
+
+class ConcludeForm(forms.Form):
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ReviewRoundOpenForm(forms.Form):
+    campaign_year = YearChoiceField(label=_("Campaign year"), queryset=None, empty_label=None)
+    half = forms.TypedChoiceField(label=_("Round"), coerce=int, choices=ReviewRound.Half.choices)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign_year"].queryset = years
+
+
+class ReviewWriteForm(forms.Form):
+    achievements = forms.CharField(label=_("Achievements"), widget=forms.Textarea(attrs={"rows": 5}))
+    problems = forms.CharField(label=_("Problems"), widget=forms.Textarea(attrs={"rows": 5}))
+    direction = forms.CharField(label=_("Direction"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class AcknowledgeForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: anything you want the campaign office to know."),
+    )
+
+
+class ReviewFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Branches and members"))] + Review.Kind.choices
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status"))] + Review.Status.choices
+    )
+    branch = forms.ModelChoiceField(
+        label=_("Branch"), queryset=None, required=False, empty_label=_("All branches")
+    )
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches

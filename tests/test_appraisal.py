@@ -1,0 +1,219 @@
+"""The democratic appraisal: stages, anonymous vote, grades with reasons, the one-third warning."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from evaluations import services
+from evaluations.models import Appraisal, AppraisalGrade, AppraisalTally, AppraisalVoter, Grade
+
+from . import test_evaluations_support as support
+from .test_evaluations_support import (
+    grades_for,
+    year_of,
+)
+
+# Shared fixtures, found by pytest under these names.
+big_branch = support.big_branch
+
+
+@pytest.fixture
+def appraisal(institute, big_branch):
+    branch, _members = big_branch
+    return services.appraisal_start(
+        branch=branch, campaign_year=year_of(institute.campaign), actor=institute.gb_secretary.user
+    )
+
+
+def _advance(appraisal, actor, times=1):
+    for _ in range(times):
+        services.appraisal_advance(appraisal=appraisal, actor=actor)
+    appraisal.refresh_from_db()
+    return appraisal
+
+
+def test_start_takes_the_present_members_as_roll(appraisal, big_branch):
+    _branch, members = big_branch
+    assert set(appraisal.voters.values_list("person_id", flat=True)) == {m.pk for m in members}
+    assert appraisal.status == Appraisal.Status.SELF_ASSESSMENT
+
+
+def test_one_appraisal_per_branch_and_year(appraisal, institute, big_branch):
+    with pytest.raises(ValidationError):
+        services.appraisal_start(
+            branch=big_branch[0], campaign_year=year_of(institute.campaign), actor=institute.gb_secretary.user
+        )
+
+
+def test_secretary_starts_through_the_page(client, institute):
+    client.force_login(institute.secretary.user)
+    page = client.get(reverse("evaluations:appraisal_list")).content.decode()
+    assert institute.other_branch.name not in page  # only the own branch can be chosen
+    response = client.post(
+        reverse("evaluations:appraisal_start"),
+        {"branch": institute.branch.pk, "campaign_year": year_of(institute.campaign).pk},
+    )
+    appraisal = Appraisal.objects.get()
+    assert response.status_code == 302 and appraisal.branch == institute.branch
+    other = client.post(
+        reverse("evaluations:appraisal_start"),
+        {"branch": institute.other_branch.pk, "campaign_year": year_of(institute.campaign).pk},
+    )
+    assert other.status_code == 200 and Appraisal.objects.count() == 1
+
+
+def test_full_flow(client, appraisal, institute, big_branch):
+    _branch, members = big_branch
+    secretary = institute.gb_secretary.user
+    client.force_login(secretary)
+    # 1. Self-assessment.
+    response = client.post(
+        reverse("evaluations:appraisal_assessment", args=[appraisal.pk]),
+        {"about": members[0].pk, "text": "本年度带头创新攻关"},
+    )
+    assert response.status_code == 302
+    assert appraisal.self_assessments.get().person == members[0]
+    with pytest.raises(ValidationError):  # wrong stage
+        services.peer_assessment_record(
+            appraisal=appraisal, about=members[0], by=members[1], text="x", actor=secretary
+        )
+    # 2. Peer assessment: named, never about oneself.
+    _advance(appraisal, secretary)
+    client.post(
+        reverse("evaluations:appraisal_assessment", args=[appraisal.pk]),
+        {"about": members[0].pk, "by": members[1].pk, "text": "工作认真"},
+    )
+    assert appraisal.peer_assessments.get().by == members[1]
+    with pytest.raises(ValidationError):
+        services.peer_assessment_record(
+            appraisal=appraisal, about=members[0], by=members[0], text="x", actor=secretary
+        )
+    # 3. The vote: tallies at zero for every member and grade.
+    _advance(appraisal, secretary)
+    assert AppraisalTally.objects.filter(appraisal=appraisal).count() == 7 * 4
+    page = client.get(reverse("evaluations:appraisal_detail", args=[appraisal.pk])).content.decode()
+    assert "工作认真" in page
+    for n, member in enumerate(members[:6]):
+        client.force_login(member.user)
+        vote = client.get(reverse("evaluations:appraisal_vote", args=[appraisal.pk]))
+        assert vote.status_code == 200
+        assert len(vote.context["form"].fields) == 6  # every other member, not oneself
+        grade = Grade.EXCELLENT if n < 5 else Grade.COMPETENT
+        data = {f"g-{pk}": grade for pk in grades_for(appraisal, member)}
+        response = client.post(reverse("evaluations:appraisal_vote", args=[appraisal.pk]), data)
+        assert response.status_code == 302
+    assert AppraisalVoter.objects.filter(appraisal=appraisal, has_voted=True).count() == 6
+    # Tallies are not shown while the vote is open.
+    client.force_login(secretary)
+    detail = client.get(reverse("evaluations:appraisal_detail", args=[appraisal.pk]))
+    assert all(row.tally is None for row in detail.context["rows"])
+    # 4. Grading: tallies shown from five votes about a member.
+    _advance(appraisal, secretary)
+    detail = client.get(reverse("evaluations:appraisal_detail", args=[appraisal.pk]))
+    rows = {row.voter.person_id: row for row in detail.context["rows"]}
+    # members[6] did not vote: six votes about them; members[0] has five (not their own).
+    assert dict(rows[members[6].pk].tally)[Grade.EXCELLENT.label] == 5
+    assert rows[members[0].pk].tally is not None
+    with pytest.raises(ValidationError):
+        services.appraisal_advance(appraisal=appraisal, actor=secretary)  # nobody graded yet
+    # Reasons are required.
+    response = client.post(
+        reverse("evaluations:appraisal_grades", args=[appraisal.pk]),
+        {f"grade-{members[0].pk}": Grade.EXCELLENT},
+    )
+    assert response.status_code == 200 and not AppraisalGrade.objects.exists()
+    with pytest.raises(ValidationError):
+        services.appraisal_grades_set(
+            appraisal=appraisal, grades={members[0].pk: (Grade.EXCELLENT, " ")}, actor=secretary
+        )
+    # Three of seven “Excellent”: more than a third → a warning, not a refusal.
+    data = {}
+    for n, member in enumerate(members):
+        data[f"grade-{member.pk}"] = Grade.EXCELLENT if n < 3 else Grade.COMPETENT
+        data[f"reason-{member.pk}"] = "依据民主评议结果"
+    response = client.post(reverse("evaluations:appraisal_grades", args=[appraisal.pk]), data, follow=True)
+    assert AppraisalGrade.objects.filter(grade=Grade.EXCELLENT).count() == 3
+    assert any(m.level_tag == "warning" for m in response.context["messages"])
+    assert response.context["warning"]
+    assert AppraisalGrade.objects.get(person=members[0]).history.first().history_user == secretary
+    # 5. Closed: the member sees the own grade and reasons.
+    _advance(appraisal, secretary)
+    assert appraisal.status == Appraisal.Status.CLOSED
+    client.force_login(members[0].user)
+    mine = client.get(reverse("evaluations:mine")).content.decode()
+    assert "依据民主评议结果" in mine
+
+
+def test_warning_only_above_one_third():
+    assert services.excellent_warning(excellent=2, roll_size=6) is None
+    assert services.excellent_warning(excellent=3, roll_size=9) is None
+    assert services.excellent_warning(excellent=3, roll_size=8)
+
+
+def test_tallies_hidden_below_five_votes(appraisal, institute, big_branch):
+    _branch, members = big_branch
+    _advance(appraisal, institute.gb_secretary.user, times=2)
+    for member in members[:4]:
+        services.appraisal_ballot_cast(
+            appraisal=appraisal, person=member, grades=grades_for(appraisal, member)
+        )
+    _advance(appraisal, institute.gb_secretary.user)
+    from evaluations.selectors import appraisal_page
+
+    page = appraisal_page(appraisal, with_people=True)
+    assert all(row.tally is None for row in page["rows"])
+
+
+def test_vote_rules(appraisal, institute, big_branch):
+    _branch, members = big_branch
+    with pytest.raises(ValidationError):  # not open yet
+        services.appraisal_ballot_cast(
+            appraisal=appraisal, person=members[0], grades=grades_for(appraisal, members[0])
+        )
+    _advance(appraisal, institute.gb_secretary.user, times=2)
+    with pytest.raises(PermissionDenied):
+        services.appraisal_ballot_cast(appraisal=appraisal, person=institute.member, grades={})
+    incomplete = grades_for(appraisal, members[0])
+    incomplete.pop(members[1].pk)
+    with pytest.raises(ValidationError):
+        services.appraisal_ballot_cast(appraisal=appraisal, person=members[0], grades=incomplete)
+    with_self = {**grades_for(appraisal, members[0]), members[0].pk: Grade.EXCELLENT}
+    with pytest.raises(ValidationError):
+        services.appraisal_ballot_cast(appraisal=appraisal, person=members[0], grades=with_self)
+    services.appraisal_ballot_cast(
+        appraisal=appraisal, person=members[0], grades=grades_for(appraisal, members[0])
+    )
+    with pytest.raises(ValidationError):
+        services.appraisal_ballot_cast(
+            appraisal=appraisal, person=members[0], grades=grades_for(appraisal, members[0])
+        )
+
+
+def test_leading_group_sees_figures_not_names(client, appraisal, institute, big_branch):
+    client.force_login(institute.leader.user)
+    page = client.get(reverse("evaluations:appraisal_detail", args=[appraisal.pk])).content.decode()
+    assert big_branch[1][0].name not in page
+    assert 'data-testid="roll"' not in page
+
+
+def test_appraisal_page_queries_do_not_grow(client, institute, big_branch, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import make_member
+
+    small = services.appraisal_start(
+        branch=institute.branch, campaign_year=year_of(institute.campaign), actor=institute.secretary.user
+    )
+    for i in range(5):
+        make_member(big_branch[0], name=f"新党员{i}")
+    large = services.appraisal_start(
+        branch=big_branch[0], campaign_year=year_of(institute.campaign), actor=institute.gb_secretary.user
+    )
+    client.force_login(institute.gb_secretary.user)
+    counts = []
+    for a in (small, small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("evaluations:appraisal_detail", args=[a.pk])).status_code == 200
+        counts.append(len(queries))
+    assert counts[1] == counts[2]
