@@ -60,7 +60,6 @@ def home_context(*, access: Access, role: str | None) -> dict:
         activity_selectors,
         supervision_selectors,
         evaluation_selectors,
-        award_selectors,
         report_selectors,
     ):
         context.update(selectors.home_context(access=access, role=role, campaign_year=year))
