@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from activities import selectors as activity_selectors
+from awards import selectors as award_selectors
 from branches.models import Branch, BranchCategory, Person
 from branches.selectors import branch_list
 from campaigns.models import Campaign
@@ -60,6 +61,7 @@ def home_context(*, access: Access, role: str | None) -> dict:
         activity_selectors,
         supervision_selectors,
         evaluation_selectors,
+        award_selectors,
         report_selectors,
     ):
         context.update(selectors.home_context(access=access, role=role, campaign_year=year))

@@ -5,11 +5,14 @@ file is refused as well. Every refusal is a message a secretary understands."""
 
 from pathlib import PurePath
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 MAX_SIZE = 20 * 1024 * 1024
+MAX_FILES = 20  # files in one upload
 
 _PDF = (b"%PDF-",)
 _ZIP = (b"PK\x03\x04",)  # docx, xlsx, pptx are zip packages
@@ -62,3 +65,47 @@ def validate_evidence(file) -> None:
             % {"name": name, "type": extension[1:].upper()},
             code="file_content",
         )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Several evidence files in one input (the pattern of the Django documentation). Each file
+    is checked with ``validate_evidence`` here, so every refused file is named on the form; the
+    services check again."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if not data:
+            files = []
+        elif isinstance(data, list | tuple):
+            files = [single(d, initial) for d in data]
+        else:
+            files = [single(data, initial)]
+        files = [f for f in files if f]
+        if len(files) > MAX_FILES:
+            raise ValidationError(_("At most %(n)s files can be uploaded at once.") % {"n": MAX_FILES})
+        messages = []
+        for file in files:
+            try:
+                validate_evidence(file)
+            except ValidationError as refused:
+                messages.extend(refused.messages)
+        if messages:
+            raise ValidationError(messages)
+        return files
+
+
+def evidence_response(evidence, *, inline: bool = False) -> FileResponse:
+    """Send a stored evidence file under its original name; a file missing on disk is a 404."""
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=not inline, filename=evidence.original_name)

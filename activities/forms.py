@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from branches.models import Person
 from . import evidence
 from .compliance import Status
 from .models import ATTENDANCE_KINDS, READING_KINDS, AttendanceStatus, Kind, Period
-from .services import MAX_FILES, AttendanceEntry
+from .services import AttendanceEntry
 
 DATE = {"type": "date"}
 TEXTAREA = {"rows": 6}
@@ -40,42 +39,6 @@ def same_shape(kind: str) -> list[str]:
         for k in Kind.values
         if FIELDS_BY_KIND[k] == shape and (k in ATTENDANCE_KINDS) == (kind in ATTENDANCE_KINDS)
     ]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (the pattern of the Django documentation). Each file is checked
-    with ``validate_evidence`` here, so every refused file is named, and again by the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": evidence.ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if not data:
-            files = []
-        else:
-            single = super().clean
-            files = (
-                [single(d, initial) for d in data]
-                if isinstance(data, list | tuple)
-                else [single(data, initial)]
-            )
-        files = [f for f in files if f]
-        if len(files) > MAX_FILES:
-            raise ValidationError(_("At most %(n)s files can be uploaded at once.") % {"n": MAX_FILES})
-        messages = []
-        for file in files:
-            try:
-                evidence.validate_evidence(file)
-            except ValidationError as refused:
-                messages.extend(refused.messages)
-        if messages:
-            raise ValidationError(messages)
-        return files
 
 
 def evidence_help() -> str:
@@ -114,7 +77,7 @@ class RecordForm(forms.Form):
     content = forms.CharField(
         label=gettext_lazy("Content or minutes"), widget=forms.Textarea(attrs=TEXTAREA), required=False
     )
-    files = MultipleFileField(label=gettext_lazy("Evidence files"), required=False)
+    files = evidence.EvidenceFilesField(label=gettext_lazy("Evidence files"), required=False)
     remove_evidence = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Remove these files"),
         queryset=None,

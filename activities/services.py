@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from branches.models import Branch, PartyGroup, Person
 
 from .compliance import DEFAULT_FREQUENCIES, REQUIRABLE_KINDS
-from .evidence import validate_evidence
+from .evidence import MAX_FILES, validate_evidence
 from .models import (
     ATTENDANCE_KINDS,
     READING_KINDS,
@@ -45,7 +45,6 @@ RECORD_FIELDS = (
     "published_in",
     "reading_list",
 )
-MAX_FILES = 20
 
 
 @dataclass(frozen=True)

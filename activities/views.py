@@ -5,7 +5,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from branches.models import Branch, PartyGroup, Person
 
 from . import selectors, services
 from .compliance import CSS, REQUIRABLE_KINDS, Status, compliance_table
+from .evidence import evidence_response
 from .forms import (
     ArchiveForm,
     AttendanceForm,
@@ -377,12 +378,8 @@ class EvidenceDownloadView(AccessRequiredMixin, View):
     def get(self, request, pk):
         files = Evidence.objects.filter(record__in=self.restrict(ActivityRecord.objects.all()))
         evidence = get_object_or_404(files, pk=pk)
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
         inline = any(evidence.original_name.lower().endswith(ext) for ext in INLINE_TYPES)
-        return FileResponse(handle, as_attachment=not inline, filename=evidence.original_name)
+        return evidence_response(evidence, inline=inline)
 
 
 # --- compliance -------------------------------------------------------------------------------

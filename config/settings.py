@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "activities",
     "supervision",
     "evaluations",
+    "awards",
     "reports",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("records/", include("activities.urls")),
     path("supervision/", include("supervision.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("awards/", include("awards.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", NotificationListView.as_view(), name="notifications"),
     path("admin/", admin.site.urls),

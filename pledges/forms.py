@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.evidence import ACCEPT
+from activities.evidence import EvidenceFilesField
 
 from .models import FiveGoods, FiveLeads, Pledge, PledgeReview, Publication
 
@@ -152,26 +152,6 @@ class ProgressPublishForm(PublicationForm):
         self.fields["quarter"].initial = max((q for q in open_quarters if q <= current), default=None)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by the service with ``validate_evidence``."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        single = super().clean
-        return (
-            [single(d, initial) for d in data] if isinstance(data, list | tuple) else [single(data, initial)]
-        )
-
-
 class ProgressForm(forms.Form):
     item = forms.ModelChoiceField(label=_("Commitment or milestone"), queryset=None)
     entered_on = forms.DateField(label=_("Date"), widget=date_input())
@@ -182,7 +162,7 @@ class ProgressForm(forms.Form):
         max_value=100,
         help_text=_("How far the item is now in all, not what this step added."),
     )
-    files = MultipleFileField(
+    files = EvidenceFilesField(
         label=_("Evidence files"),
         required=False,
         help_text=_("PDF, images (JPG, PNG, GIF) or Office files; you may choose several."),

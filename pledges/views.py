@@ -9,7 +9,6 @@ the workflow is a 403 page with the reason; the wrong moment is a message on the
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounts.mixins import AccessRequiredMixin
+from activities.evidence import evidence_response
 from branches.models import Branch, Person
 from branches.selectors import history_rows
 
@@ -454,8 +454,4 @@ class EvidenceDownloadView(AccessRequiredMixin, View):
 
     def get(self, request, pk):
         evidence = get_object_or_404(selectors.evidence_visible_to(self.access), pk=pk)
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+        return evidence_response(evidence)

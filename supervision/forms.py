@@ -2,30 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.evidence import ACCEPT
+from activities.evidence import EvidenceFilesField
 
 from .models import Inspection, Review, ReviewRound, SpotCheckDraw
 
 DATE = {"type": "date"}
 ISO = "%Y-%m-%d"  # what <input type="date"> reads and writes
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by the service (``validate_evidence``)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class YearChoiceField(forms.ModelChoiceField):
@@ -77,7 +59,7 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What was rectified, how and when."),
     )
-    files = MultipleFileField(
+    files = EvidenceFilesField(
         label=_("Closing evidence"),
         required=False,
         help_text=_("PDF, images or Office files, at most 20 MB each."),

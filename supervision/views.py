@@ -5,7 +5,6 @@ hands writes to ``services``."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from accounts.access import get_access
 from accounts.mixins import AccessRequiredMixin
+from activities.evidence import evidence_response
 from branches.models import Branch, Person
 from branches.selectors import history_rows
 from campaigns.models import CampaignYear
@@ -344,11 +344,7 @@ class EvidenceDownloadView(AccessRequiredMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         evidence = self.get_object()
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+        return evidence_response(evidence)
 
 
 # --- spot checks ----------------------------------------------------------------------------

@@ -246,7 +246,7 @@ def test_submit_requires_complete_pledge(institute, year):
     branch_pledge = services.pledge_create(
         access=secretary, kind="branch", campaign_year=year, branch=institute.branch, **BRANCH_TEXTS
     )
-    with pytest.raises(ValidationError, match="milestone"):
+    with pytest.raises(ValidationError, match="进度节点"):
         services.pledge_submit(access=secretary, pledge=branch_pledge)
 
 
