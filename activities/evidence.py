@@ -6,10 +6,13 @@ file is refused as well. Every refusal is a message a secretary understands."""
 from pathlib import PurePath
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_SIZE = 20 * 1024 * 1024
 MAX_FILES = 20  # files in one upload
@@ -109,3 +112,23 @@ def evidence_response(evidence, *, inline: bool = False) -> FileResponse:
     except FileNotFoundError as error:
         raise Http404 from error
     return FileResponse(handle, as_attachment=not inline, filename=evidence.original_name)
+
+
+class EvidenceFile(models.Model):
+    """What every stored evidence file keeps besides the file itself (whose folder and upload
+    time differ by app): the original name, given back on download, its size and uploader."""
+
+    original_name = models.CharField(gettext_lazy("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(gettext_lazy("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=gettext_lazy("uploaded by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .evidence import EvidenceFile
+
 
 class Kind(models.TextChoices):
     """What a record is about. The first four are 三会一课."""
@@ -259,17 +261,12 @@ class EvidenceQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
 
-class Evidence(models.Model):
+class Evidence(EvidenceFile):
     """证明材料: a file attached to a record, checked by ``activities.evidence.validate_evidence``
     and served only through a permission-checked view. Removing a file archives it."""
 
     record = models.ForeignKey(ActivityRecord, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
     archived_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     archived_by = models.ForeignKey(
@@ -295,9 +292,6 @@ class Evidence(models.Model):
                 name="evidence_archive_complete",
             )
         ]
-
-    def __str__(self):
-        return self.original_name
 
 
 class Period(models.TextChoices):

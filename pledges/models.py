@@ -20,6 +20,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from activities.evidence import EvidenceFile
+
 
 class FiveGoods(models.TextChoices):
     """五个好: what a branch strives for; the items of a branch pledge are tied to one of them."""
@@ -350,16 +352,11 @@ def evidence_path(instance, filename: str) -> str:
     return f"evidence/pledges/{pledge.campaign_year.year}/{pledge.pk}/{uuid.uuid4().hex}{extension}"
 
 
-class ProgressEvidence(models.Model):
+class ProgressEvidence(EvidenceFile):
     """A file proving a progress entry (证明材料); downloaded only through a permission check."""
 
     entry = models.ForeignKey(ProgressEntry, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -367,9 +364,6 @@ class ProgressEvidence(models.Model):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
         ordering = ["entry", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class PledgeReview(models.Model):

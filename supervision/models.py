@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from activities.evidence import EvidenceFile
+
 SPOT_CHECK_METHOD = "random.Random(int(seed, 16)).sample(population, k)"
 
 
@@ -168,17 +170,12 @@ def inspection_evidence_path(instance, filename: str) -> str:
     )
 
 
-class InspectionEvidence(models.Model):
+class InspectionEvidence(EvidenceFile):
     """A file proving that a finding was rectified (整改证明); downloaded only through a
     permission check, never from a public media URL."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("file"), upload_to=inspection_evidence_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -186,9 +183,6 @@ class InspectionEvidence(models.Model):
         verbose_name = _("closing evidence")
         verbose_name_plural = _("closing evidence")
         ordering = ["inspection", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class SpotCheckDraw(models.Model):
