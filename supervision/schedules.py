@@ -42,15 +42,16 @@ SCHEDULES = [
 ]
 
 
-def ensure_beat_schedules(apps) -> int:
-    """Create the schedules that do not exist yet (by name); returns how many were created."""
+def ensure_beat_schedules(apps, schedules=None) -> int:
+    """Create the schedules (default: the supervision jobs above) that do not exist yet (by name);
+    returns how many were created. Other apps pass their own list."""
     from django.utils import timezone
 
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
     created = 0
-    for name, task, cron, description in SCHEDULES:
+    for name, task, cron, description in SCHEDULES if schedules is None else schedules:
         if PeriodicTask.objects.filter(name=name).exists():
             continue
         crontab, _ = CrontabSchedule.objects.get_or_create(

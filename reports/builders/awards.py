@@ -1,0 +1,126 @@
+"""The annual award list (表彰决定): the approved candidates by title and unit, and the model
+posts designated in the year."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from awards.models import AwardCycle, Candidate, ModelPost, Title
+
+from ..registry import Params, Report, register
+from ..table import Column, Section, Table
+
+TITLE_ORDER = [Title.FIVE_GOOD, Title.ADVANCED, Title.OUTSTANDING, Title.MODEL_POST]
+
+
+def _cycle(params: Params) -> AwardCycle | None:
+    return (
+        AwardCycle.objects.filter(campaign_year=params.year).select_related("campaign_year__campaign").first()
+    )
+
+
+def award_groups(params: Params) -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(title label, [(name, unit), ...]), ...] in the order of the notice. Two queries."""
+    cycle = _cycle(params)
+    by_title: dict[str, list[tuple[str, str]]] = {t: [] for t in TITLE_ORDER}
+    candidates = (
+        Candidate.objects.filter(cycle=cycle, removed=False)
+        .select_related("branch__general_branch", "person")
+        .order_by(
+            "branch__general_branch__sort_order", "branch__sort_order", "branch__name", "person__name", "pk"
+        )
+    )
+    for c in candidates:
+        if c.person_id:
+            by_title[c.title].append((c.person.name, c.branch.name))
+        else:
+            unit = c.branch.general_branch.name if c.branch.general_branch_id else ""
+            by_title[c.title].append((c.branch.name, unit))
+    year = params.year.year
+    posts = (
+        ModelPost.objects.filter(
+            branch__committee_id=params.year.campaign.committee_id,
+            designated_on__gte=datetime.date(year, 1, 1),
+            designated_on__lte=datetime.date(year, 12, 31),
+            withdrawn_on__isnull=True,
+        )
+        .select_related("person", "branch")
+        .order_by("branch__sort_order", "branch__name", "person__name", "pk")
+    )
+    for post in posts:
+        by_title[Title.MODEL_POST].append((f"{post.person.name}（{post.post_name}）", post.branch.name))
+    labels = dict(Title.choices)
+    return [(str(labels[t]), rows) for t, rows in by_title.items() if rows]
+
+
+@register
+class AwardList(Report):
+    key = "award_list"
+    title = gettext_lazy("Award list")
+    description = gettext_lazy(
+        "The decision on the year's awards in the form of an official notice: the approved lists by title and unit."
+    )
+    permission = "awards.view"
+
+    def title_for(self, params: Params) -> str:
+        return _("Decision on the commendations of the %(year)s campaign") % {"year": params.year.year}
+
+    def check(self, access, params: Params) -> None:
+        cycle = _cycle(params)
+        if cycle is None or not cycle.is_frozen:
+            raise ValidationError(
+                _("The award list of %(year)s has not been approved yet.") % {"year": params.year.year}
+            )
+
+    def count(self, access, params: Params) -> int:
+        return sum(len(rows) + 1 for _label, rows in award_groups(params))
+
+    def table(self, access, params: Params) -> Table:
+        groups = award_groups(params)
+
+        def rows():
+            for label, entries in groups:
+                yield (Section(label),)
+                for n, (name, unit) in enumerate(entries, start=1):
+                    yield (label, n, name, unit)
+
+        committee = params.year.campaign.committee.name
+        return Table(
+            title=self.title_for(params),
+            subtitle=[committee],
+            columns=[
+                Column(_("Title"), width=22),
+                Column(_("No."), "int", width=6),
+                Column(_("Name"), width=30),
+                Column(_("Unit"), width=30),
+            ],
+            rows=rows(),
+            count=sum(len(e) + 1 for _label, e in groups),
+            sheet_name=_("Award list"),
+        )
+
+    def pdf(self, access, params: Params, progress=None) -> tuple[str, dict]:
+        cycle = _cycle(params)
+        committee = params.year.campaign.committee.name
+        issued = cycle.announced_on or (
+            timezone.localtime(cycle.approved_at).date() if cycle.approved_at else None
+        )
+        groups = []
+        for label, entries in award_groups(params):
+            units: dict[str, list[str]] = {}
+            for name, unit in entries:
+                units.setdefault(unit, []).append(name)
+            groups.append({"label": label, "units": list(units.items()), "count": len(entries)})
+        return "reports/pdf/award_list.html", {
+            "title": self.title_for(params),
+            "committee": committee,
+            "year": params.year.year,
+            "campaign": params.year.campaign,
+            "groups": groups,
+            "issued_on": issued,
+        }
