@@ -1,4 +1,5 @@
 """Reports: the award list, score sheets and registers as Excel and PDF, read back."""
+# ruff: noqa: F811  (fixtures imported from the support modules are redefined as arguments)
 
 import datetime
 
