@@ -57,6 +57,7 @@ _OFFICE = frozenset(
         "roster.export",
         "campaign.change",
         "history.view",
+        "audit.view",  # the audit log across all records of the institute
         "pledges.view",
         "pledges.approve_branch",  # approve, return and review (评诺) branch pledges
         "activities.view",

@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        # Django saves the user on each login (last_login); done as an UPDATE instead, so that a
+        # login is not recorded as a change of the login in the audit history.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(_update_last_login, dispatch_uid="update_last_login")
+
+
+def _update_last_login(sender, user, **kwargs):
+    from django.utils import timezone
+
+    user.last_login = timezone.now()
+    type(user)._default_manager.filter(pk=user.pk).update(last_login=user.last_login)

@@ -1,4 +1,9 @@
+import logging
+
 from celery import shared_task
+from celery.signals import worker_ready
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(time_limit=30)
@@ -10,3 +15,25 @@ def worker_check() -> dict:
     from .models import User
 
     return {"database": connection.settings_dict["NAME"], "users": User.objects.count()}
+
+
+@shared_task(time_limit=300)
+def drain_outbox() -> int:
+    """Send the task calls kept while the broker was down (scheduled every minute)."""
+    from .queue import drain
+
+    return drain()
+
+
+@worker_ready.connect
+def drain_outbox_on_start(sender=None, **kwargs):
+    """A worker that starts (typically after Redis came back) sends what was kept."""
+    from .queue import drain
+
+    try:
+        sent = drain()
+    except Exception:  # the worker must start even if the database is briefly unavailable
+        logger.exception("Could not send the queued tasks at worker start")
+        return
+    if sent:
+        logger.warning("Sent %d queued task(s) kept while the broker was down", sent)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.models import Person
+from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin
 
 from . import evidence
 from .compliance import Status
@@ -52,7 +53,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class RecordForm(forms.Form):
+class RecordForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
     """The fields of one kind of record; which ones depends on the kind (``FIELDS_BY_KIND``)."""
 
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Kind.choices)
@@ -91,7 +92,7 @@ class RecordForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.kind = kind
-        shown = fields_for(kind) + ["files"]
+        shown = fields_for(kind) + ["files", "submission_token", "version"]  # with formguard's
         if record is not None:
             # The kind is chosen before a new record: it decides the fields and the attendance
             # list. A record may be corrected to a kind of the same shape.
@@ -126,10 +127,11 @@ class RecordForm(forms.Form):
 
     def record_values(self) -> dict:
         data = self.cleaned_data
-        return {name: data[name] for name in self.fields if name not in ("files", "remove_evidence")}
+        skipped = ("files", "remove_evidence", "submission_token", "version")  # formguard's own fields
+        return {name: data[name] for name in self.fields if name not in skipped}
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(GuardedForm):
     """One row per expected person: present, on leave (with a reason) or absent."""
 
     def __init__(self, *args, people, existing=None, **kwargs):
@@ -176,7 +178,7 @@ class AttendanceForm(forms.Form):
         ]
 
 
-class ArchiveForm(forms.Form):
+class ArchiveForm(GuardedForm):
     reason = forms.CharField(
         label=gettext_lazy("Why is the record archived?"),
         max_length=300,
@@ -185,7 +187,7 @@ class ArchiveForm(forms.Form):
     )
 
 
-class RecordFilterForm(forms.Form):
+class RecordFilterForm(GuardedForm):
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind"), required=False, choices=[("", gettext_lazy("All kinds"))] + Kind.choices
     )
@@ -204,13 +206,13 @@ class RecordFilterForm(forms.Form):
         self.fields["branch"].empty_label = _("All branches")
 
 
-class FrequencyForm(forms.Form):
+class FrequencyForm(GuardedForm):
     is_required = forms.BooleanField(label=gettext_lazy("Required"), required=False)
     period = forms.ChoiceField(label=gettext_lazy("Period"), choices=Period.choices)
     count = forms.IntegerField(label=gettext_lazy("At least"), min_value=1, max_value=99)
 
 
-class OverdueFilterForm(forms.Form):
+class OverdueFilterForm(GuardedForm):
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind"), required=False, choices=[("", gettext_lazy("All kinds"))] + Kind.choices
     )
@@ -221,7 +223,7 @@ class OverdueFilterForm(forms.Form):
     )
 
 
-class ReadingListForm(forms.Form):
+class ReadingListForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
     campaign_year = forms.ModelChoiceField(label=gettext_lazy("Campaign year"), queryset=None)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     published_on = forms.DateField(
@@ -240,7 +242,7 @@ class ReadingListForm(forms.Form):
 TEXT_SM = {"class": "form-control form-control-sm"}
 
 
-class BookForm(forms.Form):
+class BookForm(GuardedForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(
         label=gettext_lazy("Book title"),
@@ -259,7 +261,7 @@ class BookForm(forms.Form):
 BookFormSet = forms.formset_factory(BookForm, extra=3, max_num=100, validate_max=True)
 
 
-class VanguardTeamForm(forms.Form):
+class VanguardTeamForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
     branch = forms.ModelChoiceField(label=gettext_lazy("Branch"), queryset=None)
     campaign_year = forms.ModelChoiceField(label=gettext_lazy("Campaign year"), queryset=None)
     name = forms.CharField(label=gettext_lazy("Team name"), max_length=200)
@@ -285,7 +287,7 @@ class VanguardTeamForm(forms.Form):
             self.fields["branch"].widget = forms.HiddenInput()
 
 
-class ResearchChampionForm(forms.Form):
+class ResearchChampionForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
     branch = forms.ModelChoiceField(label=gettext_lazy("Branch"), queryset=None)
     campaign_year = forms.ModelChoiceField(label=gettext_lazy("Campaign year"), queryset=None)
     person = PersonChoiceField(label=gettext_lazy("Member"), queryset=None)

@@ -161,6 +161,7 @@ class RecordFormMixin:
             ),
             evidence=record.evidence.active() if record is not None else None,
             record=record,
+            edits=record,
         )
         attendance_form = None
         if kind in ATTENDANCE_KINDS:
@@ -597,7 +598,7 @@ class ReadingListFormView(AccessRequiredMixin, TemplateView):
         else:
             current = selectors.pick_campaign_year(years, None, timezone.localdate())
             initial = {"campaign_year": current.pk if current else None}
-        form = ReadingListForm(data, initial=initial, years=years)
+        form = ReadingListForm(data, initial=initial, years=years, edits=obj)
         formset = BookFormSet(data, initial=books, prefix="books")
         return form, formset
 
@@ -682,7 +683,12 @@ class VanguardFormMixin(CampaignYearMixin):
         )
         data = self.request.POST if self.request.method == "POST" else None
         form = self.form_class(
-            data, initial=self.initial_for(obj, years), branches=branches, years=years, people=people
+            data,
+            initial=self.initial_for(obj, years),
+            branches=branches,
+            years=years,
+            people=people,
+            edits=obj,
         )
         if obj is not None:
             form.fields["branch"].disabled = True

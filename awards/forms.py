@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.evidence import ACCEPT
+from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin
 
 from .models import DEFAULT_SATISFACTION_POINTS, ModelPostReview, RubricItem, Title
 from .scoring.indicators import INDICATOR_CHOICES
@@ -9,7 +10,7 @@ from .scoring.indicators import INDICATOR_CHOICES
 DATE = {"type": "date"}
 
 
-class RubricItemForm(forms.Form):
+class RubricItemForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
     criterion = forms.ChoiceField(label=_("criterion"))
     name = forms.CharField(label=_("item"), max_length=200)
     max_points = forms.DecimalField(label=_("maximum points"), min_value=0, max_digits=6, decimal_places=2)
@@ -17,14 +18,14 @@ class RubricItemForm(forms.Form):
     indicator = forms.ChoiceField(
         label=_("indicator"), choices=[("", "—"), *INDICATOR_CHOICES], required=False
     )
-    sort_order = forms.IntegerField(label=_("order"), min_value=0, initial=0)
+    sort_order = forms.IntegerField(label=_("order"), min_value=0, max_value=32767, initial=0)
 
     def __init__(self, *args, rubric, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["criterion"].choices = rubric.criteria.choices
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(GuardedForm):
     branch_rubric_weight = forms.DecimalField(
         label=_("branches: rubric weight (%)"), min_value=0, max_value=100
     )
@@ -51,7 +52,7 @@ class SettingsForm(forms.Form):
             )
 
 
-class EntryForm(forms.Form):
+class EntryForm(SubmitOnceMixin, GuardedForm):
     item = forms.ModelChoiceField(label=_("item"), queryset=RubricItem.objects.none())
     subject = forms.CharField(
         label=_("branch or member"), help_text=_("b-<id> for a branch, p-<id> for a member")
@@ -71,11 +72,11 @@ class EntryForm(forms.Form):
         self.fields["subject"].widget = forms.Select(choices=subjects)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(GuardedForm):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AddCandidateForm(forms.Form):
+class AddCandidateForm(SubmitOnceMixin, GuardedForm):
     title = forms.ChoiceField(
         label=_("title"), choices=[c for c in Title.choices if c[0] != Title.MODEL_POST]
     )
@@ -83,15 +84,15 @@ class AddCandidateForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(SubmitOnceMixin, GuardedForm):
     text = forms.CharField(label=_("objection"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(GuardedForm):
     answer = forms.CharField(label=_("answer"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ModelPostForm(forms.Form):
+class ModelPostForm(SubmitOnceMixin, GuardedForm):
     person = forms.IntegerField(label=_("member"))
     post_name = forms.CharField(label=_("post"), max_length=200)
     designated_on = forms.DateField(label=_("designated on"), widget=forms.DateInput(attrs=DATE))
@@ -104,6 +105,6 @@ class ModelPostForm(forms.Form):
         )
 
 
-class ModelPostReviewForm(forms.Form):
+class ModelPostReviewForm(GuardedForm):
     result = forms.ChoiceField(label=_("result"), choices=ModelPostReview.Result.choices)
     note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.queue import enqueue
 from accounts.services import notify
 from activities.evidence import validate_evidence
 
@@ -277,8 +278,8 @@ def entry_withdraw(*, entry: ScoreEntry, actor) -> ScoreEntry:
 
 @transaction.atomic
 def scoring_run_request(*, campaign_year, actor, as_of: datetime.date | None = None) -> ScoringRun:
-    """Queue a scoring run of the year (after commit). The draft snapshot is replaced when it
-    runs; an approved snapshot is never replaced."""
+    """Queue a scoring run of the year (after commit, see ``accounts.queue``). The draft snapshot
+    is replaced when it runs; an approved snapshot is never replaced."""
     from .tasks import scoring_run_task
 
     if _approved_exists(campaign_year):
@@ -291,8 +292,8 @@ def scoring_run_request(*, campaign_year, actor, as_of: datetime.date | None = N
     )
     run.as_of, run.requested_by, run.state, run.error = as_of, actor, ScoringRun.State.QUEUED, ""
     run.save()
-    year_id, user_id = campaign_year.pk, actor.pk
-    transaction.on_commit(lambda: scoring_run_task.delay(campaign_year_id=year_id, user_id=user_id))
+    # Sent after commit; kept in the outbox while the broker is down (run.dispatch.deferred).
+    run.dispatch = enqueue(scoring_run_task, campaign_year_id=campaign_year.pk, user_id=actor.pk)
     return run
 
 

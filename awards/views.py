@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from accounts.mixins import AccessRequiredMixin
+from accounts.queue import QUEUED_LATER
 from branches.models import Branch, Person
+from formguard.forms import clean_text
 
 from . import forms, selectors, services
 from .models import (
@@ -128,7 +130,9 @@ class RubricItemView(YearMixin, TemplateView):
                 f: getattr(self.item, f)
                 for f in ("criterion", "name", "max_points", "source", "indicator", "sort_order")
             }
-        return forms.RubricItemForm(self.request.POST or None, rubric=self.rubric, initial=initial)
+        return forms.RubricItemForm(
+            self.request.POST or None, rubric=self.rubric, initial=initial, edits=self.item
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -291,8 +295,11 @@ class RunView(YearMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.scoring_run_request(campaign_year=self.year, actor=request.user)
-            messages.success(request, _("The scoring run was started."))
+            run = services.scoring_run_request(campaign_year=self.year, actor=request.user)
+            if run.dispatch.deferred:
+                messages.warning(request, QUEUED_LATER)
+            else:
+                messages.success(request, _("The scoring run was started."))
         except ValidationError as e:
             _errors(request, e)
         return self.back("run")
@@ -407,7 +414,7 @@ class CycleActionView(CycleMixin, View):
                     to=action,
                     actor=request.user,
                     access=self.access,
-                    reason=request.POST.get("reason", ""),
+                    reason=clean_text(request.POST.get("reason")),
                 )
             else:
                 raise Http404
@@ -445,7 +452,7 @@ class CandidateRemoveView(CycleMixin, View):
         candidate = get_object_or_404(Candidate, pk=pk, cycle=self.cycle)
         try:
             services.candidate_remove(
-                candidate=candidate, reason=request.POST.get("reason", ""), actor=request.user
+                candidate=candidate, reason=clean_text(request.POST.get("reason")), actor=request.user
             )
         except ValidationError as e:
             _errors(request, e)
@@ -459,7 +466,7 @@ class ObjectionAnswerView(CycleMixin, View):
         objection = get_object_or_404(Objection, pk=pk, candidate__cycle=self.cycle)
         try:
             services.objection_answer(
-                objection=objection, answer=request.POST.get("answer", ""), actor=request.user
+                objection=objection, answer=clean_text(request.POST.get("answer")), actor=request.user
             )
         except ValidationError as e:
             _errors(request, e)
@@ -561,12 +568,12 @@ class ModelPostActionView(YearMixin, View):
                 services.model_post_review(
                     post=post,
                     result=request.POST.get("result", "keep"),
-                    note=request.POST.get("note", ""),
+                    note=clean_text(request.POST.get("note")),
                     actor=request.user,
                 )
             elif action == "withdraw":
                 services.model_post_withdraw(
-                    post=post, reason=request.POST.get("reason", ""), actor=request.user
+                    post=post, reason=clean_text(request.POST.get("reason")), actor=request.user
                 )
             else:
                 raise Http404

@@ -2,10 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from formguard.forms import GuardedForm, SubmitOnceMixin
+
 from .models import Branch, BranchCategory, Department, PartyGroup
 
 
-class PersonFilterForm(forms.Form):
+class PersonFilterForm(GuardedForm):
     q = forms.CharField(label=_("Name or employee number"), required=False, max_length=50)
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none(), required=False)
     department = forms.ModelChoiceField(
@@ -23,13 +25,13 @@ class PersonFilterForm(forms.Form):
         self.fields["department"].queryset = departments
 
 
-class BranchFilterForm(forms.Form):
+class BranchFilterForm(GuardedForm):
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("All categories"))] + BranchCategory.choices
     )
 
 
-class TransferForm(forms.Form):
+class TransferForm(SubmitOnceMixin, GuardedForm):
     branch = forms.ModelChoiceField(label=_("To branch"), queryset=Branch.objects.none())
     party_group = forms.ModelChoiceField(
         label=_("Party group"), queryset=PartyGroup.objects.none(), required=False

@@ -42,6 +42,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from formguard.forms import CONTROL_CHARACTERS
+
 from .models import Branch, Department, Membership, PartyCommittee, PartyGroup, Person, RosterImport
 from .services import member_join, member_leave, member_transfer
 
@@ -49,6 +51,11 @@ logger = logging.getLogger(__name__)
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 10_000
+# A zip bomb: a small upload that unpacks to gigabytes of XML (openpyxl reads the shared strings
+# whole into memory). A genuine roster of MAX_ROWS rows unpacks to a few megabytes.
+MAX_UNPACKED_SIZE = 50 * 1024 * 1024
+# Rows read in all, blank ones included: millions of empty rows cost time even when skipped.
+MAX_SHEET_ROWS = 2 * MAX_ROWS
 MAX_LISTED = 200  # entries of each kind kept for the preview page; the counts are always complete
 MAX_ERRORS = 500
 SHEET_TITLE = "人员名册"
@@ -135,6 +142,9 @@ MESSAGES = {
     # One cell.
     "required": gettext_lazy("Row %(row)s, “%(column)s”: cannot be empty."),
     "member_required": gettext_lazy("Row %(row)s, “%(column)s”: cannot be empty for a party member."),
+    "control_characters": gettext_lazy(
+        "Row %(row)s, “%(column)s”: the cell contains invisible control characters; remove them."
+    ),
     "too_long": gettext_lazy("Row %(row)s, “%(column)s”: at most %(max)s characters (this has %(length)s)."),
     "bad_choice": gettext_lazy(
         "Row %(row)s, “%(column)s”: “%(value)s” is not allowed; write one of %(choices)s."
@@ -242,6 +252,15 @@ def _open_workbook(file):
         raise _file_error("bad_file")
     file.seek(0)
     try:
+        # The sizes in the zip directory bound what zipfile unpacks (it stops at the declared size).
+        with zipfile.ZipFile(file) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _file_error("bad_file") from error
+    if unpacked > MAX_UNPACKED_SIZE:
+        raise _file_error("too_large", size=filesizeformat(unpacked), max=filesizeformat(MAX_UNPACKED_SIZE))
+    file.seek(0)
+    try:
         return openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # an uploaded file can break openpyxl in many ways; all mean "unreadable"
         logger.info("Roster file not readable: %r", error)
@@ -283,13 +302,21 @@ def _read_rows(file) -> tuple[list[tuple[int, dict]], list[RosterError]]:
             return [], errors
         data = []
         for row_no, values in enumerate(rows, start=2):
+            if row_no > MAX_SHEET_ROWS:
+                return [], [RosterError("too_many_rows", params={"max": MAX_ROWS})]
             if all(_text(value) == "" for value in values):
                 continue
             if len(data) == MAX_ROWS:
                 return [], [RosterError("too_many_rows", params={"max": MAX_ROWS})]
-            data.append(
-                (row_no, {key: values[i] if i < len(values) else None for key, i in positions.items()})
-            )
+            row = {key: values[i] if i < len(values) else None for key, i in positions.items()}
+            errors += [
+                RosterError("control_characters", row_no, COLUMN[key].header)
+                for key, value in row.items()
+                if isinstance(value, str) and CONTROL_CHARACTERS.search(value)
+            ]
+            data.append((row_no, row))
+        if errors:  # a NUL byte cannot even be looked up in PostgreSQL: refuse before checking
+            return [], errors[:MAX_ERRORS]
         return data, ([] if data else [RosterError("empty")])
     except Exception as error:  # a broken sheet part shows up only while reading the rows
         logger.info("Roster file not readable: %r", error)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from accounts.mixins import AccessRequiredMixin
+from formguard.forms import GuardedForm, SubmitOnceMixin
 
 from . import roster
 from .models import PartyCommittee, Person, RosterImport
@@ -27,7 +28,7 @@ def committees_for(access, permission: str) -> list[PartyCommittee]:
     return list(committees)
 
 
-class RosterUploadForm(forms.Form):
+class RosterUploadForm(SubmitOnceMixin, GuardedForm):
     file = forms.FileField(
         label=gettext_lazy("Roster file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + roster.XLSX_CONTENT_TYPE}),

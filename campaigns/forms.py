@@ -2,12 +2,14 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from formguard.forms import EditCheckMixin, GuardedModelForm
+
 from .models import CampaignYear, Phase
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CampaignYearForm(forms.ModelForm):
+class CampaignYearForm(EditCheckMixin, GuardedModelForm):
     class Meta:
         model = CampaignYear
         fields = [
@@ -24,7 +26,7 @@ class CampaignYearForm(forms.ModelForm):
         widgets = {name: DATE for name in fields}
 
 
-class PhaseForm(forms.ModelForm):
+class PhaseForm(GuardedModelForm):
     class Meta:
         model = Phase
         fields = ["starts_on", "ends_on"]

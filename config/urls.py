@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import HomeView, NotificationListView
+from accounts.views import AuditLogView, HomeView, NotificationListView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -16,5 +16,6 @@ urlpatterns = [
     path("awards/", include("awards.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", NotificationListView.as_view(), name="notifications"),
+    path("audit/", AuditLogView.as_view(), name="audit_log"),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, Department, Person
 from campaigns.models import CampaignYear
+from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin
 
 from .models import ANONYMITY_FLOOR, Grade, Satisfaction
 from .services.ballots import FREE_TEXT_MAX
@@ -20,7 +21,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
     """Set-up of a mass evaluation: when, what, by whom, which questions."""
 
     campaign_year = forms.ModelChoiceField(label=_("Campaign year"), queryset=CampaignYear.objects.none())
@@ -89,7 +90,7 @@ class EvaluationForm(forms.Form):
         return data
 
 
-class BallotForm(forms.Form):
+class BallotForm(GuardedForm):
     """One page per evaluation: a radio group per target × question, an optional comment per
     target. ``sections`` lists (target, [(criterion, field)], comment field) for the template."""
 
@@ -133,7 +134,7 @@ class BallotForm(forms.Form):
         return {target.pk: self.cleaned_data.get(comment, "") for target, _rows, comment in self.sections}
 
 
-class AppraisalBallotForm(forms.Form):
+class AppraisalBallotForm(GuardedForm):
     """The anonymous vote of the democratic appraisal: a grade for every other member."""
 
     def __init__(self, *args, members, **kwargs):
@@ -151,7 +152,7 @@ class AppraisalBallotForm(forms.Form):
         return {person.pk: self.cleaned_data[f"g-{person.pk}"] for person in self.members}
 
 
-class SuggestionForm(forms.Form):
+class SuggestionForm(SubmitOnceMixin, GuardedForm):
     branch = forms.ModelChoiceField(
         label=_("To"),
         queryset=Branch.objects.none(),
@@ -167,7 +168,7 @@ class SuggestionForm(forms.Form):
         self.fields["branch"].queryset = branches
 
 
-class SuggestionTriageForm(forms.Form):
+class SuggestionTriageForm(GuardedForm):
     branch = forms.ModelChoiceField(
         label=_("Pass on to"),
         queryset=Branch.objects.none(),
@@ -180,11 +181,11 @@ class SuggestionTriageForm(forms.Form):
         self.fields["branch"].queryset = branches
 
 
-class SuggestionAnswerForm(forms.Form):
+class SuggestionAnswerForm(GuardedForm):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class AppraisalStartForm(forms.Form):
+class AppraisalStartForm(SubmitOnceMixin, GuardedForm):
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
     campaign_year = forms.ModelChoiceField(label=_("Campaign year"), queryset=CampaignYear.objects.none())
 
@@ -194,7 +195,7 @@ class AppraisalStartForm(forms.Form):
         self.fields["campaign_year"].queryset = years
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(GuardedForm):
     """A self-assessment (stage 1) or what one member said of another (stage 2)."""
 
     about = forms.ModelChoiceField(label=_("Member"), queryset=Person.objects.none())
@@ -210,7 +211,7 @@ class AssessmentForm(forms.Form):
             del self.fields["by"]
 
 
-class GradesForm(forms.Form):
+class GradesForm(GuardedForm):
     """A grade and its reasons for each member on the roll; rows left empty are not saved."""
 
     def __init__(self, *args, roll, existing, **kwargs):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.evidence import EvidenceFilesField
+from formguard.forms import EditCheckMixin, GuardedForm, GuardedModelForm, SubmitOnceMixin
 
 from .models import FiveGoods, FiveLeads, Pledge, PledgeReview, Publication
 
@@ -18,7 +19,7 @@ def date_input():
     return forms.DateInput(format="%Y-%m-%d", attrs=DATE)
 
 
-class BranchPledgeForm(forms.ModelForm):
+class BranchPledgeForm(SubmitOnceMixin, EditCheckMixin, GuardedModelForm):
     class Meta:
         model = Pledge
         fields = ["focus", "targets", "measures"]
@@ -43,7 +44,7 @@ class NewBranchPledgeForm(BranchPledgeForm):
             self.fields["branch"].initial = branches[0].pk
 
 
-class MemberPledgeForm(forms.ModelForm):
+class MemberPledgeForm(SubmitOnceMixin, EditCheckMixin, GuardedModelForm):
     class Meta:
         model = Pledge
         fields = ["plan", "direction"]
@@ -54,7 +55,7 @@ class MemberPledgeForm(forms.ModelForm):
         }
 
 
-class ItemForm(forms.Form):
+class ItemForm(GuardedForm):
     """One milestone (branch pledge) or commitment (member pledge)."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -109,7 +110,7 @@ def item_formset(*, kind, data=None, items=(), responsible=None):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(GuardedForm):
     reason = forms.CharField(
         label=_("Reason for returning"),
         widget=forms.Textarea(attrs=TEXTAREA),
@@ -117,7 +118,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class PublicationForm(forms.Form):
+class PublicationForm(GuardedForm):
     occasion = forms.ChoiceField(
         label=_("Occasion"), choices=Publication.Occasion.choices, widget=forms.RadioSelect
     )
@@ -152,7 +153,7 @@ class ProgressPublishForm(PublicationForm):
         self.fields["quarter"].initial = max((q for q in open_quarters if q <= current), default=None)
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(SubmitOnceMixin, GuardedForm):
     item = forms.ModelChoiceField(label=_("Commitment or milestone"), queryset=None)
     entered_on = forms.DateField(label=_("Date"), widget=date_input())
     done = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs=TEXTAREA))
@@ -174,11 +175,11 @@ class ProgressForm(forms.Form):
         self.fields["entered_on"].initial = timezone.localdate()
 
 
-class SelfAssessmentForm(forms.Form):
+class SelfAssessmentForm(GuardedForm):
     self_assessment = forms.CharField(label=_("Self-assessment"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GuardedForm):
     assessment = forms.CharField(label=_("Assessment"), widget=forms.Textarea(attrs={"rows": 5}))
     result = forms.ChoiceField(
         label=_("Result"), choices=PledgeReview.Result.choices, widget=forms.RadioSelect
@@ -191,7 +192,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class PledgeFilterForm(forms.Form):
+class PledgeFilterForm(GuardedForm):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Pledge.Kind.choices]
     )

@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from formguard.forms import GuardedForm
+
 from .models import ReportFile
 from .registry import SUBJECTS
 
 
-class RequestForm(forms.Form):
+class RequestForm(GuardedForm):
     """What a report needs, with choices computed once per page (see ``views.Choices``); the
     service checks the chosen objects against the reader's scope again."""
 

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.access import compute_access
+from accounts.queue import enqueue
 
 from . import builders  # noqa: F401  (registers the reports)
 from .models import ReportFile, report_path
@@ -79,7 +80,8 @@ def report_request(*, actor, kind: str, fmt: str, params: dict, access=None) -> 
         )
         from .tasks import generate_report
 
-        transaction.on_commit(lambda: generate_report.delay(report_file.pk))
+        # Sent after commit; kept in the outbox while the broker is down (dispatch.deferred).
+        report_file.dispatch = enqueue(generate_report, report_file.pk)
     return report_file
 
 

@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import AccessRequiredMixin
+from accounts.queue import QUEUED_LATER
 
 from . import registry, services
 from .forms import RequestForm
@@ -89,11 +90,15 @@ class RequestView(AccessRequiredMixin, View):
                 for message in error.messages:
                     messages.error(request, message)
             else:
-                messages.success(
-                    request,
-                    _("“%(title)s” is being generated; it appears below when ready.")
-                    % {"title": report_file.title},
-                )
+                dispatch = getattr(report_file, "dispatch", None)  # None: the same request was waiting
+                if dispatch is not None and dispatch.deferred:
+                    messages.warning(request, QUEUED_LATER)
+                else:
+                    messages.success(
+                        request,
+                        _("“%(title)s” is being generated; it appears below when ready.")
+                        % {"title": report_file.title},
+                    )
                 return redirect(reverse("reports:centre") + f"#file-{report_file.pk}")
         else:
             for field, errors in form.errors.items():

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.evidence import EvidenceFilesField
+from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin
 
 from .models import Inspection, Review, ReviewRound, SpotCheckDraw
 
@@ -15,7 +16,7 @@ class YearChoiceField(forms.ModelChoiceField):
         return str(obj.year)
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
     campaign_year = YearChoiceField(label=_("Campaign year"), queryset=None, empty_label=None)
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=Inspection.Kind.choices)
@@ -53,7 +54,7 @@ class InspectionForm(forms.Form):
             del self.fields["branch"]
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(GuardedForm):
     reply = forms.CharField(
         label=_("Reply"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -66,7 +67,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GuardedForm):
     CLOSE, RETURN = "close", "return"
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -90,7 +91,7 @@ class DecisionForm(forms.Form):
             self.fields["decision"].choices = self.fields["decision"].choices[:1]
 
 
-class InspectionFilterForm(forms.Form):
+class InspectionFilterForm(GuardedForm):
     year = YearChoiceField(label=_("Year"), queryset=None, required=False, empty_label=_("All years"))
     branch = forms.ModelChoiceField(
         label=_("Branch"), queryset=None, required=False, empty_label=_("All branches")
@@ -109,7 +110,7 @@ class InspectionFilterForm(forms.Form):
         self.fields["branch"].queryset = branches
 
 
-class DrawForm(forms.Form):
+class DrawForm(SubmitOnceMixin, GuardedForm):
     campaign_year = YearChoiceField(label=_("Campaign year"), queryset=None, empty_label=None)
     population_kind = forms.ChoiceField(label=_("Draw from"), choices=SpotCheckDraw.Population.choices)
     sample_size = forms.IntegerField(label=_("How many"), min_value=1, max_value=1000)
@@ -126,7 +127,7 @@ class DrawForm(forms.Form):
         self.fields["campaign_year"].queryset = years
 
 
-class RoundForm(forms.Form):
+class RoundForm(SubmitOnceMixin, GuardedForm):
     campaign_year = YearChoiceField(label=_("Campaign year"), queryset=None, empty_label=None)
     quarter = forms.TypedChoiceField(
         label=_("Quarter"), coerce=int, choices=[(q, _("Quarter %(n)s") % {"n": q}) for q in (1, 2, 3, 4)]
@@ -138,11 +139,11 @@ class RoundForm(forms.Form):
         self.fields["quarter"].initial = (timezone.localdate().month - 1) // 3 + 1
 
 
-class ConcludeForm(forms.Form):
+class ConcludeForm(GuardedForm):
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class ReviewRoundOpenForm(forms.Form):
+class ReviewRoundOpenForm(SubmitOnceMixin, GuardedForm):
     campaign_year = YearChoiceField(label=_("Campaign year"), queryset=None, empty_label=None)
     half = forms.TypedChoiceField(label=_("Round"), coerce=int, choices=ReviewRound.Half.choices)
 
@@ -151,13 +152,13 @@ class ReviewRoundOpenForm(forms.Form):
         self.fields["campaign_year"].queryset = years
 
 
-class ReviewWriteForm(forms.Form):
+class ReviewWriteForm(EditCheckMixin, GuardedForm):
     achievements = forms.CharField(label=_("Achievements"), widget=forms.Textarea(attrs={"rows": 5}))
     problems = forms.CharField(label=_("Problems"), widget=forms.Textarea(attrs={"rows": 5}))
     direction = forms.CharField(label=_("Direction"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(GuardedForm):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
@@ -166,7 +167,7 @@ class AcknowledgeForm(forms.Form):
     )
 
 
-class ReviewFilterForm(forms.Form):
+class ReviewFilterForm(GuardedForm):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Branches and members"))] + Review.Kind.choices
     )

@@ -203,7 +203,11 @@ class InspectionEditView(InspectionFormMixin, FormView):
         kwargs = super().get_form_kwargs()
         years = CampaignYear.objects.filter(pk=self.inspection.campaign_year_id)
         kwargs.update(
-            years=years, branches=Branch.objects.none(), inspectors=self.inspectors(years), editing=True
+            years=years,
+            branches=Branch.objects.none(),
+            inspectors=self.inspectors(years),
+            editing=True,
+            edits=self.inspection,
         )
         return kwargs
 
@@ -694,6 +698,9 @@ class ReviewWriteView(ReviewMixin, FormView):
             messages.warning(request, _("An acknowledged review can no longer be changed."))
             return redirect("supervision:review_detail", self.review.pk)
         return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "edits": self.review}
 
     def get_initial(self):
         r = self.review

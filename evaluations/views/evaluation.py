@@ -172,7 +172,7 @@ class EvaluationUpdateView(EvaluationFormMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "fixed_year": True}
+        return {**super().get_form_kwargs(), "fixed_year": True, "edits": self.get_evaluation()}
 
     def get_initial(self):
         e = self.get_evaluation()

@@ -1,0 +1,161 @@
+"""The audit log: every recorded change of every domain record, across all models.
+
+django-simple-history keeps one history table per model; this module reads them together
+(a UNION of the tables, newest first), narrowed to the institutes the reader may see, and
+filtered by date, user and kind of record. Read-only: nothing here writes.
+
+Queries per page: one to count, one for the page, then two per kind of record shown on the page
+(its rows with the previous version's id, and those previous versions) — so a page costs the
+same however much history there is.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import cache
+
+from django.apps import apps
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.utils import timezone
+
+# The fields shown to name a record, first one present wins; otherwise "#id".
+LABEL_FIELDS = ("name", "title", "subject", "theme", "username")
+MAX_PATH = 6
+
+
+@dataclass(frozen=True)
+class Audited:
+    label: str  # "app_label.ModelName" of the audited model
+    model: type  # the audited model
+    history: type  # its historical model
+    committee_path: str | None  # lookup from the historical row to its institute's id
+
+
+def _committee_path(model) -> str | None:
+    """The shortest chain of required (NOT NULL) foreign keys from ``model`` to its institute
+    (branches.PartyCommittee), as a lookup; None when there is none (the administrator's only)."""
+    committee = apps.get_model("branches", "PartyCommittee")
+    if model is committee:
+        return "id"
+    frontier, seen = [(model, "")], {model}
+    for _depth in range(MAX_PATH):
+        following = []
+        for current, prefix in frontier:
+            for field in current._meta.get_fields():
+                if not (field.many_to_one or field.one_to_one) or not field.concrete or field.null:
+                    continue
+                related = field.related_model
+                if related is committee:
+                    return f"{prefix}{field.name}_id"
+                if related not in seen and related._meta.app_label != "accounts":
+                    seen.add(related)
+                    following.append((related, f"{prefix}{field.name}__"))
+        frontier = following
+    return None
+
+
+@cache
+def audited_models() -> tuple[Audited, ...]:
+    """The models that keep history (django-simple-history), in app order."""
+    result = []
+    for model in apps.get_models():
+        attr = getattr(model._meta, "simple_history_manager_attribute", None)
+        if attr is None:
+            continue
+        history = getattr(model, attr).model
+        result.append(Audited(model._meta.label_lower, model, history, _committee_path(model)))
+    return tuple(result)
+
+
+def audited_by_label() -> dict[str, Audited]:
+    return {a.label: a for a in audited_models()}
+
+
+@dataclass
+class Entry:
+    label: str
+    kind: str  # the model's verbose name
+    record: object  # the historical row
+    name: str
+    changes: list[str]
+
+
+def history_union(
+    *,
+    committees: list[int] | None,
+    model: str = "",
+    users: list[int] | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+):
+    """A queryset of (history_date, history_id, label) over every audited model the filters
+    admit, newest first. ``committees`` None means every institute."""
+    parts = []
+    tz = timezone.get_current_timezone()
+    for audited in audited_models():
+        if model and audited.label != model:
+            continue
+        qs = audited.history.objects.all()
+        if committees is not None:
+            if audited.committee_path is None:
+                continue  # not tied to an institute: the administrator's only
+            qs = qs.filter(**{f"{audited.committee_path}__in": committees})
+        if users is not None:
+            qs = qs.filter(history_user_id__in=users)
+        if date_from:
+            qs = qs.filter(history_date__gte=datetime.datetime.combine(date_from, datetime.time(), tz))
+        if date_to:
+            end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time(), tz)
+            qs = qs.filter(history_date__lt=end)
+        parts.append(
+            qs.annotate(label=Value(audited.label, output_field=CharField())).values_list(
+                "history_date", "history_id", "label"
+            )
+        )
+    if not parts:
+        return None
+    first, *rest = parts
+    union = first.union(*rest, all=True) if rest else first
+    return union.order_by("-history_date", "-history_id", "label")
+
+
+def entries(page_rows) -> list[Entry]:
+    """The page's historical rows with who, what and the changed fields; two queries per kind."""
+    by_label: dict[str, list[int]] = {}
+    for _date, history_id, label in page_rows:
+        by_label.setdefault(label, []).append(history_id)
+    audited = audited_by_label()
+    loaded: dict[tuple[str, int], Entry] = {}
+    for label, ids in by_label.items():
+        a = audited[label]
+        H = a.history
+        previous = H.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id")).order_by(
+            "-history_id"
+        )
+        rows = list(
+            H.objects.filter(history_id__in=ids)
+            .select_related("history_user__person")
+            .annotate(previous_id=Subquery(previous.values("history_id")[:1]))
+        )
+        previous_rows = {
+            r.history_id: r
+            for r in H.objects.filter(history_id__in=[r.previous_id for r in rows if r.previous_id])
+        }
+        tracked = [f.name for f in H.tracked_fields]
+        name_field = next((f for f in LABEL_FIELDS if f in tracked), None)
+        for row in rows:
+            changes = []
+            older = previous_rows.get(row.previous_id)
+            if row.history_type == "~" and older is not None:
+                delta = row.diff_against(older, included_fields=tracked, foreign_keys_are_objs=False)
+                changes = [str(a.model._meta.get_field(c.field).verbose_name) for c in delta.changes]
+            name = getattr(row, name_field, "") if name_field else ""
+            loaded[(label, row.history_id)] = Entry(
+                label=label,
+                kind=str(a.model._meta.verbose_name),
+                record=row,
+                name=str(name or f"#{row.id}"),
+                changes=changes,
+            )
+    return [loaded[(label, history_id)] for _date, history_id, label in page_rows if (label, history_id) in loaded]

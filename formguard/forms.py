@@ -1,0 +1,168 @@
+"""The one shared place where every form of the project is made safe against bad input,
+double submission and lost updates. Every form class derives from ``GuardedForm`` or
+``GuardedModelForm`` (tests/test_bad_input.py checks that none is left out).
+
+- Text: every text field refuses control characters (NUL, which PostgreSQL cannot store, and
+  the other invisible C0 characters, which Excel files cannot hold; tab and line breaks are
+  kept) and has a maximum length: its own, or ``TEXT_MAX`` for a free text without one.
+- ``SubmitOnceMixin``: each rendering of a create form carries a fresh one-time token; the
+  first accepted submission stores it (unique in the database), a second one of the same page
+  is refused with a message. The token is optional: a client that sends none is not protected
+  (a browser always sends it, since it is part of the page).
+- ``EditCheckMixin``: an edit form carries the version of the record it was opened on; saving
+  over a record that someone else has saved in between is refused with a message, so that
+  nobody silently overwrites another's changes. Optional in the same way.
+"""
+
+import hashlib
+import re
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+# The longest free text a form accepts where the field states no maximum of its own: about
+# five pages of Chinese prose, far beyond any minutes or review, and small enough for a page.
+TEXT_MAX = 10_000
+
+INT_MAX = 2_147_483_647  # PostgreSQL's integer
+
+# C0 control characters and DEL, except tab, line feed and carriage return.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def refuse_control_characters(value) -> None:
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            _("The text contains invisible control characters (for example a NUL byte); remove them."),
+            code="control_characters",
+        )
+
+
+def clean_text(value, *, max_length: int = TEXT_MAX) -> str:
+    """For a text a view reads from the request without a form: the same checks as a form field."""
+    value = "" if value is None else str(value)
+    refuse_control_characters(value)
+    if len(value) > max_length:
+        raise ValidationError(
+            _("The text is %(length)s characters long; at most %(max)s are accepted.")
+            % {"length": len(value), "max": max_length},
+            code="max_length",
+        )
+    return value
+
+
+class _Guard:
+    """Installs the text checks on every field, including fields a form adds in its own
+    ``__init__``; runs before any cleaning."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if getattr(field, "_guarded", False):
+                continue
+            field._guarded = True
+            if isinstance(field, forms.CharField) and not isinstance(field, forms.UUIDField):
+                field.validators.append(refuse_control_characters)
+                if field.max_length is None:
+                    field.max_length = TEXT_MAX
+                    field.validators.append(MaxLengthValidator(TEXT_MAX))
+            elif isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField):
+                # A number beyond PostgreSQL's integer is a message, not a database error.
+                if field.max_value is None:
+                    field.validators.append(MaxValueValidator(INT_MAX))
+                if field.min_value is None:
+                    field.validators.append(MinValueValidator(-INT_MAX))
+        super().full_clean()
+
+
+class GuardedForm(_Guard, forms.Form):
+    pass
+
+
+class GuardedModelForm(_Guard, forms.ModelForm):
+    pass
+
+
+# --- Double submission -------------------------------------------------------------------------
+
+
+class OneTimeTokenInput(forms.HiddenInput):
+    """Renders a fresh token each time, also when a form comes back with errors: a corrected
+    form is a new submission, the same page sent twice is not."""
+
+    def format_value(self, value):
+        return str(uuid.uuid4())
+
+
+class SubmitOnceMixin:
+    """For the forms that create a record: the same rendered form is accepted once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission_token"] = forms.UUIDField(required=False, widget=OneTimeTokenInput)
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Not part of what the views hand on to the services.
+        token = self.cleaned_data.pop("submission_token", None)
+        if self.errors or token is None:
+            return
+        from .models import SubmissionToken
+
+        try:
+            with transaction.atomic():
+                SubmissionToken.objects.create(key=token)
+        except IntegrityError:
+            self.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "This form has already been sent and was saved once; it is not saved again. "
+                        "Open the list to see the record."
+                    ),
+                    code="submitted_twice",
+                ),
+            )
+
+
+# --- Lost updates ------------------------------------------------------------------------------
+
+
+def version_of(instance) -> str:
+    """A digest of the stored row of ``instance`` (not of its unsaved state)."""
+    row = type(instance)._default_manager.filter(pk=instance.pk).values().first()
+    return hashlib.sha256(repr(sorted((row or {}).items())).encode()).hexdigest()[:32]
+
+
+class EditCheckMixin:
+    """For the forms that change a record: pass ``edits=<the record>`` (a ModelForm uses its
+    instance). Saving is refused when the record changed since the form was opened."""
+
+    def __init__(self, *args, edits=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edits = edits if edits is not None else getattr(self, "instance", None)
+        if self.edits is not None and self.edits.pk is None:
+            self.edits = None
+        self.fields["version"] = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+        if self.edits is not None and not self.is_bound:
+            self.initial["version"] = version_of(self.edits)
+
+    def _post_clean(self):
+        super()._post_clean()
+        opened_on = self.cleaned_data.pop("version", None)
+        if self.edits is None or not opened_on:
+            return
+        if opened_on != version_of(self.edits):
+            self.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "Someone else saved this record after you opened it. Your changes were not "
+                        "saved: open the page again to see the new version, then make your changes."
+                    ),
+                    code="changed_meanwhile",
+                ),
+            )
