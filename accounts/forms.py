@@ -1,12 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from formguard.forms import GuardedForm
+
 from .audit import audited_models
 
 DATE = {"type": "date"}
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(GuardedForm):
     """Filters of the audit log (GET); every field optional."""
 
     date_from = forms.DateField(
