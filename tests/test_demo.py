@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Q
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.access import Role, compute_access
@@ -202,14 +203,20 @@ def test_each_login_works_and_has_its_role(demo):
     assert {login.username: login.role for login in demo.logins} == expected
     for login in demo.logins:
         assert login.password == DEMO_PASSWORD
-        user = authenticate(username=login.username, password=login.password)
+        # django-axes needs the request (it throttles by address and login name).
+        user = authenticate(
+            RequestFactory().post("/accounts/login/"), username=login.username, password=login.password
+        )
         assert user is not None, login.username
         validate_password(login.password, user)
         access = compute_access(user)
         assert access.primary_role == login.role, login.username
         assert login.name == user.display_name()
     users = {
-        login.username: authenticate(username=login.username, password=DEMO_PASSWORD) for login in demo.logins
+        login.username: authenticate(
+            RequestFactory().post("/accounts/login/"), username=login.username, password=DEMO_PASSWORD
+        )
+        for login in demo.logins
     }
     assert users["jiangbo"].person.name == "江波"
     assert users["zhangyu"].person.name == "章瑜"
