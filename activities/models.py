@@ -192,6 +192,8 @@ class ActivityRecord(models.Model):
         indexes = [
             models.Index(fields=["branch", "held_on"], name="record_branch_date"),
             models.Index(fields=["kind", "held_on"], name="record_kind_date"),
+            # The ledger's order (newest first): a page is read off the index, not sorted.
+            models.Index(fields=["-held_on", "-id"], name="record_date_desc"),
         ]
         constraints = [
             # A party group meeting names its group; no other kind does.

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.access import Access, Role
@@ -54,13 +55,21 @@ def pick_campaign_year(years, wanted: str | None, today: datetime.date):
 # --- records ----------------------------------------------------------------------------------
 
 
+def _count_of(model, **filters):
+    """How many ``model`` rows point at the record, as a subquery: evaluated for the rows of
+    the page only. (Count() over joins groups every record of the ledger before the page is
+    cut: 5 s for a group's million records.)"""
+    rows = model.objects.filter(record=OuterRef("pk"), **filters).order_by().values("record")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+
 def record_list(records):
+    from .models import Attendance, Evidence
+
     return records.select_related("branch", "party_group", "host").annotate(
-        evidence_count=Count("evidence", filter=Q(evidence__archived_at__isnull=True), distinct=True),
-        present_count=Count(
-            "attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT), distinct=True
-        ),
-        attendance_count=Count("attendance", distinct=True),
+        evidence_count=_count_of(Evidence, archived_at__isnull=True),
+        present_count=_count_of(Attendance, status=AttendanceStatus.PRESENT),
+        attendance_count=_count_of(Attendance),
     )
 
 

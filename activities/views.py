@@ -4,6 +4,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -409,9 +410,25 @@ class ComplianceGridView(AccessRequiredMixin, ComplianceMixin, TemplateView):
 
     permission = "compliance.view"
     template_name = "activities/compliance_grid.html"
+    # An institute of a group has hundreds of branches: a page of them at a time.
+    paginate_by = 25
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(table=self.table(), **kwargs)
+        year = self.get_campaign_year()
+        if year is None:
+            return super().get_context_data(table=None, **kwargs)
+        branches = (
+            self.restrict(Branch.objects.active(), branch="")
+            .filter(committee_id=year.campaign.committee_id)
+            .order_by("general_branch__sort_order", "general_branch__name", "sort_order", "name")
+        )
+        page = Paginator(list(branches.values_list("pk", flat=True)), self.paginate_by).get_page(
+            self.request.GET.get("page")
+        )
+        table = self.table(branches=Branch.objects.filter(pk__in=list(page)))
+        return super().get_context_data(
+            table=table, page_obj=page, is_paginated=page.has_other_pages(), **kwargs
+        )
 
 
 class OverdueListView(AccessRequiredMixin, ComplianceMixin, ListView):

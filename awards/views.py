@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -322,12 +323,22 @@ class RunApproveView(YearMixin, View):
 class RankingView(YearMixin, TemplateView):
     permission = "scoring.view"
     template_name = "awards/ranking.html"
+    paginate_by = 100
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         run = selectors.current_run(self.year)
         context["run"] = run
-        context["groups"] = selectors.ranking(selectors.lines_for(self.access, run)) if run else []
+        context["groups"] = []
+        if run:
+            # A group's institute ranks some 13,000 lines: a page of them at a time, in rank order
+            # within kind and category (a group continues on the next page).
+            lines = selectors.lines_for(self.access, run).order_by("kind", "category", "rank", "pk")
+            page = Paginator(lines.values_list("pk", flat=True), self.paginate_by).get_page(
+                self.request.GET.get("page")
+            )
+            context["groups"] = selectors.ranking(ScoreLine.objects.filter(pk__in=list(page)))
+            context.update(page_obj=page, is_paginated=page.has_other_pages())
         return context
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "awards",
     "reports",
     "formguard",  # shared form safety: text checks, one-time submission tokens, edit checks
+    "bench",  # the group-scale generator and the benchmark: management commands only
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,11 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 
+# Benchmark only (bench/, scripts/bench): count each request's queries in X-Query-Count and add
+# the floor page. Off unless the environment asks for it.
+if env_bool("BENCH_COUNT_QUERIES"):
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
+    ROOT_URLCONF = "bench.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -60,11 +60,18 @@ def _published_on():
     )
 
 
+def _item_count():
+    """Items per pledge as a subquery, evaluated for the rows of the page only (Count() over the
+    join grouped every visible pledge first: an institute's 13,000 before a page of 50)."""
+    items = PledgeItem.objects.filter(pledge=OuterRef("pk")).order_by().values("pledge")
+    return Coalesce(Subquery(items.annotate(n=Count("pk")).values("n")), 0)
+
+
 def pledge_list(pledges):
     """Rows of the pledge list: owner, year, state, when published, overall progress."""
     return (
         with_progress(pledges)
-        .annotate(published_on=_published_on(), item_count=Count("items"))
+        .annotate(published_on=_published_on(), item_count=_item_count())
         .select_related("branch", "person", "campaign_year")
         .order_by(
             "-campaign_year__year", "kind", "branch__sort_order", "branch__name", "person__name", "-version"

@@ -63,7 +63,9 @@ class PledgeListView(AccessRequiredMixin, ListView):
 
     def get_queryset(self):
         visible = Pledge.objects.visible_to(self.access)
-        years = sorted(set(visible.values_list("campaign_year__year", flat=True)), reverse=True)
+        years = sorted(
+            set(visible.order_by().values_list("campaign_year__year", flat=True).distinct()), reverse=True
+        )
         self.filter_form = PledgeFilterForm(self.request.GET or None, years=years)
         pledges = visible
         data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}

@@ -12,7 +12,8 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Min, Q
+from django.db import connection
+from django.db.models import JSONField, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from .indicators import (
     Context,
     MemberFacts,
     Period,
+    object_url,
 )
 
 BELOW_COMPETENT = (Grade.BASIC, Grade.INCOMPETENT)
@@ -148,14 +150,19 @@ def _entry_evidence(entry) -> list:
     if entry.evidence_url:
         evidence.append([entry.reason[:80], entry.evidence_url])
     if entry.evidence_file:
-        from django.urls import reverse
-
         evidence.append(
-            [entry.evidence_name or _("Evidence file"), reverse("awards:entry_file", args=[entry.pk])]
+            [entry.evidence_name or _("Evidence file"), object_url("awards:entry_file", entry.pk)]
         )
     if not evidence:
         evidence.append([entry.reason[:80], ""])
     return evidence
+
+
+def _nothing_entered(ctx) -> str:
+    text = getattr(ctx, "_nothing_entered", None)
+    if text is None:
+        text = ctx._nothing_entered = _("Nothing entered.")
+    return text
 
 
 def _score_subject(key, items, facts, ctx, entries, indicators):
@@ -183,7 +190,8 @@ def _score_subject(key, items, facts, ctx, entries, indicators):
         else:
             found = entries.get((item.pk, key), [])
             raw = sum((Decimal(e.points) for e in found), Decimal("0"))
-            explanation = "; ".join(f"{e.points}: {e.reason}" for e in found) or _("Nothing entered.")
+            # Most subjects have no entry: translate that text once per run, not once per item.
+            explanation = "; ".join(f"{e.points}: {e.reason}" for e in found) or _nothing_entered(ctx)
             for e in found:
                 evidence += _entry_evidence(e)
         points = agg.item_points(raw, max_points)
@@ -202,6 +210,74 @@ def _score_subject(key, items, facts, ctx, entries, indicators):
             }
         )
     return scores, rows, reasons
+
+
+ITEM_FIELDS = [
+    "line_id",
+    "rubric_item_id",
+    "criterion",
+    "name",
+    "source",
+    "points",
+    "max_points",
+    "explanation",
+    "evidence",
+    "sort_order",
+]
+
+
+def _write(lines: list[ScoreLine], item_rows: list[list[dict]]) -> None:
+    """Store the snapshot. On PostgreSQL with COPY (a group's run is a million items; building
+    and compiling a model instance per item took most of the run), elsewhere with bulk_create."""
+    if connection.vendor != "postgresql":
+        ScoreLine.objects.bulk_create(lines)
+        ScoreItem.objects.bulk_create(
+            ScoreItem(line=line, **row) for line, rows in zip(lines, item_rows, strict=True) for row in rows
+        )
+        return
+    from psycopg.types.json import Jsonb
+
+    line_table = ScoreLine._meta.db_table
+    fields = ScoreLine._meta.concrete_fields
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [line_table, len(lines)],
+        )
+        for line, (pk,) in zip(lines, cursor.fetchall(), strict=True):
+            line.pk = pk
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        json = [isinstance(f, JSONField) for f in fields]
+        with cursor.copy(f"COPY {connection.ops.quote_name(line_table)} ({columns}) FROM STDIN") as copy:
+            for line in lines:
+                copy.write_row(
+                    [
+                        Jsonb(getattr(line, f.attname)) if is_json else getattr(line, f.attname)
+                        for f, is_json in zip(fields, json, strict=True)
+                    ]
+                )
+        columns = ", ".join(
+            connection.ops.quote_name(ScoreItem._meta.get_field(f.removesuffix("_id")).column)
+            for f in ITEM_FIELDS
+        )
+        table = connection.ops.quote_name(ScoreItem._meta.db_table)
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for line, rows in zip(lines, item_rows, strict=True):
+                for row in rows:
+                    copy.write_row(
+                        (
+                            line.pk,
+                            row["rubric_item"].pk,
+                            row["criterion"],
+                            row["name"],
+                            row["source"],
+                            row["points"],
+                            row["max_points"],
+                            row["explanation"],
+                            Jsonb(row["evidence"]),
+                            row["sort_order"],
+                        )
+                    )
 
 
 def compute(run: ScoringRun) -> int:
@@ -290,10 +366,7 @@ def compute(run: ScoringRun) -> int:
             ranks = agg.rank([(id(line), line.total, line.eligible) for line in group])
             for line in group:
                 line.rank = ranks[id(line)]
-    ScoreLine.objects.bulk_create(lines)
-    ScoreItem.objects.bulk_create(
-        ScoreItem(line=line, **row) for line, rows in zip(lines, item_rows, strict=True) for row in rows
-    )
+    _write(lines, item_rows)
     run.rubric_versions = {kind: rubric.version for kind, rubric in rubrics.items()}
     run.settings_used = {
         "branch_weights": [str(settings.branch_rubric_weight), str(settings.branch_evaluation_weight)],

@@ -9,6 +9,7 @@ records behind the figure. Points are clamped to [0, max] by the caller.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,6 +23,19 @@ from pledges.models import PledgeReview
 from .aggregation import q2
 
 Evidence = list[tuple[str, str]]
+
+_PLACEHOLDER = 987654321
+
+
+@functools.lru_cache(maxsize=32)
+def _url_template(name: str) -> str:
+    return reverse(name, args=[_PLACEHOLDER])
+
+
+def object_url(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])`` for a URL whose one argument is a primary key, resolved once
+    per name: a scoring run of a group asks for a few hundred thousand of them."""
+    return _url_template(name).replace(str(_PLACEHOLDER), str(pk))
 
 
 @dataclass
@@ -62,7 +76,7 @@ def _records(facts: BranchFacts, kinds, limit=12) -> Evidence:
     evidence = []
     for kind in kinds:
         for pk, held_on, title in facts.records.get(kind, [])[:limit]:
-            evidence.append((f"{held_on:%Y-%m-%d} {title}", reverse("activities:detail", args=[pk])))
+            evidence.append((f"{held_on:%Y-%m-%d} {title}", object_url("activities:detail", pk)))
     return evidence
 
 
@@ -122,7 +136,7 @@ def _held(kind, label):
 def pledge_published_on_time(max_points: Decimal, params: dict, facts: BranchFacts, ctx: Context):
     late_share = Decimal(str(params.get("late_share", "0.5")))
     evidence = (
-        [(_("Branch pledge"), reverse("pledges:detail", args=[facts.pledge_id]))] if facts.pledge_id else []
+        [(_("Branch pledge"), object_url("pledges:detail", facts.pledge_id))] if facts.pledge_id else []
     )
     if facts.pledge_published_on is None:
         return Decimal("0"), _("The branch pledge was not published."), evidence
@@ -145,7 +159,7 @@ def findings_closed_on_time(max_points: Decimal, params: dict, facts: BranchFact
     evidence = [
         (
             f"{i['inspected_on']:%Y-%m-%d} {_('Inspection')}",
-            reverse("supervision:inspection_detail", args=[i["pk"]]),
+            object_url("supervision:inspection_detail", i["pk"]),
         )
         for i in due
     ]
@@ -165,7 +179,7 @@ RESULT_SHARE = {"fulfilled": Decimal("1"), "partly": Decimal("0.5"), "not_fulfil
 
 def pledge_fulfilment(max_points: Decimal, params: dict, facts: MemberFacts, ctx: Context):
     evidence = (
-        [(_("Member pledge"), reverse("pledges:detail", args=[facts.pledge_id]))] if facts.pledge_id else []
+        [(_("Member pledge"), object_url("pledges:detail", facts.pledge_id))] if facts.pledge_id else []
     )
     if facts.review_result is None:
         return Decimal("0"), _("The pledge has no review result yet."), evidence
@@ -179,7 +193,7 @@ def pledge_fulfilment(max_points: Decimal, params: dict, facts: MemberFacts, ctx
 
 def pledge_published(max_points: Decimal, params: dict, facts: MemberFacts, ctx: Context):
     evidence = (
-        [(_("Member pledge"), reverse("pledges:detail", args=[facts.pledge_id]))] if facts.pledge_id else []
+        [(_("Member pledge"), object_url("pledges:detail", facts.pledge_id))] if facts.pledge_id else []
     )
     if facts.pledge_published:
         return max_points, _("The pledge was published."), evidence
@@ -187,9 +201,7 @@ def pledge_published(max_points: Decimal, params: dict, facts: MemberFacts, ctx:
 
 
 def review_acknowledged(max_points: Decimal, params: dict, facts: MemberFacts, ctx: Context):
-    evidence = [
-        (label, reverse("supervision:review_detail", args=[pk])) for pk, label, _status in facts.reviews
-    ]
+    evidence = [(label, object_url("supervision:review_detail", pk)) for pk, label, _status in facts.reviews]
     written = [r for r in facts.reviews if r[2] in ("written", "acknowledged")]
     if not written:
         return max_points, _("No semi-annual review was written yet."), evidence
@@ -203,7 +215,7 @@ GRADE_SHARE = {"excellent": "1", "competent": "0.8", "basically_competent": "0.4
 
 def appraisal_grade(max_points: Decimal, params: dict, facts: MemberFacts, ctx: Context):
     evidence = (
-        [(_("Democratic appraisal"), reverse("evaluations:appraisal_detail", args=[facts.appraisal_id]))]
+        [(_("Democratic appraisal"), object_url("evaluations:appraisal_detail", facts.appraisal_id))]
         if facts.appraisal_id
         else []
     )
