@@ -68,23 +68,25 @@ def _mass_evaluations(world: w.World) -> None:
     rng, copier = world.rng, world.copier
     with override("zh-hans"):
         questions = {s: [str(q) for q in DEFAULT_CRITERIA[s]] for s in (Subject.BRANCH, Subject.MEMBER)}
-    plans = []  # (committee, department, voters, voted)
+    plans = []  # (committee, department, its branches in this evaluation, voters, voted)
     for c in world.committees:
         for d in c.departments:
-            if not d.branches:
-                continue
-            members = [p for b in d.branches for p in b.members]
-            voters = list(dict.fromkeys(d.staff + members))
-            voted = {p for p in voters if rng.random() < 0.9}
-            plans.append((c, d, voters, voted))
-    possible = sum(len(voted) * 2 * len(d.branches) for _c, d, _v, voted in plans)
+            # At most three branches per questionnaire: the retirees' department holds all the
+            # retiree branches, and gets one evaluation per three of them.
+            for k in range(0, len(d.branches), 3):
+                chunk = d.branches[k : k + 3]
+                members = [p for b in chunk for p in b.members]
+                voters = list(dict.fromkeys(d.staff + members))
+                voted = {p for p in voters if rng.random() < 0.9}
+                plans.append((c, d, chunk, voters, voted))
+    possible = sum(len(voted) * 2 * len(chunk) for _c, _d, chunk, _v, voted in plans)
     opinion = min(1.0, world.targets.ballots / max(possible, 1))
 
     evaluations, criteria, targets, voters, ratings, ballots, texts, m2m_d, m2m_b = ([] for _ in range(9))
     eval_ids = iter(copier.ids(Evaluation, len(plans)))
     crit_ids = iter(copier.ids(Criterion, 10 * len(plans)))
-    target_ids = iter(copier.ids(Target, sum(2 * len(d.branches) for _c, d, _v, _x in plans)))
-    for c, d, roll, voted in plans:
+    target_ids = iter(copier.ids(Target, sum(2 * len(chunk) for _c, _d, chunk, _v, _x in plans)))
+    for c, d, branches, roll, voted in plans:
         year = c.campaign_year
         office = world.office_user(c)
         pk = next(eval_ids)
@@ -93,7 +95,7 @@ def _mass_evaluations(world: w.World) -> None:
                 pk,
                 c.id,
                 year.pk,
-                f"{year.year}年度{d.name}群众评议",
+                f"{year.year}年度{d.name}{branches[0].name if len(d.branches) > 3 else ''}群众评议",
                 year.evaluation_opens_on,
                 year.evaluation_closes_on,
                 Evaluation.Status.CLOSED,
@@ -102,7 +104,7 @@ def _mass_evaluations(world: w.World) -> None:
             )
         )
         m2m_d.append((pk, d.id))
-        m2m_b += [(pk, b.id) for b in d.branches]
+        m2m_b += [(pk, b.id) for b in branches]
         crit = {}
         for subject in (Subject.BRANCH, Subject.MEMBER):
             crit[subject] = []
@@ -111,7 +113,7 @@ def _mass_evaluations(world: w.World) -> None:
                 criteria.append((cid, pk, subject, text, k))
                 crit[subject].append(cid)
         order = 0
-        for b in d.branches:
+        for b in branches:
             for person, subject in ((None, Subject.BRANCH), (b.secretary, Subject.MEMBER)):
                 tid = next(target_ids)
                 targets.append((tid, pk, b.id, person, order))

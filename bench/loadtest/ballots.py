@@ -55,8 +55,8 @@ def setup(*, departments: int, today: datetime.date) -> list[Evaluation]:
     their secretaries, with today's window."""
     opened = []
     chosen = (
-        Department.objects.filter(branches__isnull=False)
-        .annotate(staff=Count("people", distinct=True))
+        Department.objects.annotate(n=Count("branches", distinct=True), staff=Count("people", distinct=True))
+        .filter(n__gte=1, n__lte=3)
         .order_by("-staff", "pk")[:departments]
     )
     for dept in chosen:
@@ -82,13 +82,15 @@ def setup(*, departments: int, today: datetime.date) -> list[Evaluation]:
     return opened
 
 
-def sessions(evaluations: list[Evaluation]) -> list[tuple[int, str]]:
-    """(evaluation id, session key) for every voter on the rolls, interleaved by evaluation."""
+def sessions(evaluations: list[Evaluation], limit: int) -> list[tuple[int, str]]:
+    """(evaluation id, session key) for up to ``limit`` voters on the rolls, interleaved by
+    evaluation."""
     per_eval = []
+    each = -(-limit // max(len(evaluations), 1))
     for evaluation in evaluations:
         users = User.objects.filter(
             person__in=Voter.objects.filter(evaluation=evaluation).values("person")
-        ).only("pk", "password")
+        ).only("pk", "password")[:each]
         keys = []
         for user in users:
             store = SessionStore()
@@ -106,10 +108,10 @@ def sessions(evaluations: list[Evaluation]) -> list[tuple[int, str]]:
     return out
 
 
-def run(base_url: str, *, departments: int = 32, clients: int = 16) -> IntakeResult:
+def run(base_url: str, *, departments: int = 32, clients: int = 16, voters: int = 3000) -> IntakeResult:
     today = timezone.localdate()
     evaluations = setup(departments=departments, today=today)
-    work = sessions(evaluations)
+    work = sessions(evaluations, voters)
     result = IntakeResult(evaluations=len(evaluations), voters=len(work))
     lock = threading.Lock()
     post_times: list[float] = []
