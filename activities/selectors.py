@@ -55,7 +55,7 @@ def pick_campaign_year(years, wanted: str | None, today: datetime.date):
 # --- records ----------------------------------------------------------------------------------
 
 
-def _count_of(model, **filters):
+def count_of(model, **filters):
     """How many ``model`` rows point at the record, as a subquery: evaluated for the rows of
     the page only. (Count() over joins groups every record of the ledger before the page is
     cut: 5 s for a group's million records.)"""
@@ -67,9 +67,9 @@ def record_list(records):
     from .models import Attendance, Evidence
 
     return records.select_related("branch", "party_group", "host").annotate(
-        evidence_count=_count_of(Evidence, archived_at__isnull=True),
-        present_count=_count_of(Attendance, status=AttendanceStatus.PRESENT),
-        attendance_count=_count_of(Attendance),
+        evidence_count=count_of(Evidence, archived_at__isnull=True),
+        present_count=count_of(Attendance, status=AttendanceStatus.PRESENT),
+        attendance_count=count_of(Attendance),
     )
 
 

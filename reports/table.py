@@ -3,10 +3,8 @@ PDF writer both read, so the two forms of a report can never disagree."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 
 class Type:
@@ -51,13 +49,6 @@ class Section:
     title: str
 
 
-def as_number(value):
-    """Decimals stay exact, None stays empty."""
-    if value is None or isinstance(value, (int, float, Decimal)):
-        return value
-    return Decimal(str(value))
-
-
 def with_progress(rows: Iterable, report: Callable[[int], None], every: int = 1000) -> Iterator:
     """Yield ``rows`` unchanged, calling ``report(n)`` after every ``every`` rows and at the end."""
     n = 0
@@ -67,7 +58,3 @@ def with_progress(rows: Iterable, report: Callable[[int], None], every: int = 10
         if n % every == 0:
             report(n)
     report(n)
-
-
-def fmt_date(value: datetime.date | None) -> str:
-    return value.isoformat() if value else ""

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities.compliance import Status, compliance_table
-from activities.models import ActivityRecord, AttendanceStatus, Kind
+from activities.models import ActivityRecord, Attendance, AttendanceStatus, Kind
+from activities.selectors import count_of, record_list
 from pledges.models import Pledge
 from pledges.selectors import pledge_list
 
@@ -107,20 +107,12 @@ class ActivityLedger(Report):
         return self._records(access, params).count()
 
     def table(self, access, params: Params) -> Table:
+        # The ledger page's own counts (subqueries per record, no join of every attendance row).
         records = (
-            self._records(access, params)
-            .select_related("branch", "party_group", "host")
+            record_list(self._records(access, params))
             .annotate(
-                present=Count(
-                    "attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT), distinct=True
-                ),
-                on_leave=Count(
-                    "attendance", filter=Q(attendance__status=AttendanceStatus.LEAVE), distinct=True
-                ),
-                absent=Count(
-                    "attendance", filter=Q(attendance__status=AttendanceStatus.ABSENT), distinct=True
-                ),
-                files=Count("evidence", filter=Q(evidence__archived_at__isnull=True), distinct=True),
+                on_leave=count_of(Attendance, status=AttendanceStatus.LEAVE),
+                absent=count_of(Attendance, status=AttendanceStatus.ABSENT),
             )
             .order_by("branch__sort_order", "branch__name", "held_on", "pk")
         )
@@ -136,10 +128,10 @@ class ActivityLedger(Report):
                     r.party_group.name if r.party_group_id else "",
                     r.host.name if r.host_id else "",
                     r.place,
-                    r.present,
+                    r.present_count,
                     r.on_leave,
                     r.absent,
-                    r.files,
+                    r.evidence_count,
                 )
 
         return Table(

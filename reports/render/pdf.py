@@ -12,6 +12,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from ..table import Section, Type
+
 
 def page_counter_css() -> str:
     """The footer "第 N 页 共 M 页" as a CSS ``content`` value, from one translatable string."""
@@ -36,8 +38,6 @@ def write_pdf(template: str, context: dict, path) -> None:
 
 
 def _cell(column_type: str, value) -> dict:
-    from ..table import Type
-
     if value is None or value == "":
         return {"text": "", "number": False}
     if column_type == Type.DATE:
@@ -53,8 +53,6 @@ def _cell(column_type: str, value) -> dict:
 
 def table_context(table, progress=None) -> dict:
     """The generic table template's context: every cell already formatted as text."""
-    from ..table import Section
-
     total_width = sum(c.width for c in table.columns) or 1
     columns = [{"header": c.header, "share": round(100 * c.width / total_width, 1)} for c in table.columns]
     types = [c.type for c in table.columns]
