@@ -20,7 +20,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -215,9 +215,9 @@ class Access:
 
 
 def compute_access(user, *, today: datetime.date | None = None) -> Access:
-    """Derive roles and scopes from the records. Costs a fixed number of queries (at most 5)."""
+    """Derive roles and scopes from the records. Costs a fixed number of queries (at most 4: the person unless loaded with the user, seats, positions, departments)."""
     from branches.models import Branch, Person, Position
-    from campaigns.models import Campaign
+    from campaigns.models import Campaign, LeadingGroupMember, OfficeMember
 
     access = Access(user=user)
     if not user.is_authenticated or not user.is_active:
@@ -225,12 +225,28 @@ def compute_access(user, *, today: datetime.date | None = None) -> Access:
     today = today or timezone.localdate()
     if user.is_superuser:
         access._grant(Role.ADMIN, {("all", None)})
-    person = Person.objects.filter(user=user).select_related("branch", "department").first()
+    # Requests load the person with the user (accounts.backends); anyone else costs a query here.
+    try:
+        person = user.person
+    except Person.DoesNotExist:
+        person = None
     access.person = person
     if person is not None:
-        running = Campaign.objects.running(today)
-        leading = set(running.filter(leading_group__person=person).values_list("committee_id", flat=True))
-        office = set(running.filter(office__person=person).values_list("committee_id", flat=True))
+        seats = (
+            Campaign.objects.running(today)
+            .annotate(
+                leads=Exists(LeadingGroupMember.objects.filter(campaign=OuterRef("pk"), person=person)),
+                runs=Exists(OfficeMember.objects.filter(campaign=OuterRef("pk"), person=person)),
+            )
+            .filter(Q(leads=True) | Q(runs=True))
+            .values_list("committee_id", "leads", "runs")
+        )
+        leading, office = set(), set()
+        for committee_id, leads, runs in seats:
+            if leads:
+                leading.add(committee_id)
+            if runs:
+                office.add(committee_id)
         if leading:
             access._grant(Role.LEADING_GROUP, {("committee", pk) for pk in leading})
         if office:

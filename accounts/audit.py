@@ -158,4 +158,6 @@ def entries(page_rows) -> list[Entry]:
                 name=str(name or f"#{row.id}"),
                 changes=changes,
             )
-    return [loaded[(label, history_id)] for _date, history_id, label in page_rows if (label, history_id) in loaded]
+    return [
+        loaded[(label, history_id)] for _date, history_id, label in page_rows if (label, history_id) in loaded
+    ]

@@ -1,15 +1,14 @@
 """What each role's home page shows: the things that role has to do now."""
 
-from django.db.models import Count
+from django.db.models import Count, Subquery
 from django.utils import timezone
 
 from activities import selectors as activity_selectors
 from awards import selectors as award_selectors
-from branches.models import Branch, BranchCategory, Person
-from branches.selectors import branch_list
-from campaigns.models import Campaign
+from branches.models import Branch, BranchCategory, Person, PersonQuerySet
+from campaigns.models import Campaign, CampaignYear
 from campaigns.selectors import upcoming
-from campaigns.services import current_year
+from campaigns.services import current_of
 from evaluations import selectors as evaluation_selectors
 from pledges import selectors as pledge_selectors
 from reports import selectors as report_selectors
@@ -19,9 +18,17 @@ from .access import Access, Role
 
 
 def _campaign_year(access: Access, today):
+    """The reader's campaign (the latest begun of those in scope) and its current year with the
+    year's phases: two queries."""
     campaigns = access.restrict(Campaign.objects.all(), "campaign.view", branch="", committee="committee")
-    campaign = campaigns.prefetch_related("years").first()
-    return campaign, (current_year(campaign, today) if campaign else None)
+    years = list(
+        CampaignYear.objects.filter(campaign=Subquery(campaigns.values("pk")[:1]))
+        .select_related("campaign")
+        .prefetch_related("phases")
+    )
+    if not years:  # a campaign without a cycle yet, or none
+        return campaigns.first(), None
+    return years[0].campaign, current_of(years, today)
 
 
 def home_context(*, access: Access, role: str | None) -> dict:
@@ -45,11 +52,20 @@ def home_context(*, access: Access, role: str | None) -> dict:
         people = Person.objects.all()
         if role != Role.ADMIN:
             people = people.filter(committee__in=branches.values("committee"))
-        context["member_total"] = people.members().count()
-        context["staff_total"] = people.staff().count()
+        # Both figures in one pass over the people.
+        totals = people.aggregate(
+            members=Count("pk", filter=PersonQuerySet.MEMBERS), staff=Count("pk", filter=PersonQuerySet.STAFF)
+        )
+        context["member_total"] = totals["members"]
+        context["staff_total"] = totals["staff"]
     if role == Role.SECRETARY:
         branches = access.restrict(Branch.objects.all(), "people.view", branch="")
-        context["my_branches"] = branch_list(branches)
+        # The home page shows name, category and member count only (branch_list prefetches more).
+        context["my_branches"] = (
+            branches.active()
+            .annotate(member_count=Count("members"))
+            .order_by("general_branch__sort_order", "general_branch__name", "sort_order", "name")
+        )
     if role == Role.MEMBER and access.person is not None:
         context["membership"] = (
             access.person.memberships.select_related("branch", "party_group")

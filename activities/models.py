@@ -422,3 +422,32 @@ class ResearchChampion(models.Model):
 
     def get_absolute_url(self):
         return reverse("activities:champion_detail", args=[self.pk])
+
+
+class ComplianceSummary(models.Model):
+    """What the home pages show of one branch's compliance (``activities.summary``): how many
+    periods are overdue and how many are due, as of a day. Derived data, recomputed from the
+    records whenever it is missing, of another day or older than the branch's last change.
+
+    ``version`` counts changes to what the figures depend on (the branch's records and party
+    groups, the year's requirements); ``computed_version`` is the version the figures were
+    computed from. A change made while the figures were being computed leaves them stale."""
+
+    branch = models.OneToOneField(
+        "branches.Branch", on_delete=models.CASCADE, related_name="compliance_summary", verbose_name=_("branch")
+    )
+    version = models.PositiveIntegerField(default=1)
+    computed_version = models.PositiveIntegerField(default=0)
+    campaign_year = models.ForeignKey(
+        "campaigns.CampaignYear", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    as_of = models.DateField(null=True)
+    overdue = models.PositiveIntegerField(default=0)
+    due = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("compliance summary")
+        verbose_name_plural = _("compliance summaries")
+
+    def __str__(self):
+        return f"{self.branch_id}: {self.overdue}/{self.due} ({self.as_of})"

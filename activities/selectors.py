@@ -26,6 +26,7 @@ from .models import (
     ReadingList,
     RequiredFrequency,
 )
+from .summary import compliance_summary
 
 
 def committees_reached(access: Access, permission: str):
@@ -243,15 +244,14 @@ def home_context(*, access, role: str | None, campaign_year) -> dict:
         return {"records_home": {"kind": "secretary", "table": table, "latest": latest}}
     if role in (Role.OFFICE, Role.LEADING_GROUP, Role.ADMIN):
         branches = access.restrict(Branch.objects.active(), "compliance.view", branch="")
-        table = compliance_table(campaign_year=campaign_year, branches=branches)
-        overdue = table.overdue
+        summary = compliance_summary(campaign_year=campaign_year, branches=branches)
         return {
             "records_home": {
                 "kind": "office",
-                "table": table,
-                "overdue_count": len(overdue),
-                "overdue_branches": len({i.branch.pk for i in overdue}),
-                "due_count": len(table.due),
+                "campaign_year": campaign_year,
+                "overdue_count": summary.overdue,
+                "overdue_branches": summary.overdue_branches,
+                "due_count": summary.due,
             }
         }
     return {}

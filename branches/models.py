@@ -153,13 +153,17 @@ class PartyGroup(models.Model):
 
 
 class PersonQuerySet(models.QuerySet):
+    # As conditions too, for counting both in one aggregate.
+    MEMBERS = Q(branch__isnull=False)
+    STAFF = Q(status="employed")  # Person.Status.EMPLOYED (the class comes below)
+
     def members(self):
         """Party members in a branch now."""
-        return self.filter(branch__isnull=False)
+        return self.filter(self.MEMBERS)
 
     def staff(self):
         """职工群众: employees at work, members or not."""
-        return self.filter(status=Person.Status.EMPLOYED)
+        return self.filter(self.STAFF)
 
 
 class Person(models.Model):

@@ -54,5 +54,10 @@ def campaign_year_create(*, campaign: Campaign, year: int) -> CampaignYear:
 
 def current_year(campaign: Campaign, today: datetime.date) -> CampaignYear | None:
     """The cycle of ``today``'s year, or else the latest one."""
-    years = list(campaign.years.order_by("-year"))
+    return current_of(campaign.years.all(), today)
+
+
+def current_of(years, today: datetime.date) -> CampaignYear | None:
+    """Of one campaign's ``years``, the cycle of ``today``'s year, or else the latest one."""
+    years = sorted(years, key=lambda y: -y.year)
     return next((y for y in years if y.year == today.year), years[0] if years else None)

@@ -189,7 +189,7 @@ SITE_TITLE = _("Strive for Excellence")
 # `manage.py axes_reset_username <name>`. The lockout page: accounts/security.py.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("CXZY_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(

@@ -46,6 +46,7 @@ NO_HISTORY = {
     "awards.ScoreLine": "part of an immutable computed snapshot",
     "awards.ScoreItem": "part of an immutable computed snapshot",
     "formguard.SubmissionToken": "a one-time token against double submission; no record data",
+    "activities.ComplianceSummary": "derived figures, recomputed from the records (activities.summary)",
     # Anonymous ballots: a history row would record who voted when (see evaluations/models.py).
     "evaluations.Voter": "anonymity",
     "evaluations.RatingCount": "anonymity",

@@ -292,6 +292,9 @@ def test_home_pages_show_what_is_owed(client, institute, year, may_15):
     assert 'data-testid="records-home"' in page.content.decode()
     client.force_login(institute.office.user)
     home = client.get(reverse("home")).context["records_home"]
-    assert home["overdue_count"] == len(home["table"].overdue) > 0
+    table = compliance_table(campaign_year=year, branches=Branch.objects.active())
+    assert home["overdue_count"] == len(table.overdue) > 0
+    assert home["overdue_branches"] == len({i.branch.pk for i in table.overdue})
+    assert home["due_count"] == len(table.due) > 0
     client.force_login(institute.member.user)
     assert "records_home" not in client.get(reverse("home")).context

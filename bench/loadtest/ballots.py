@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count, Sum
@@ -95,7 +96,7 @@ def sessions(evaluations: list[Evaluation], limit: int) -> list[tuple[int, str]]
         for user in users:
             store = SessionStore()
             store[SESSION_KEY] = str(user.pk)
-            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             store.create()
             keys.append((evaluation.pk, store.session_key))

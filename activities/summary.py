@@ -1,0 +1,128 @@
+"""Compliance figures of many branches for the home pages, without building the compliance table
+of every branch on every request.
+
+The office's home page shows how many periods are overdue and due across the institute. At group
+scale (issue 7: 625 branches per institute) building the whole table costs most of a second, so
+each branch's two figures are kept in ``ComplianceSummary`` and recomputed, with the compliance
+table itself, only for the branches whose figures are stale: missing, of another campaign year or
+day, or older than the last change to what they depend on.
+
+Changes are counted by ``touch`` (connected to the models' save and delete signals below, so that
+the admin's edits count too): a record, a party group or a year's requirements. The counter is
+raised in the writer's transaction, and a reader stores with its figures the counter it read
+before computing them, so figures computed while a change was being written stay stale.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from branches.models import Branch, PartyGroup
+
+from .compliance import compliance_table
+from .models import ActivityRecord, ComplianceSummary, RequiredFrequency
+
+
+@dataclass(frozen=True)
+class Summary:
+    overdue: int
+    overdue_branches: int
+    due: int
+
+
+def compliance_summary(*, campaign_year, branches, today: datetime.date | None = None) -> Summary:
+    """The figures of ``branches`` (a queryset narrowed to the reader's scope) in ``campaign_year``:
+    one query when nothing changed since the figures were last computed."""
+    today = today or timezone.localdate()
+    s = "compliance_summary__"
+    rows = branches.filter(committee_id=campaign_year.campaign.committee_id).values_list(
+        "pk",
+        s + "version",
+        s + "computed_version",
+        s + "campaign_year_id",
+        s + "as_of",
+        s + "overdue",
+        s + "due",
+    )
+    figures: dict[int, tuple[int, int]] = {}
+    stale: dict[int, int] = {}  # branch → the version the new figures are computed from
+    for pk, version, computed, year_id, as_of, overdue, due in rows:
+        if version is not None and computed == version and year_id == campaign_year.pk and as_of == today:
+            figures[pk] = (overdue, due)
+        else:
+            stale[pk] = version or 0
+    if stale:
+        figures.update(_recompute(campaign_year, stale, today))
+    return Summary(
+        overdue=sum(o for o, _ in figures.values()),
+        overdue_branches=sum(1 for o, _ in figures.values() if o),
+        due=sum(d for _, d in figures.values()),
+    )
+
+
+def _recompute(campaign_year, versions: dict[int, int], today) -> dict[int, tuple[int, int]]:
+    table = compliance_table(
+        campaign_year=campaign_year, branches=Branch.objects.filter(pk__in=versions), today=today
+    )
+    figures = {row.branch.pk: (len(row.overdue), len(row.due)) for row in table.rows}
+    ComplianceSummary.objects.bulk_create(
+        [
+            # A new row starts at version 0; a change meanwhile has made it 1 or more.
+            ComplianceSummary(
+                branch_id=pk,
+                version=versions[pk],
+                computed_version=versions[pk],
+                campaign_year=campaign_year,
+                as_of=today,
+                overdue=overdue,
+                due=due,
+            )
+            for pk, (overdue, due) in figures.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["branch"],
+        update_fields=["computed_version", "campaign_year", "as_of", "overdue", "due"],
+    )
+    return figures
+
+
+# Django's upsert can only set a column to the new row's value, not increment it; this statement
+# is the same in PostgreSQL and SQLite.
+_TOUCH = (
+    "INSERT INTO activities_compliancesummary (branch_id, version, computed_version, overdue, due) "
+    "SELECT id, 1, 0, 0, 0 FROM branches_branch WHERE {where} "
+    "ON CONFLICT (branch_id) DO UPDATE SET version = activities_compliancesummary.version + 1"
+)
+
+
+def touch(*, branch_id: int | None = None, committee_id: int | None = None) -> None:
+    """Mark the figures of a branch, or of every branch of a committee, as changed."""
+    if branch_id is not None:
+        where, param = "id = %s", branch_id
+    else:
+        where, param = "committee_id = %s", committee_id
+    with connection.cursor() as cursor:
+        cursor.execute(_TOUCH.format(where=where), [param])
+
+
+def _record_changed(sender, instance, **kwargs):
+    touch(branch_id=instance.branch_id)
+
+
+def _requirements_changed(sender, instance, **kwargs):
+    touch(committee_id=instance.campaign_year.campaign.committee_id)
+
+
+def connect_signals():
+    for model in (ActivityRecord, PartyGroup):
+        post_save.connect(_record_changed, sender=model, dispatch_uid=f"compliance-summary-{model.__name__}")
+        post_delete.connect(
+            _record_changed, sender=model, dispatch_uid=f"compliance-summary-{model.__name__}"
+        )
+    post_save.connect(_requirements_changed, sender=RequiredFrequency, dispatch_uid="compliance-summary-rf")
+    post_delete.connect(_requirements_changed, sender=RequiredFrequency, dispatch_uid="compliance-summary-rf")
