@@ -189,6 +189,19 @@ class Access:
                 q |= Q(**{f"{person}_id" if person else "pk": pk})
         return q
 
+    def reaches_branch(self, permission: str, branch) -> bool:
+        """Whether ``permission`` reaches ``branch`` (a Branch): the rule of ``scope_q`` with
+        ``branch=""``, decided without a query for a branch already loaded."""
+        for kind, pk in self.grants.get(permission, ()):
+            if (
+                kind == "all"
+                or (kind == "committee" and pk == branch.committee_id)
+                or (kind == "general_branch" and pk == branch.general_branch_id)
+                or (kind == "branch" and pk == branch.pk)
+            ):
+                return True
+        return False
+
     def restrict(
         self,
         queryset,

@@ -53,10 +53,9 @@ class BranchDetailView(AccessRequiredMixin, DetailView):
         branch = self.object
         # Individual members are shown to those who may see people here; the leading group
         # sees the branch and its figures only.
-        people = self.access.restrict(Branch.objects.filter(pk=branch.pk), "people.view", branch="")
-        context["can_see_people"] = people.exists()
+        context["can_see_people"] = self.access.reaches_branch("people.view", branch)
         context["members"] = selectors.branch_members(branch) if context["can_see_people"] else []
-        if self.access.restrict(Branch.objects.filter(pk=branch.pk), "history.view", branch="").exists():
+        if self.access.reaches_branch("history.view", branch):
             context["history"] = selectors.history_rows(branch)
         return context
 

@@ -47,3 +47,31 @@ def test_office_scope_is_own_institute(institute):
 @pytest.mark.parametrize("perm", ["people.view", "roster.import"])
 def test_leading_group_does_not_see_individual_files(institute, perm):
     assert not compute_access(institute.leader.user).has(perm)
+
+
+def test_reaches_branch_agrees_with_restrict(institute):
+    """The query-free check of one loaded branch gives what the queryset filter gives, for every
+    role, branch and permission."""
+    users = [
+        institute.secretary.user,
+        institute.gb_secretary.user,
+        institute.member.user,
+        institute.staff.user,
+        institute.office.user,
+        institute.leader.user,
+        institute.admin,
+    ]
+    branches = list(Branch.objects.all())
+    checked = 0
+    for user in users:
+        access = compute_access(user)
+        for permission in sorted(set(access.grants) | {"nobody.has"}):
+            reached = set(access.restrict(Branch.objects.all(), permission, branch=""))
+            for branch in branches:
+                assert access.reaches_branch(permission, branch) == (branch in reached), (
+                    user,
+                    permission,
+                    branch,
+                )
+                checked += 1
+    assert checked > 100
