@@ -30,16 +30,12 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from formguard.forms import CONTROL_CHARACTERS
@@ -260,6 +256,8 @@ def _open_workbook(file):
     if unpacked > MAX_UNPACKED_SIZE:
         raise _file_error("too_large", size=filesizeformat(unpacked), max=filesizeformat(MAX_UNPACKED_SIZE))
     file.seek(0)
+    import openpyxl  # here, not at the top: every process loads this module, few read workbooks
+
     try:
         return openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # an uploaded file can break openpyxl in many ways; all mean "unreadable"
@@ -716,6 +714,12 @@ def roster_export(*, people):
     """Write ``people`` as a roster workbook; returns an open file at position 0.
 
     Streams rows (write-only workbook, a database iterator) so memory and queries stay fixed."""
+    # Imported here: openpyxl with lxml and Pillow is ~13 MB in every web and worker process.
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
     sheet.freeze_panes = "A2"

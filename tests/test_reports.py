@@ -412,3 +412,68 @@ def test_evaluation_results_respect_the_ballot_threshold(
     _header, rows = header_and_rows(sheet(f), 4)
     assert {r[0] for r in rows if r[1]} == {str(evaluation.targets.get(branch=institute.branch))}
     assert not any(str(few) in (r[0] or "") for r in rows)
+
+
+def test_excel_writer_keeps_types_formats_and_text_as_typed(tmp_path):
+    """The writer on its own, read back by openpyxl: numbers keep their type and format, what a
+    spreadsheet would run or refuse is plain text, the header is frozen and filtered."""
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from reports.render.xlsx import write_xlsx
+    from reports.table import Column, Section, Table, Type
+
+    columns = [
+        Column("Text"),
+        Column("Int", Type.INT),
+        Column("Decimal", Type.DECIMAL),
+        Column("Percent", Type.PERCENT),
+        Column("Date", Type.DATE, 11),
+    ]
+    rows = [
+        ('=HYPERLINK("http://evil.example","点击")', 3, Decimal("12.50"), Decimal("57.3"), D(2026, 3, 10)),
+        (Section("Group <2> & more"),),
+        ("  a & b <c>\x00\x07x\r\ny ", 0, Decimal("-0.25"), 100, None),
+        ("", None, float("nan"), "", ""),
+        ("+1+1", "7", 12.5, 0.5, datetime.datetime(2026, 3, 10, 12, 30)),
+        ("+1+1", 1234567, Decimal("0"), None, None),
+    ]
+    path = tmp_path / "t.xlsx"
+    table = Table(
+        title="=Scores: A/B [1]", subtitle=["Committee & <co>"], columns=columns, rows=iter(rows), count=6
+    )
+    assert write_xlsx(table, path) == 6
+    ws = load_workbook(path).worksheets[0]
+    assert ws.title == "=Scores- A-B -1-"  # characters Excel refuses in a sheet name replaced
+    assert ws["A1"].value == "'=Scores: A/B [1]" and ws["A1"].font.b and ws["A1"].font.sz == 14
+    assert ws["A2"].value == "Committee & <co>"
+    header, data = header_and_rows(ws, 3)
+    assert header == ["Text", "Int", "Decimal", "Percent", "Date"]
+    assert ws["A3"].font.b and ws["A3"].alignment.horizontal == "center"
+    assert ws.freeze_panes == "A4" and ws.auto_filter.ref == "A3:E9"
+    assert ws.column_dimensions["A"].width == 12 and ws.column_dimensions["E"].width == 11
+    assert data[0] == (
+        "'" + rows[0][0],  # formula neutralised
+        3,
+        12.5,
+        pytest.approx(0.573),
+        datetime.datetime(2026, 3, 10),
+    )
+    assert isinstance(data[0][1], int) and isinstance(data[0][2], float)
+    assert [ws.cell(row=4, column=c).number_format for c in range(2, 6)] == [
+        "0",
+        "0.00",
+        "0.0%",
+        "yyyy-mm-dd",
+    ]
+    assert data[1][0] == "Group <2> & more" and ws["A5"].font.b
+    assert data[2] == ("  a & b <c>x\r\ny ", 0, -0.25, 1, None)  # control characters dropped, zero kept
+    assert data[3] == (None,) * 5  # empty, not a number, no date: empty cells
+    assert data[4] == ("'+1+1", 7, 12.5, 0.005, datetime.datetime(2026, 3, 10, 12, 30))
+    assert data[5] == ("'+1+1", 1234567, 0, None, None)
+
+    empty = Table(title="Empty", columns=columns, rows=iter([]), count=0)
+    assert write_xlsx(empty, path) == 0
+    ws = load_workbook(path).worksheets[0]
+    assert ws.auto_filter.ref == "A2:E3" and ws["A2"].value == "Text"

@@ -18,6 +18,8 @@ from branches.models import BranchCategory
 from ..registry import Params, Report, register
 from ..table import Column, Section, Table, Type
 
+CHUNK = 500  # rows fetched at a time from the database cursor
+
 
 def _run(params: Params) -> ScoringRun:
     run = current_run(params.year)
@@ -101,13 +103,14 @@ class ScoreSheet(_ScoreReport):
             .order_by("category", F("rank").asc(nulls_last=True), "branch__name", "person__name")
         )
         member = params.subject == Subject.MEMBER
-        categories = dict(BranchCategory.choices)
+        categories = {value: str(label) for value, label in BranchCategory.choices}  # translated once
         yes, no = _("yes"), _("no")
 
         def rows():
-            for rank, person, branch, category, *figures, eligible in lines.iterator(chunk_size=5000):
+            # Small chunks: a chunk of rows is the largest thing in memory while the file is written.
+            for rank, person, branch, category, *figures, eligible in lines.iterator(chunk_size=CHUNK):
                 head = (rank, person, branch) if member else (rank, branch)
-                yield (*head, str(categories.get(category, category)), *figures, yes if eligible else no)
+                yield (*head, categories.get(category, category), *figures, yes if eligible else no)
 
         columns = [
             Column(_("Rank"), Type.INT, 6),
