@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Count, Prefetch
 from django.db.models.functions import ExtractMonth
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import PartyGroup
@@ -61,6 +63,10 @@ class Status(models.TextChoices):
 # The colour of a grid cell is its worst status.
 SEVERITY = {Status.MET: 0, Status.FUTURE: 1, Status.DUE: 2, Status.OVERDUE: 3}
 CSS = {Status.MET: "success", Status.DUE: "warning", Status.OVERDUE: "danger", Status.FUTURE: "light"}
+
+
+# The sign of a status in the grid (templates/activities/_mark.html is the same for templates).
+MARKS = {Status.MET: "✓", Status.DUE: "…", Status.OVERDUE: "✗", Status.FUTURE: "·"}
 
 
 def worst(statuses) -> str | None:
@@ -142,14 +148,45 @@ class Item:
         return CSS[self.status]
 
 
-@dataclass
-class MonthCell:
-    month: int
-    items: list[Item] = field(default_factory=list)
+def describe(items) -> str:
+    """What a grid cell stands for, in words (its tooltip): kind, party group, period, how many
+    recorded of how many required. Built here rather than by a template included per cell:
+    a page of the grid has some 400 cells."""
+    language = translation.get_language()
+    parts = []
+    for i in items:
+        group = f" · {i.party_group.name}" if i.party_group else ""
+        span = f" ({i.span.label})" if i.span.period != Period.MONTHLY else ""
+        parts.append(f"{_kind_label(i.kind, language)}{group}{span}: {i.recorded}/{i.required}")
+    return "; ".join(parts)
 
-    @property
+
+@functools.cache
+def _kind_label(kind: str, language: str | None) -> str:
+    return str(Kind(kind).label)
+
+
+class _Cell:
+    """A cell's status is read several times per cell (colour, data attribute, mark): computed
+    once (a cell's items do not change)."""
+
+    @cached_property
     def status(self) -> str | None:
         return worst(i.status for i in self.items)
+
+    @property
+    def mark(self) -> str:
+        return MARKS.get(self.status, "—")
+
+    @property
+    def title(self) -> str:
+        return describe(self.items)
+
+
+@dataclass
+class MonthCell(_Cell):
+    month: int
+    items: list[Item] = field(default_factory=list)
 
     @property
     def css(self) -> str:
@@ -157,13 +194,9 @@ class MonthCell:
 
 
 @dataclass
-class YearlyCell:
+class YearlyCell(_Cell):
     kind: str
     items: list[Item] = field(default_factory=list)
-
-    @property
-    def status(self) -> str | None:
-        return worst(i.status for i in self.items)
 
     @property
     def css(self) -> str:
@@ -307,6 +340,7 @@ def compliance_table(*, campaign_year, branches, today: datetime.date | None = N
         for row in rows:
             counts[(row["branch_id"], row["party_group_id"], row["kind"], row["month"])] += row["n"]
 
+    spans_of = {r.period: spans(year, r.period) for r in requirements}
     result = []
     for branch in branch_list:
         items = []
@@ -314,13 +348,19 @@ def compliance_table(*, campaign_year, branches, today: datetime.date | None = N
             units = branch.active_groups if requirement.kind == Kind.GROUP_MEETING else [None]
             for unit in units:
                 group_id = unit.pk if unit is not None else None
-                for span in spans(year, requirement.period):
+                for span in spans_of[requirement.period]:
                     recorded = sum(counts[(branch.pk, group_id, requirement.kind, m)] for m in span.months)
                     status = span.status(recorded=recorded, required=requirement.count, today=today)
                     items.append(
                         Item(branch, requirement.kind, unit, span, requirement.count, recorded, status)
                     )
-        months = [MonthCell(m, [i for i in items if _month_contribution(i, m)]) for m in range(1, 13)]
+        # Each item into the cells of the months it colours, in the order of the items.
+        months = [MonthCell(m, []) for m in range(1, 13)]
+        for item in items:
+            if item.span.period != Period.YEARLY:
+                for m in item.span.months:
+                    if _month_contribution(item, m):
+                        months[m - 1].items.append(item)
         yearly = [
             YearlyCell(r.kind, [i for i in items if i.kind == r.kind])
             for r in requirements

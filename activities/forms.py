@@ -197,13 +197,27 @@ class RecordFilterForm(GuardedForm):
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
-    branch = forms.ModelChoiceField(label=gettext_lazy("Branch"), queryset=None, required=False)
+    # A group has thousands of branches: typed (a part of the name), not chosen from a select.
+    branch_q = forms.CharField(
+        label=gettext_lazy("Branch"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    # One branch by id, from a link (the branch's compliance page); not a field of the form.
+    branch = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     archived = forms.BooleanField(label=gettext_lazy("Archived records"), required=False)
 
-    def __init__(self, *args, branches, **kwargs):
+    def __init__(self, *args, branch_names=None, lookup=None, **kwargs):
+        """``branch_names``: suggested from the page when the reader reaches few branches;
+        else ``lookup``, the URL static/js/lookup.js asks as one types."""
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
-        self.fields["branch"].empty_label = _("All branches")
+        attrs = self.fields["branch_q"].widget.attrs
+        attrs["placeholder"] = _("All branches")
+        if branch_names is not None:
+            attrs["list"] = "branch-names"
+        elif lookup:
+            attrs["data-lookup"] = lookup
 
 
 class FrequencyForm(GuardedForm):

@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from accounts.access import Access, Role
 from accounts.models import User
@@ -72,6 +73,44 @@ def record_list(records):
         present_count=count_of(Attendance, status=AttendanceStatus.PRESENT),
         attendance_count=count_of(Attendance),
     )
+
+
+class Ledger:
+    """The records of the ledger page (``records``, filtered and narrowed) for a Paginator, newest
+    first, in two queries a page: the ids of the page from the records table alone, then those
+    rows with what the page shows (``record_list``).
+
+    In one query with the joins, PostgreSQL walks the date index of a group's million records
+    looking for the rows of a few branches or of one month (20 ms to 2 s); the ids alone take
+    the branch or date index directly (under 1 ms). The count stops at ``cap``: counting a
+    million rows cost more than the page, and beyond a hundred pages one filters instead."""
+
+    order = ("-held_on", "-pk")
+    cap = 3000
+
+    def __init__(self, records):
+        self.records = records
+
+    @cached_property
+    def found(self) -> int:
+        return self.records.order_by()[: self.cap + 1].count()
+
+    def count(self) -> int:
+        return min(self.found, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self.found > self.cap
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list:
+        if not isinstance(page, slice):  # e.g. a template looking up ``ledger.capped``
+            raise TypeError("a Ledger is read a page (a slice) at a time")
+        ids = list(self.records.order_by(*self.order).values_list("pk", flat=True)[page])
+        rows = {r.pk: r for r in record_list(ActivityRecord.objects.filter(pk__in=ids))}
+        return [rows[pk] for pk in ids]
 
 
 def record_detail(records):

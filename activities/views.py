@@ -2,6 +2,9 @@
 ``selectors``/``compliance``, writes go through ``services``; every queryset is narrowed with
 ``self.restrict`` so that another branch's record is not found (404)."""
 
+import datetime
+import html
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 
@@ -81,6 +85,11 @@ class CampaignYearMixin:
 # --- records ----------------------------------------------------------------------------------
 
 
+# Up to this many branches within reach, the ledger's branch filter suggests their names from
+# the page; beyond, static/js/lookup.js asks for them as one types.
+BRANCH_DATALIST_LIMIT = 100
+
+
 class RecordListView(AccessRequiredMixin, ListView):
     permission = "activities.view"
     template_name = "activities/record_list.html"
@@ -89,21 +98,63 @@ class RecordListView(AccessRequiredMixin, ListView):
 
     def get_queryset(self):
         branches = self.restrict(Branch.objects.active(), branch="")
-        self.filter_form = RecordFilterForm(self.request.GET or None, branches=branches)
+        names = list(
+            branches.order_by("sort_order", "name").values_list("name", flat=True)[
+                : BRANCH_DATALIST_LIMIT + 1
+            ]
+        )
+        self.many_branches = len(names) > 1
+        self.branch_names = names if len(names) <= BRANCH_DATALIST_LIMIT else None
+        self.filter_form = RecordFilterForm(
+            self.request.GET or None,
+            branch_names=self.branch_names,
+            lookup=reverse("reports:lookup", args=["activity_ledger", "branch"]),
+        )
         records = self.restrict(ActivityRecord.objects.all())
         data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         records = records.archived() if data.get("archived") else records.active()
         if data.get("kind"):
             records = records.filter(kind=data["kind"])
         if data.get("month"):
-            records = records.filter(held_on__year=data["month"].year, held_on__month=data["month"].month)
+            # A range, not held_on__month: EXTRACT(MONTH …) cannot use the date index (2 s at a group).
+            first = data["month"].replace(day=1)
+            following = (first + datetime.timedelta(days=31)).replace(day=1)
+            records = records.filter(held_on__gte=first, held_on__lt=following)
+        self.chosen_branch = None
         if data.get("branch"):
-            records = records.filter(branch=data["branch"])
-        return selectors.record_list(records).order_by("-held_on", "-pk")
+            self.chosen_branch = get_object_or_404(branches, pk=data["branch"])
+            records = records.filter(branch=self.chosen_branch)
+        elif data.get("branch_q"):
+            typed = " ".join(data["branch_q"].split())
+            # A few branches: by their ids, which PostgreSQL reads through the branch index. Many:
+            # by a join, read along the date index. (A subquery, or UPPER() of icontains, leaves
+            # it guessing how many branches match: 0.5 s of nested loops over every record.)
+            few = list(
+                branches.filter(name__contains=typed).values_list("pk", flat=True)[
+                    : BRANCH_DATALIST_LIMIT + 1
+                ]
+            )
+            if len(few) <= BRANCH_DATALIST_LIMIT:
+                records = records.filter(branch__in=few)
+            else:
+                records = records.filter(branch__name__contains=typed)
+        return selectors.Ledger(records)
 
     def get_context_data(self, **kwargs):
+        context = {}
+        if self.chosen_branch is not None:
+            rest = self.request.GET.copy()
+            for name in ("branch", "page"):
+                rest.pop(name, None)
+            context["all_branches_url"] = f"?{rest.urlencode()}"
         return super().get_context_data(
-            filter_form=self.filter_form, can_change=self.access.has("activities.change"), **kwargs
+            filter_form=self.filter_form,
+            can_change=self.access.has("activities.change"),
+            many_branches=self.many_branches,
+            branch_names=self.branch_names,
+            chosen_branch=self.chosen_branch,
+            **context,
+            **kwargs,
         )
 
 
@@ -426,9 +477,27 @@ class ComplianceGridView(AccessRequiredMixin, ComplianceMixin, TemplateView):
             self.request.GET.get("page")
         )
         table = self.table(branches=Branch.objects.filter(pk__in=list(page)))
+        for row in table.rows:
+            row.cells = grid_cells(row)
         return super().get_context_data(
             table=table, page_obj=page, is_paginated=page.has_other_pages(), **kwargs
         )
+
+
+def grid_cells(row) -> str:
+    """The cells of one branch's row of the grid, as HTML. Built here, not in the template: a
+    page has some 400 cells, whose colour, status, tooltip and mark cost more as template
+    lookups than all the rest of the page. Only the tooltip holds text from the database (party
+    group names); it is escaped."""
+    cells = [(c, c.mark) for c in row.months] + [
+        (c, f"{c.recorded}/{c.required}" if c.items else "—") for c in row.yearly
+    ]
+    return mark_safe(  # noqa: S308 (constants, numbers and the escaped tooltip)
+        "".join(
+            f'<td class="table-{c.css}" data-status="{c.status or ""}" title="{html.escape(c.title)}">{text}</td>'
+            for c, text in cells
+        )
+    )
 
 
 class OverdueListView(AccessRequiredMixin, ComplianceMixin, ListView):

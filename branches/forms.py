@@ -26,6 +26,12 @@ class PersonFilterForm(GuardedForm):
 
 
 class BranchFilterForm(GuardedForm):
+    q = forms.CharField(
+        label=_("Branch name"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or part of it")}),
+    )
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("All categories"))] + BranchCategory.choices
     )

@@ -27,17 +27,22 @@ class BranchListView(AccessRequiredMixin, ListView):
     permission = "branches.view"
     template_name = "branches/branch_list.html"
     context_object_name = "branches"
-    paginate_by = 100
+    paginate_by = 50  # each row costs ~0.1 ms to render; a group has 5,000 (search by name instead)
 
     def get_queryset(self):
         branches = selectors.branch_list(self.restrict(Branch.objects.all(), branch=""))
         self.filter_form = BranchFilterForm(self.request.GET or None)
-        if self.filter_form.is_valid() and self.filter_form.cleaned_data["category"]:
-            branches = branches.filter(category=self.filter_form.cleaned_data["category"])
+        data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        if data.get("q"):
+            branches = branches.filter(name__icontains=" ".join(data["q"].split()))
+        if data.get("category"):
+            branches = branches.filter(category=data["category"])
         return branches
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter_form=self.filter_form, **kwargs)
+        context = super().get_context_data(filter_form=self.filter_form, **kwargs)
+        context["branches"] = context["object_list"] = selectors.with_member_counts(context["object_list"])
+        return context
 
 
 class BranchDetailView(AccessRequiredMixin, DetailView):

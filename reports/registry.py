@@ -88,7 +88,7 @@ def available(access: Access) -> list[Report]:
 def years(access: Access, permission: str):
     from awards.selectors import years_for
 
-    return years_for(access, permission)
+    return years_for(access, permission).select_related("campaign__committee")
 
 
 def branches(access: Access, permission: str):

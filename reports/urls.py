@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.CentreView.as_view(), name="centre"),
     path("request/<str:kind>/", views.RequestView.as_view(), name="request"),
+    path("lookup/<str:kind>/<str:field>/", views.LookupView.as_view(), name="lookup"),
     path("files/<int:pk>/status/", views.StatusView.as_view(), name="status"),
     path("files/<int:pk>/download/", views.DownloadView.as_view(), name="download"),
     # Dashboards

@@ -3,11 +3,12 @@
 Each user sees and downloads only the own files, and only while still holding the permission
 of the report's data."""
 
-from functools import cache
+from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models.functions import Length
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -20,27 +21,103 @@ from accounts.mixins import AccessRequiredMixin
 from accounts.queue import QUEUED_LATER
 
 from . import registry, services
-from .forms import RequestForm
+from .forms import LookupForm, RequestForm
 from .models import ReportFile
+
+# Up to this many branches (or evaluations) within reach, their names are suggested from a
+# datalist on the page; beyond, static/js/lookup.js asks ``LookupView`` as one types.
+DATALIST_LIMIT = 100
+SUGGESTED = 20
+
+
+def institute_of(obj) -> str:
+    return obj.committee.short_name or obj.committee.name
 
 
 class Choices:
-    """Choices of the request forms, one query per kind of choice and permission."""
+    """Choices of the request forms: one query per kind of choice and reach (reports whose
+    permissions reach the same branches share their suggestions)."""
 
-    def __init__(self, access):
+    def __init__(self, access, *, page=True):
         self.access = access
+        self.page = page  # False when a form is only validated: nothing is suggested
+        self.datalists: dict[str, list[str]] = {}
+        self._lists: dict[tuple, str | None] = {}
 
-    @cache  # noqa: B019 (one short-lived instance per request)
+    @cached_property
+    def _years(self):
+        return list(registry.years(self.access, "reports.request"))
+
     def years(self):
-        return [(y.pk, str(y.year)) for y in registry.years(self.access, "reports.request")]
+        several = len({y.campaign.committee_id for y in self._years}) > 1
+        return [
+            (y.pk, f"{y.year} · {institute_of(y.campaign)}" if several else str(y.year)) for y in self._years
+        ]
 
-    @cache  # noqa: B019
+    def year(self, pk):
+        return next((y for y in self._years if y.pk == pk), None)
+
     def branches(self, permission):
-        return [(b.pk, b.name) for b in registry.branches(self.access, permission)]
+        return registry.branches(self.access, permission)
 
-    @cache  # noqa: B019
     def evaluations(self, permission):
-        return [(e.pk, e.title) for e in registry.evaluations(self.access, permission)]
+        return registry.evaluations(self.access, permission)
+
+    def several_institutes(self, permission) -> bool:
+        """Whether ``permission`` may reach more than one institute (then names may repeat)."""
+        scopes = self.access.grants.get(permission, ())
+        return any(kind == "all" for kind, _pk in scopes) or (
+            len({pk for kind, pk in scopes if kind == "committee"}) > 1
+        )
+
+    def _datalist(self, kind, permission, load) -> str | None:
+        """The id of the page's datalist of ``kind`` for ``permission``, or None when there are
+        too many to list (or no page)."""
+        if not self.page:
+            return None
+        key = (kind, frozenset(self.access.grants.get(permission, ())))
+        if key not in self._lists:
+            values = list(load())
+            list_id = None
+            if len(values) <= DATALIST_LIMIT:
+                list_id = f"{kind}-choices-{len(self._lists)}"
+                self.datalists[list_id] = list(dict.fromkeys(values))
+            self._lists[key] = list_id
+        return self._lists[key]
+
+    def branch_list(self, permission):
+        return self._datalist(
+            "branch",
+            permission,
+            lambda: self.branches(permission).values_list("name", flat=True)[: DATALIST_LIMIT + 1],
+        )
+
+    def evaluation_list(self, permission):
+        return self._datalist(
+            "evaluation",
+            permission,
+            lambda: self.evaluation_values(self.evaluations(permission), permission, DATALIST_LIMIT + 1),
+        )
+
+    def evaluation_values(self, evaluations, permission, limit) -> list[str]:
+        rows = evaluations.select_related("committee").only(
+            "title", "committee__name", "committee__short_name"
+        )[:limit]
+        if self.several_institutes(permission):
+            return [f"{e.title}（{institute_of(e)}）" for e in rows]
+        return [e.title for e in rows]
+
+    def suggestions(self, field, permission, q, year=None) -> list[str]:
+        """At most ``SUGGESTED`` names containing ``q``, shortest first (the closest match)."""
+        if field == "branch":
+            branches = self.branches(permission).filter(name__icontains=q)
+            year = self.year(year)
+            if year is not None:
+                branches = branches.filter(committee_id=year.campaign.committee_id)
+            names = branches.order_by(Length("name"), "name").values_list("name", flat=True)
+            return list(dict.fromkeys(names[: SUGGESTED * 3]))[:SUGGESTED]
+        evaluations = self.evaluations(permission).filter(title__icontains=q).order_by("-closes_on", "title")
+        return self.evaluation_values(evaluations, permission, SUGGESTED)
 
 
 def own_files(user):
@@ -57,6 +134,7 @@ class CentreView(AccessRequiredMixin, TemplateView):
         context["forms"] = kwargs.get("forms") or [
             RequestForm(report=r, choices=choices) for r in registry.available(self.access)
         ]
+        context["datalists"] = choices.datalists
         page = Paginator(own_files(self.request.user).order_by("-requested_at", "-pk"), 20).get_page(
             self.request.GET.get("page")
         )
@@ -76,7 +154,7 @@ class RequestView(AccessRequiredMixin, View):
             raise Http404 from None
         if not self.access.has(report.permission):
             raise PermissionDenied
-        form = RequestForm(request.POST, report=report, choices=Choices(self.access))
+        form = RequestForm(request.POST, report=report, choices=Choices(self.access, page=False))
         if form.is_valid():
             try:
                 report_file = services.report_request(
@@ -145,3 +223,24 @@ class DownloadView(AccessRequiredMixin, View):
         except FileNotFoundError:
             raise Http404 from None
         return FileResponse(handle, as_attachment=True, filename=f.download_name)
+
+
+class LookupView(AccessRequiredMixin, View):
+    """Names suggested for a branch or an evaluation typed into a request form (JSON, for
+    static/js/lookup.js): only those the report's permission reaches, as ``pick`` accepts them."""
+
+    permission = "reports.request"
+
+    def get(self, request, kind, field):
+        report = registry.REPORTS.get(kind)
+        if report is None or field not in ("branch", "evaluation") or field not in report.needs:
+            raise Http404
+        if not self.access.has(report.permission):
+            raise PermissionDenied
+        form = LookupForm(request.GET)
+        results = []
+        if form.is_valid() and form.cleaned_data["q"].strip():
+            choices = Choices(self.access, page=False)
+            q = " ".join(form.cleaned_data["q"].split())
+            results = choices.suggestions(field, report.permission, q, form.cleaned_data["year"])
+        return JsonResponse({"results": results})

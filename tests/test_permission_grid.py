@@ -401,6 +401,8 @@ GRID = {
     "audit_log": [page(none, ok(*OFFICE))],  # audit.view: the office and the administrator
     "reports:centre": [page(none, ok(*EVERYONE))],
     "reports:request": [action(lambda w: {"kind": "award_list"}, may(*INSTITUTE))],
+    # names suggested while typing a branch: only to those who may see the report's data
+    "reports:lookup": [page(lambda w: {"kind": "activity_ledger", "field": "branch"}, ok(*VIEWERS))],
     "reports:status": [page(pk("report_file"), ok("office", default=404))],
     "reports:download": [page(pk("report_file"), ok("office", default=404))],
     "reports:dashboard": [page(none, ok("member", *VIEWERS))],
