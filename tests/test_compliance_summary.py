@@ -123,3 +123,22 @@ def test_touch_creates_the_row_of_a_branch_without_figures(institute, year):
         ComplianceSummary.objects.filter(branch__committee=institute.committee).count()
         == Branch.objects.filter(committee=institute.committee).count()
     )
+
+
+def test_recomputing_costs_the_same_however_many_branches_are_stale(institute, year, today):
+    from tests.factories import BranchFactory, PartyGroupFactory
+
+    required_frequencies_for(campaign_year=year)
+
+    def stale_cost():
+        summary.touch(committee_id=institute.committee.pk)
+        with CaptureQueriesContext(connection) as queries:
+            result = figures(year)
+        assert result == expected(year)
+        return len(queries)
+
+    few = stale_cost()
+    for n in range(4):
+        branch = BranchFactory(committee=institute.committee, general_branch=institute.gb, name=f"新支部{n}")
+        PartyGroupFactory(branch=branch, name=f"新党小组{n}")
+    assert stale_cost() == few
