@@ -7,12 +7,15 @@ go back, see ``services.progress_add``); a pledge is the mean of its items, an i
 entries counting as 0 %.
 """
 
+from collections import Counter
+
 from django.db.models import Avg, Count, FloatField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import User
 from branches.models import Branch
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignYear
 from campaigns.services import current_year
 
 from .models import Pledge, PledgeItem, ProgressEntry, ProgressEvidence, Publication
@@ -55,9 +58,10 @@ def pledge_progress(pledge: Pledge) -> float:
 
 
 def _published_on():
-    return Subquery(
-        Publication.objects.filter(pledge=OuterRef("pk"), quarter__isnull=True).values("published_on")[:1]
-    )
+    # order_by(): there is one such publication; the default order would join the pledge's
+    # campaign, branch and member for each row of the list.
+    once = Publication.objects.filter(pledge=OuterRef("pk"), quarter__isnull=True).order_by()
+    return Subquery(once.values("published_on")[:1])
 
 
 def _item_count():
@@ -73,41 +77,135 @@ def pledge_list(pledges):
         with_progress(pledges)
         .annotate(published_on=_published_on(), item_count=_item_count())
         .select_related("branch", "person", "campaign_year")
-        .order_by(
-            "-campaign_year__year", "kind", "branch__sort_order", "branch__name", "person__name", "-version"
-        )
+        .order_by(*LIST_ORDER)
     )
+
+
+# Year and kind come first: ``PledgePages`` relies on it. The primary key last, so that the
+# order is total and no row is skipped or shown twice between pages (branch names repeat across
+# institutes, members' names within a branch).
+LIST_ORDER = (
+    "-campaign_year__year",
+    "kind",
+    "branch__sort_order",
+    "branch__name",
+    "person__name",
+    "-version",
+    "pk",
+)
+
+
+def pledge_counts(pledges) -> list[tuple[int, str, str, int]]:
+    """``(year, kind, status, number of pledges)`` for each combination. Counted by campaign
+    year (the pledge indexes hold it, so the count need not read the table nor join each row
+    to its year); the years of those few campaign years come with a second, small query."""
+    rows = list(pledges.order_by().values_list("campaign_year", "kind", "status").annotate(n=Count("*")))
+    years = dict(CampaignYear.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "year"))
+    return [(years[campaign_year], kind, status, n) for campaign_year, kind, status, n in rows]
+
+
+def pledge_pages(visible, counts, *, status=None, kind=None, year=None, q=None) -> "PledgePages":
+    """The pledge list for these filters (without a status: every version in force). The size
+    of each (year, kind) group comes from ``counts`` (``pledge_counts`` of ``visible``) for the
+    filters on status, kind and year; a text search is counted again in the database."""
+    pledges = visible.filter(status=status) if status else visible.current()
+    if kind:
+        pledges = pledges.filter(kind=kind)
+    if year:
+        pledges = pledges.filter(campaign_year__year=year)
+    if q:
+        pledges = pledges.filter(Q(branch__name__contains=q) | Q(person__name__contains=q))
+        counts = pledge_counts(pledges)
+    sizes = Counter()
+    for row_year, row_kind, row_status, n in counts:
+        # The same filters as above, on the counts.
+        if (
+            (row_status == status if status else row_status != Pledge.Status.SUPERSEDED)
+            and (not kind or row_kind == kind)
+            and (not year or row_year == year)
+        ):
+            sizes[row_year, row_kind] += n
+    return PledgePages(pledge_list(pledges), sizes)
+
+
+class PledgePages:
+    """The pledge list for a paginator: the number of rows of each (year, kind) group is known
+    beforehand (``pledge_counts``); the rows are read one page at a time.
+
+    The list is ordered by year and kind first, so a page lies within one or two of those
+    groups. The page query reads only these, at the page's offset within them, instead of
+    sorting every visible pledge (an institute's 10,000, the whole group's 90,000 for the
+    administrator) to skip to the page."""
+
+    def __init__(self, rows, sizes: dict[tuple[int, str], int]):
+        self.rows = rows  # ordered as ``pledge_list`` orders them
+        self.groups = sorted(((year, kind, n) for (year, kind), n in sizes.items() if n), key=_newest_first)
+
+    def count(self) -> int:
+        return sum(n for _year, _kind, n in self.groups)
+
+    def __getitem__(self, page: slice) -> list:
+        start, first, within = 0, None, Q()
+        for year, kind, n in self.groups:
+            if start < page.stop and start + n > page.start:
+                first = start if first is None else first
+                within |= Q(campaign_year__year=year, kind=kind)
+            start += n
+        if first is None:
+            return []
+        return list(self.rows.filter(within)[page.start - first : page.stop - first])
+
+
+def _newest_first(group):
+    year, kind, _n = group
+    return -year, kind
 
 
 def pledge_detail(pledges):
     """One pledge with everything its page shows: items with progress and entries with their
-    evidence, publications, the review and the neighbouring versions."""
+    evidence, publications, the review and whether a correction follows. Every join costs
+    planning time in each request (more than running the query, the more so for the pledge
+    table with its many indexes), so only what the page shows is joined; the users named on
+    the page come with ``load_signatories``."""
     return pledges.select_related(
-        "branch",
-        "person",
-        "campaign_year__campaign",
-        "previous",
-        "next_version",
-        "review__self_assessed_by__person",
-        "review__reviewed_by__person",
-        "created_by__person",
-        "approved_by__person",
+        "branch", "person", "campaign_year", "next_version", "review"
     ).prefetch_related(
+        # Each prefetch is ordered within its one pledge or item: the models' default orders
+        # start with the pledge, which would join its campaign, branch and member again.
         Prefetch(
             "items",
             queryset=items_with_progress()
             .select_related("responsible")
+            .order_by("position", "pk")
             .prefetch_related(
                 Prefetch(
                     "entries",
-                    queryset=ProgressEntry.objects.select_related("by__person").prefetch_related(
-                        Prefetch("evidence", queryset=ProgressEvidence.objects.order_by("pk"))
-                    ),
+                    queryset=ProgressEntry.objects.select_related("by__person")
+                    .order_by("entered_on", "pk")
+                    .prefetch_related(Prefetch("evidence", queryset=ProgressEvidence.objects.order_by("pk"))),
                 )
             ),
         ),
-        Prefetch("publications", queryset=Publication.objects.select_related("by__person")),
+        Prefetch(
+            "publications",
+            queryset=Publication.objects.select_related("by__person").order_by("published_on", "pk"),
+        ),
     )
+
+
+def load_signatories(pledge: Pledge) -> None:
+    """Load who wrote and approved the pledge and who assessed and reviewed it, with their
+    person (for the name), in one query. As four more pairs of joins in the pledge's own query
+    they cost the database more to plan than the whole page's queries to run."""
+    review = getattr(pledge, "review", None)
+    named = [(pledge, "created_by"), (pledge, "approved_by")]
+    if review is not None:
+        named += [(review, "self_assessed_by"), (review, "reviewed_by")]
+    ids = {getattr(obj, f"{field}_id") for obj, field in named} - {None}
+    users = User.objects.select_related("person").in_bulk(ids)
+    for obj, field in named:
+        if getattr(obj, f"{field}_id") is not None:
+            setattr(obj, field, users[getattr(obj, f"{field}_id")])
 
 
 def versions_of(pledge: Pledge, visible):

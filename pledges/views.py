@@ -8,7 +8,6 @@ the workflow is a 403 page with the reason; the wrong moment is a message on the
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -63,25 +62,14 @@ class PledgeListView(AccessRequiredMixin, ListView):
 
     def get_queryset(self):
         visible = Pledge.objects.visible_to(self.access)
-        years = sorted(
-            set(visible.order_by().values_list("campaign_year__year", flat=True).distinct()), reverse=True
-        )
+        # The visible pledges counted by year, kind and status give the year filter's choices
+        # and the paginator's counts (``selectors.pledge_pages``).
+        counts = selectors.pledge_counts(visible)
+        years = sorted({year for year, _kind, _status, _n in counts}, reverse=True)
         self.filter_form = PledgeFilterForm(self.request.GET or None, years=years)
-        pledges = visible
         data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
-        if data.get("status"):
-            pledges = pledges.filter(status=data["status"])
-        else:
-            pledges = pledges.current()
-        if data.get("kind"):
-            pledges = pledges.filter(kind=data["kind"])
-        if data.get("year"):
-            pledges = pledges.filter(campaign_year__year=data["year"])
-        if data.get("q"):
-            pledges = pledges.filter(
-                Q(branch__name__contains=data["q"]) | Q(person__name__contains=data["q"])
-            )
-        return selectors.pledge_list(pledges)
+        filters = {name: data.get(name) for name in ("status", "kind", "year", "q")}
+        return selectors.pledge_pages(visible, counts, **filters)
 
     def get_context_data(self, **kwargs):
         person = self.access.person
@@ -107,6 +95,7 @@ class PledgeDetailView(AccessRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pledge = self.object
+        selectors.load_signatories(pledge)
         items = list(pledge.items.all())
         actions = pledge_actions(self.access, pledge)
         publications = list(pledge.publications.all())
