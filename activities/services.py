@@ -280,14 +280,17 @@ def required_frequencies_for(*, campaign_year) -> list[RequiredFrequency]:
     rows = {r.kind: r for r in RequiredFrequency.objects.filter(campaign_year=campaign_year)}
     missing = [k for k in REQUIRABLE_KINDS if k not in rows]
     for kind in missing:
-        period, count = DEFAULT_FREQUENCIES.get(kind, (Period.YEARLY, 1))
         # get_or_create, not create: another request may create the same row at the same moment.
         rows[kind], _created = RequiredFrequency.objects.get_or_create(
-            campaign_year=campaign_year,
-            kind=kind,
-            defaults={"period": period, "count": count, "is_required": kind in DEFAULT_FREQUENCIES},
+            campaign_year=campaign_year, kind=kind, defaults=default_frequency(kind)
         )
     return [rows[k] for k in REQUIRABLE_KINDS]
+
+
+def default_frequency(kind: str) -> dict:
+    """The requirement of ``kind`` before the office changes it (DOMAIN.md)."""
+    period, count = DEFAULT_FREQUENCIES.get(kind, (Period.YEARLY, 1))
+    return {"period": period, "count": count, "is_required": kind in DEFAULT_FREQUENCIES}
 
 
 @transaction.atomic

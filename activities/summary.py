@@ -26,6 +26,7 @@ from branches.models import Branch, PartyGroup
 
 from .compliance import compliance_table
 from .models import ActivityRecord, ComplianceSummary, RequiredFrequency
+from .services import default_frequency
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,11 @@ def _record_changed(sender, instance, **kwargs):
     touch(branch_id=instance.branch_id)
 
 
-def _requirements_changed(sender, instance, **kwargs):
+def _requirements_changed(sender, instance, created=False, **kwargs):
+    # A default created on first use (services.required_frequencies_for, which compliance_table
+    # calls before counting) changes no figure: the figures being computed already use it.
+    if created and all(getattr(instance, k) == v for k, v in default_frequency(instance.kind).items()):
+        return
     touch(committee_id=instance.campaign_year.campaign.committee_id)
 
 
