@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, Department, Person
@@ -90,6 +91,25 @@ class EvaluationForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
         return data
 
 
+class _Ready(BaseChoiceIterator):
+    """Choices already in Django's normal form, which fields and widgets take as they are.
+    A ballot has a radio group per target and question; normalising the same five options
+    for each of them cost more than everything else the form does (issue 7)."""
+
+    def __init__(self, choices):
+        self.choices = list(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
+class AnswerRadios(forms.RadioSelect):
+    """Given to the fields as a class, so that each makes its own instead of a deep copy."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "form-check-input", **(attrs or {})}, choices)
+
+
 class BallotForm(GuardedForm):
     """One page per evaluation: a radio group per target × question, an optional comment per
     target. ``sections`` lists (target, [(criterion, field)], comment field) for the template."""
@@ -97,14 +117,15 @@ class BallotForm(GuardedForm):
     def __init__(self, *args, questionnaire, **kwargs):
         super().__init__(*args, **kwargs)
         self.sections = []
+        options = _Ready(Satisfaction.choices)
         for target, criteria in questionnaire:
             rows = []
             for criterion in criteria:
                 name = f"a-{target.pk}-{criterion.pk}"
                 self.fields[name] = forms.ChoiceField(
                     label=criterion.text,
-                    choices=Satisfaction.choices,
-                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                    choices=options,
+                    widget=AnswerRadios,
                     error_messages={"required": _("Choose an answer.")},
                 )
                 rows.append((criterion, name))
