@@ -35,6 +35,11 @@ class PartyCommittee(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The short name where there is one, for lists naming several institutes."""
+        return self.short_name or self.name
+
 
 class Department(models.Model):
     """处 / 中心 / 事业部: an administrative unit; it may have no branch of its own."""

@@ -56,7 +56,7 @@ def pick(queryset, text: str, *, field: str):
 
 def label(obj, field: str) -> str:
     """The name with its institute, which ``pick`` understands."""
-    return f"{getattr(obj, field)}（{obj.committee.short_name or obj.committee.name}）"
+    return f"{getattr(obj, field)}（{obj.committee.label}）"
 
 
 class RequestForm(GuardedForm):

@@ -30,10 +30,6 @@ DATALIST_LIMIT = 100
 SUGGESTED = 20
 
 
-def institute_of(obj) -> str:
-    return obj.committee.short_name or obj.committee.name
-
-
 class Choices:
     """Choices of the request forms: one query per kind of choice and reach (reports whose
     permissions reach the same branches share their suggestions)."""
@@ -51,7 +47,8 @@ class Choices:
     def years(self):
         several = len({y.campaign.committee_id for y in self._years}) > 1
         return [
-            (y.pk, f"{y.year} · {institute_of(y.campaign)}" if several else str(y.year)) for y in self._years
+            (y.pk, f"{y.year} · {y.campaign.committee.label}" if several else str(y.year))
+            for y in self._years
         ]
 
     def year(self, pk):
@@ -104,7 +101,7 @@ class Choices:
             "title", "committee__name", "committee__short_name"
         )[:limit]
         if self.several_institutes(permission):
-            return [f"{e.title}（{institute_of(e)}）" for e in rows]
+            return [f"{e.title}（{e.committee.label}）" for e in rows]
         return [e.title for e in rows]
 
     def suggestions(self, field, permission, q, year=None) -> list[str]:

@@ -41,7 +41,7 @@ class Command(BaseCommand):
                         "%(members)d party members, %(staff)d staff."
                     )
                     % {
-                        "name": result.committee.short_name or result.committee.name,
+                        "name": result.committee.label,
                         "seconds": time.perf_counter() - started,
                         "people": result.people,
                         "members": result.members,
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 _("The demo institute “%(name)s” is already loaded; nothing was changed.")
-                % {"name": result.committee.short_name or result.committee.name}
+                % {"name": result.committee.label}
             )
         if not result.logins:
             return
