@@ -20,7 +20,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -142,11 +143,40 @@ Scope = tuple[str, int | None]
 
 @dataclass
 class Access:
+    """What one user may do. The roles that cost queries (seats, positions, the department's
+    branches) are read on first need: a request asking only for a permission every role holds
+    (casting a ballot, say) does not pay for them, since every role gives those the same reach."""
+
     user: object
     person: object | None = None
-    roles: list[str] = field(default_factory=list)
-    grants: dict[str, set[Scope]] = field(default_factory=dict)
-    secretary_of: list[object] = field(default_factory=list)  # the Branch/GeneralBranch objects
+    today: datetime.date | None = None
+    # The reach of the _EVERYONE permissions when it is known without a query, else None.
+    everyone: set[Scope] | None = None
+    _roles: list[str] = field(default_factory=list)
+    _grants: dict[str, set[Scope]] = field(default_factory=dict)
+    _secretary_positions: list[int] = field(default_factory=list)
+    _complete: bool = True
+
+    @property
+    def roles(self) -> list[str]:
+        self._read_roles()
+        return self._roles
+
+    @property
+    def grants(self) -> dict[str, set[Scope]]:
+        self._read_roles()
+        return self._grants
+
+    @property
+    def secretary_of(self) -> list[object]:
+        """The branches and general branches of the person's secretary positions (a query)."""
+        from branches.models import Position
+
+        self._read_roles()
+        positions = Position.objects.filter(pk__in=self._secretary_positions).select_related(
+            "branch", "general_branch"
+        )
+        return [p.unit for p in positions.order_by("pk")]
 
     @property
     def primary_role(self) -> str | None:
@@ -155,9 +185,17 @@ class Access:
     def has_role(self, role: str) -> bool:
         return role in self.roles
 
+    def reach(self, permission: str) -> set[Scope]:
+        """The scopes ``permission`` reaches (empty when no role grants it)."""
+        if permission in _EVERYONE and self.everyone is not None:
+            return self.everyone
+        return self.grants.get(permission, set())
+
     def has(self, permission: str) -> bool:
         """Whether a role grants ``permission`` at all; its reach may still be empty (a member of
         staff whose department has no branch sees no pledges, rather than a refusal)."""
+        if permission in _EVERYONE and self.everyone is not None:
+            return bool(self.everyone)
         return permission in self.grants
 
     def scope_q(
@@ -176,7 +214,7 @@ class Access:
         prefix = f"{branch}__" if branch else ""
         committee = committee if committee is not None else f"{prefix}committee"
         q = Q(pk__in=[])
-        for kind, pk in self.grants.get(permission, ()):
+        for kind, pk in self.reach(permission):
             if kind == "all":
                 return None
             if kind == "committee":
@@ -192,7 +230,7 @@ class Access:
     def reaches_branch(self, permission: str, branch) -> bool:
         """Whether ``permission`` reaches ``branch`` (a Branch): the rule of ``scope_q`` with
         ``branch=""``, decided without a query for a branch already loaded."""
-        for kind, pk in self.grants.get(permission, ()):
+        for kind, pk in self.reach(permission):
             if (
                 kind == "all"
                 or (kind == "committee" and pk == branch.committee_id)
@@ -215,77 +253,122 @@ class Access:
         return queryset if q is None else queryset.filter(q)
 
     def _grant(self, role: str, scopes: set[Scope]):
-        if role not in self.roles:
-            self.roles.append(role)
+        if role not in self._roles:
+            self._roles.append(role)
         own = {("person", self.person.pk)} if self.person is not None else set()
         for perm in ROLE_PERMISSIONS[role] - _EVERYONE:
             # An empty scope reaches nothing; a member's _OWN permissions reach the own records.
             reach = own if (role == Role.MEMBER and perm in _OWN) else scopes
-            self.grants.setdefault(perm, set()).update(reach)
+            self._grants.setdefault(perm, set()).update(reach)
         everyone = {("all", None)} if role == Role.ADMIN else {("committee", self.person.committee_id)}
         for perm in _EVERYONE:
-            self.grants.setdefault(perm, set()).update(everyone)
+            self._grants.setdefault(perm, set()).update(everyone)
+
+    def _read_roles(self):
+        """Derive the roles from the records, once: one query for seats, secretary positions and
+        the branches set up for the person's department together."""
+        if self._complete:
+            return
+        self._complete = True
+        from branches.models import Person
+
+        if self.user.is_superuser:
+            self._grant(Role.ADMIN, {("all", None)})
+        person = self.person
+        if person is not None:
+            seats: dict[str, set[Scope]] = {"lead": set(), "office": set(), "secretary": set()}
+            department_branches: set[Scope] = set()
+            for kind, pk, branch_id, general_branch_id in _role_records(person, self.today):
+                if kind == "department":
+                    department_branches.add(("branch", pk))
+                elif kind == "secretary":
+                    self._secretary_positions.append(pk)
+                    seats[kind].add(
+                        ("branch", branch_id) if branch_id else ("general_branch", general_branch_id)
+                    )
+                else:
+                    seats[kind].add(("committee", pk))
+            if seats["lead"]:
+                self._grant(Role.LEADING_GROUP, seats["lead"])
+            if seats["office"]:
+                self._grant(Role.OFFICE, seats["office"])
+            if seats["secretary"]:
+                self._grant(Role.SECRETARY, seats["secretary"])
+            if person.branch_id:
+                self._grant(Role.MEMBER, {("branch", person.branch_id)})
+            if person.status == Person.Status.EMPLOYED:
+                self._grant(Role.STAFF, department_branches)
+        self._roles.sort(key=ROLE_ORDER.index)
+
+
+def _role_records(person, today: datetime.date):
+    """(kind, pk, branch_id, general_branch_id) rows: ("lead"|"office", committee id) for each
+    seat in a running campaign, ("secretary", position id, unit) for each open 书记/副书记
+    position, ("department", branch id) for each branch set up for the person's department."""
+    from branches.models import Branch, Position
+    from campaigns.models import Campaign, LeadingGroupMember, OfficeMember
+
+    # Typed, or PostgreSQL takes two NULLs in a row for text.
+    none = Cast(Value(None), models.BigIntegerField())
+
+    def rows(queryset, kind, pk, branch_id=none, general_branch_id=none):
+        # The same four columns in each part of the UNION (and no ORDER BY, which SQLite refuses).
+        return (
+            queryset.order_by()
+            .annotate(role_kind=Value(kind), role_pk=pk, role_branch=branch_id, role_gb=general_branch_id)
+            .values_list("role_kind", "role_pk", "role_branch", "role_gb")
+        )
+
+    running = Campaign.objects.running(today).values("pk")
+    parts = [
+        rows(
+            LeadingGroupMember.objects.filter(person=person, campaign__in=running),
+            "lead",
+            F("campaign__committee_id"),
+        ),
+        rows(
+            OfficeMember.objects.filter(person=person, campaign__in=running),
+            "office",
+            F("campaign__committee_id"),
+        ),
+        rows(
+            Position.objects.filter(
+                person=person, title__in=Position.SECRETARY_TITLES, started_on__lte=today
+            ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today)),
+            "secretary",
+            F("pk"),
+            F("branch_id"),
+            F("general_branch_id"),
+        ),
+    ]
+    if person.department_id:
+        parts.append(rows(Branch.objects.filter(departments=person.department_id), "department", F("pk")))
+    return parts[0].union(*parts[1:], all=True)
 
 
 def compute_access(user, *, today: datetime.date | None = None) -> Access:
-    """Derive roles and scopes from the records. Costs a fixed number of queries (at most 4: the person unless loaded with the user, seats, positions, departments)."""
-    from branches.models import Branch, Person, Position
-    from campaigns.models import Campaign, LeadingGroupMember, OfficeMember
+    """Who ``user`` is and what they may do. Costs no query for a user loaded with the person
+    (accounts.backends; else one), and at most 3 more when a permission beyond the everyone-
+    permissions, or the roles, are first asked for (``Access._read_roles``)."""
+    from branches.models import Person
 
     access = Access(user=user)
     if not user.is_authenticated or not user.is_active:
         return access
-    today = today or timezone.localdate()
-    if user.is_superuser:
-        access._grant(Role.ADMIN, {("all", None)})
-    # Requests load the person with the user (accounts.backends); anyone else costs a query here.
     try:
         person = user.person
     except Person.DoesNotExist:
         person = None
     access.person = person
-    if person is not None:
-        seats = (
-            Campaign.objects.running(today)
-            .annotate(
-                leads=Exists(LeadingGroupMember.objects.filter(campaign=OuterRef("pk"), person=person)),
-                runs=Exists(OfficeMember.objects.filter(campaign=OuterRef("pk"), person=person)),
-            )
-            .filter(Q(leads=True) | Q(runs=True))
-            .values_list("committee_id", "leads", "runs")
-        )
-        leading, office = set(), set()
-        for committee_id, leads, runs in seats:
-            if leads:
-                leading.add(committee_id)
-            if runs:
-                office.add(committee_id)
-        if leading:
-            access._grant(Role.LEADING_GROUP, {("committee", pk) for pk in leading})
-        if office:
-            access._grant(Role.OFFICE, {("committee", pk) for pk in office})
-        positions = list(
-            Position.objects.filter(person=person, title__in=Position.SECRETARY_TITLES)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today), started_on__lte=today)
-            .select_related("branch", "general_branch")
-        )
-        if positions:
-            scopes = {
-                ("branch", p.branch_id) if p.branch_id else ("general_branch", p.general_branch_id)
-                for p in positions
-            }
-            access.secretary_of = [p.unit for p in positions]
-            access._grant(Role.SECRETARY, scopes)
-        if person.branch_id:
-            access._grant(Role.MEMBER, {("branch", person.branch_id)})
-        if person.status == Person.Status.EMPLOYED:
-            department_branches = (
-                Branch.objects.filter(departments=person.department_id).values_list("pk", flat=True)
-                if person.department_id
-                else []
-            )
-            access._grant(Role.STAFF, {("branch", pk) for pk in department_branches})
-    access.roles.sort(key=ROLE_ORDER.index)
+    access.today = today or timezone.localdate()
+    access._complete = False
+    # Every role grants the everyone-permissions over the person's institute (the administrator:
+    # over all). Membership and employment are read off the person, so the reach is known here
+    # unless only seats or positions could give this person a role.
+    if user.is_superuser:
+        access.everyone = {("all", None)}
+    elif person is not None and (person.branch_id or person.status == Person.Status.EMPLOYED):
+        access.everyone = {("committee", person.committee_id)}
     return access
 
 

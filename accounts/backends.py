@@ -1,16 +1,29 @@
 from django.contrib.auth import backends, get_user_model
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 
 class ModelBackend(backends.ModelBackend):
-    """Django's backend, loading the person behind a login together with the user: every request
-    derives the user's access from that person (``accounts.access``), so this saves a query on
-    every page."""
+    """Django's backend, loading with the user the person behind the login (every request derives
+    the user's access from it, ``accounts.access``) and the count of unread notifications (every
+    page shows it in the navigation bar): two queries fewer on every page."""
 
     def get_user(self, user_id):
+        from .models import Notification
+
         User = get_user_model()
+        unread = (
+            Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+            .order_by()
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         try:
-            user = User._default_manager.select_related("person__branch", "person__department").get(
-                pk=user_id
+            user = (
+                User._default_manager.select_related("person__branch", "person__department")
+                .annotate(unread_notification_count=Coalesce(Subquery(unread), 0))
+                .get(pk=user_id)
             )
         except User.DoesNotExist:
             return None

@@ -10,5 +10,9 @@ def access(request):
         acc = get_access(request)
         data["access"] = acc
         data["can"] = set(acc.grants)
-        data["unread_notifications"] = request.user.notifications.filter(read_at__isnull=True).count()
+        # Counted with the user by accounts.backends; users loaded otherwise cost a query here.
+        unread = getattr(request.user, "unread_notification_count", None)
+        if unread is None:
+            unread = request.user.notifications.filter(read_at__isnull=True).count()
+        data["unread_notifications"] = unread
     return data

@@ -15,15 +15,16 @@ from reports import selectors as report_selectors
 from supervision import selectors as supervision_selectors
 
 from .access import Access, Role
+from .counts import Counts
 
 
 def _campaign_year(access: Access, today):
     """The reader's campaign (the latest begun of those in scope) and its current year with the
-    year's phases: two queries."""
+    year's phases and award cycle (for the awards section): two queries."""
     campaigns = access.restrict(Campaign.objects.all(), "campaign.view", branch="", committee="committee")
     years = list(
         CampaignYear.objects.filter(campaign=Subquery(campaigns.values("pk")[:1]))
-        .select_related("campaign")
+        .select_related("campaign", "award_cycle")
         .prefetch_related("phases")
     )
     if not years:  # a campaign without a cycle yet, or none
@@ -42,43 +43,60 @@ def home_context(*, access: Access, role: str | None) -> dict:
         "today": today,
         "person": access.person,
     }
+    counts = Counts()
     if role in (Role.ADMIN, Role.OFFICE, Role.LEADING_GROUP):
         branches = access.restrict(Branch.objects.active(), "branches.view", branch="")
-        context["branch_count_by_category"] = list(
-            branches.values("category").annotate(n=Count("pk")).order_by("category")
+        for category, _label in BranchCategory.choices:
+            counts.add(f"branches_{category}", branches.filter(category=category))
+        counts.then(
+            lambda n: {
+                "branch_count_by_category": [
+                    {"category": c, "n": n[f"branches_{c}"]}
+                    for c, _l in BranchCategory.choices
+                    if n[f"branches_{c}"]
+                ],
+                "branch_total": sum(n[f"branches_{c}"] for c, _l in BranchCategory.choices),
+            }
         )
         context["categories"] = BranchCategory.choices
-        context["branch_total"] = sum(row["n"] for row in context["branch_count_by_category"])
         people = Person.objects.all()
         if role != Role.ADMIN:
             people = people.filter(committee__in=branches.values("committee"))
-        # Both figures in one pass over the people.
-        totals = people.aggregate(
-            members=Count("pk", filter=PersonQuerySet.MEMBERS), staff=Count("pk", filter=PersonQuerySet.STAFF)
-        )
-        context["member_total"] = totals["members"]
-        context["staff_total"] = totals["staff"]
-    if role == Role.SECRETARY:
-        branches = access.restrict(Branch.objects.all(), "people.view", branch="")
-        # The home page shows name, category and member count only (branch_list prefetches more).
-        context["my_branches"] = (
-            branches.active()
-            .annotate(member_count=Count("members"))
-            .order_by("general_branch__sort_order", "general_branch__name", "sort_order", "name")
+        # Both figures in one pass over the people (as two counts, they would read them twice).
+        context.update(
+            people.aggregate(
+                member_total=Count("pk", filter=PersonQuerySet.MEMBERS),
+                staff_total=Count("pk", filter=PersonQuerySet.STAFF),
+            )
         )
     if role == Role.MEMBER and access.person is not None:
-        context["membership"] = (
+        membership = (
             access.person.memberships.select_related("branch", "party_group")
             .filter(ended_on__isnull=True)
             .first()
         )
-    context.update(pledge_selectors.home_context(access=access, role=role, campaign_year=year))
-    for selectors in (
-        activity_selectors,
-        supervision_selectors,
-        evaluation_selectors,
-        award_selectors,
-        report_selectors,
-    ):
+        if membership is not None and membership.party_group_id == access.person.party_group_id:
+            access.person.party_group = membership.party_group  # loaded already: no query in the page
+        context["membership"] = membership
+    # Sections register their figures in ``counts``; all of them cost one query together.
+    for selectors in (pledge_selectors, evaluation_selectors, award_selectors):
+        context.update(selectors.home_context(access=access, role=role, campaign_year=year, counts=counts))
+    for selectors in (activity_selectors, supervision_selectors, report_selectors):
         context.update(selectors.home_context(access=access, role=role, campaign_year=year))
+    context.update(counts.run())
+    if role == Role.SECRETARY:
+        # The pledges section has loaded the secretary's branches with their member counts.
+        rows = context.get("branch_pledge_rows")
+        context["my_branches"] = (
+            [branch for branch, _versions in rows] if rows is not None else _my_branches(access)
+        )
     return context
+
+
+def _my_branches(access: Access):
+    """The secretary's branches: name, category and member count (branch_list prefetches more)."""
+    return (
+        access.restrict(Branch.objects.active(), "pledges.write_branch", branch="")
+        .annotate(member_count=Count("members"))
+        .order_by(*Branch.TREE_ORDER)
+    )

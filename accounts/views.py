@@ -60,7 +60,7 @@ class AuditLogView(AccessRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = AuditFilterForm(self.request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
-        scopes = self.access.grants.get(self.permission, set())
+        scopes = self.access.reach(self.permission)
         committees = (
             None if ("all", None) in scopes else sorted(pk for kind, pk in scopes if kind == "committee")
         )

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.access import Access, Role
+from accounts.counts import counted
 from campaigns.models import CampaignYear
 
 from .models import AwardCycle, Candidate, Objection, ScoreLine, ScoringRun
@@ -18,7 +19,7 @@ def years_for(access: Access, permission: str):
     branches = access.restrict(Branch.objects.all(), permission, branch="")
     committees = branches.values("committee")
     q = Q(campaign__committee__in=committees)
-    for kind, pk in access.grants.get(permission, ()):
+    for kind, pk in access.reach(permission):
         if kind == "all":
             q = Q(pk__isnull=False)
         elif kind == "committee":
@@ -30,8 +31,7 @@ def years_for(access: Access, permission: str):
 
 def institute_wide(access: Access, permission: str, committee_id: int) -> bool:
     return any(
-        kind == "all" or (kind == "committee" and pk == committee_id)
-        for kind, pk in access.grants.get(permission, ())
+        kind == "all" or (kind == "committee" and pk == committee_id) for kind, pk in access.reach(permission)
     )
 
 
@@ -98,14 +98,18 @@ def objections_of(cycle: AwardCycle):
     )
 
 
-def home_context(*, access, role: str | None, campaign_year) -> dict:
+@counted
+def home_context(*, access, role: str | None, campaign_year, counts) -> dict:
     """What a role's home page shows (``templates/awards/_home.html``): the office the cycle's
     state and next step, the leading group a list awaiting approval, everyone an open notice."""
     context: dict = {}
     if campaign_year is None:
         return context
     today = timezone.localdate()
-    cycle = AwardCycle.objects.filter(campaign_year=campaign_year).select_related("campaign_year").first()
+    try:  # loaded with the year on home pages (accounts.selectors)
+        cycle = campaign_year.award_cycle
+    except AwardCycle.DoesNotExist:
+        cycle = None
     committee_id = campaign_year.campaign.committee_id
     if role in (Role.OFFICE, Role.ADMIN) and institute_wide(access, "awards.propose", committee_id):
         run = current_run(campaign_year)
@@ -114,9 +118,10 @@ def home_context(*, access, role: str | None, campaign_year) -> dict:
         context["awards_cycle"] = cycle
         if cycle is not None:
             context["awards_late"] = cycle.late_warning(today)
-            context["awards_open_objections"] = Objection.objects.filter(
-                candidate__cycle=cycle, answered_on__isnull=True
-            ).count()
+            counts.add(
+                "awards_open_objections",
+                Objection.objects.filter(candidate__cycle=cycle, answered_on__isnull=True),
+            )
     if role == Role.LEADING_GROUP and cycle is not None and cycle.status == AwardCycle.Status.APPROVAL:
         context["awards_to_approve"] = cycle
     if (

@@ -106,6 +106,9 @@ class Branch(models.Model):
     """党支部: the unit that pledges, records and is scored. It sits under a general branch, or
     directly under the committee (未设党总支的支部) when ``general_branch`` is empty."""
 
+    # The order of the organisation tree, in which lists of one institute's branches are shown.
+    TREE_ORDER = ("general_branch__sort_order", "general_branch__name", "sort_order", "name")
+
     committee = models.ForeignKey(PartyCommittee, on_delete=models.PROTECT, related_name="branches")
     general_branch = models.ForeignKey(
         GeneralBranch,

@@ -21,7 +21,7 @@ from .models import PartyCommittee, Person, RosterImport
 
 def committees_for(access, permission: str) -> list[PartyCommittee]:
     """The party committees whose whole roster ``permission`` reaches."""
-    scopes = access.grants.get(permission, set())
+    scopes = access.reach(permission)
     committees = PartyCommittee.objects.order_by("name")
     if ("all", None) not in scopes:
         committees = committees.filter(pk__in=[pk for kind, pk in scopes if kind == "committee"])

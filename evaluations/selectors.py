@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.access import Access, Role
+from accounts.counts import counted
 from branches.models import Branch, Person
 
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     Subject,
     Suggestion,
     Target,
+    Voter,
 )
 
 # --- Scopes -----------------------------------------------------------------------------
@@ -270,39 +272,53 @@ def appraisal_page(appraisal: Appraisal, *, with_people: bool) -> dict:
 # --- Home page --------------------------------------------------------------------------
 
 
-def home_context(*, access, role: str | None, campaign_year) -> dict:
+@counted
+def home_context(*, access, role: str | None, campaign_year, counts) -> dict:
     """What a role's home page shows (``templates/evaluations/_home.html``): to everyone on a
     roll, the ballots still to cast; to the office, free texts to review, suggestions to handle
     and evaluations past their window; to a secretary, the branch's suggestions and appraisal."""
     today = timezone.localdate()
     person = access.person
     context: dict = {"eval_today": today}
+    manages = role in (Role.OFFICE, Role.ADMIN) and access.has("evaluations.manage")
+    runs_appraisals = role == Role.SECRETARY and access.has("appraisal.manage")
+    # The ballots due and (office) the evaluations past their window, in one query: the first
+    # close today or later, the second before.
+    evaluations = Evaluation.objects.none()
     if person is not None:
-        context["ballots_due"] = list(
-            Evaluation.objects.open_for_ballots(today)
-            .filter(voters__person=person, voters__has_voted=False)
-            .order_by("closes_on", "pk")
+        evaluations = Evaluation.objects.open_for_ballots(today).filter(
+            Exists(Voter.objects.filter(evaluation=OuterRef("pk"), person=person, has_voted=False))
         )
-        context["appraisal_votes_due"] = list(
-            Appraisal.objects.filter(
-                status=Appraisal.Status.VOTING, voters__person=person, voters__has_voted=False
-            ).select_related("branch", "campaign_year")
-        )
-    if role in (Role.OFFICE, Role.ADMIN) and access.has("evaluations.manage"):
+    if manages:
         managed = evaluations_for(access, "evaluations.manage")
-        context["free_texts_pending"] = moderation_queue(managed).count()
-        context["evaluations_to_close"] = list(
-            managed.filter(status=Evaluation.Status.OPEN, closes_on__lt=today).order_by("closes_on")
-        )
+        counts.add("free_texts_pending", moderation_queue(managed))
+        evaluations |= managed.filter(status=Evaluation.Status.OPEN, closes_on__lt=today)
+    if person is not None or manages:
+        rows = list(evaluations.order_by("closes_on", "pk"))
+        context["ballots_due"] = [e for e in rows if e.closes_on >= today]
+        if manages:
+            context["evaluations_to_close"] = [e for e in rows if e.closes_on < today]
+    # The appraisal votes due and (secretary) the branches' appraisals running, in one query.
+    if person is not None or runs_appraisals:
+        due = Exists(AppraisalVoter.objects.filter(appraisal=OuterRef("pk"), person=person, has_voted=False))
+        appraisals = Appraisal.objects.annotate(vote_due=due & Q(status=Appraisal.Status.VOTING))
+        wanted = Q(vote_due=True) if person is not None else Q(pk__in=[])
+        if runs_appraisals:
+            wanted |= Q(
+                pk__in=appraisals_for(access, "appraisal.manage").exclude(status=Appraisal.Status.CLOSED)
+            )
+        rows = list(appraisals.filter(wanted).select_related("branch", "campaign_year"))
+        context["appraisal_votes_due"] = [a for a in rows if a.vote_due]
+        if runs_appraisals:
+            context["appraisals_running"] = [
+                a
+                for a in rows
+                if a.status != Appraisal.Status.CLOSED and access.reaches_branch("appraisal.manage", a.branch)
+            ]
     if role in (Role.OFFICE, Role.ADMIN, Role.SECRETARY) and access.has("suggestions.triage"):
-        context["suggestions_open"] = (
-            suggestions_for(access, "suggestions.triage").exclude(status=Suggestion.Status.ANSWERED).count()
-        )
-    if role == Role.SECRETARY and access.has("appraisal.manage"):
-        context["appraisals_running"] = list(
-            appraisals_for(access, "appraisal.manage")
-            .exclude(status=Appraisal.Status.CLOSED)
-            .select_related("branch", "campaign_year")
+        counts.add(
+            "suggestions_open",
+            suggestions_for(access, "suggestions.triage").exclude(status=Suggestion.Status.ANSWERED),
         )
     return context
 

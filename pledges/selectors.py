@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, FloatField, OuterRef, Prefetch, Q, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.counts import counted
 from accounts.models import User
 from branches.models import Branch
 from campaigns.models import Campaign, CampaignYear
@@ -290,39 +291,55 @@ def _secretary_home(access, campaign_year) -> dict:
             ),
             distinct=True,
         ),
-    ).order_by("sort_order", "name")
+    ).order_by(*Branch.TREE_ORDER)
+    # The branches' own pledges and the members' pledges waiting for the secretary: one query.
+    waiting = Q(kind=Pledge.Kind.MEMBER, status__in=(Pledge.Status.SUBMITTED, Pledge.Status.APPROVED))
+    waiting_scope = access.scope_q("pledges.approve_member")
+    if waiting_scope is not None:
+        waiting &= waiting_scope
     by_branch: dict[int, list] = {}
-    for pledge in year_pledges.branch_pledges().filter(branch__in=branches).order_by("version"):
-        by_branch.setdefault(pledge.branch_id, []).append(pledge)
-    rows = [(branch, by_branch.get(branch.pk, [])) for branch in branches]
-    waiting = access.restrict(
-        year_pledges.member_pledges().filter(status__in=(Pledge.Status.SUBMITTED, Pledge.Status.APPROVED)),
-        "pledges.approve_member",
-    ).select_related("person", "branch")
-    return {
-        "branch_pledge_rows": rows,
-        "member_pledges_waiting": list(waiting.order_by("status", "submitted_at")),
-    }
+    member_pledges_waiting = []
+    for pledge in (
+        year_pledges.filter(Q(kind=Pledge.Kind.BRANCH, branch__in=branches) | waiting)
+        .select_related("person", "branch")
+        .order_by("status", "submitted_at", "version")
+    ):
+        if pledge.kind == Pledge.Kind.BRANCH:
+            by_branch.setdefault(pledge.branch_id, []).append(pledge)
+        else:
+            member_pledges_waiting.append(pledge)
+    rows = [
+        (branch, sorted(by_branch.get(branch.pk, []), key=lambda pledge: pledge.version))
+        for branch in branches
+    ]
+    return {"branch_pledge_rows": rows, "member_pledges_waiting": member_pledges_waiting}
 
 
-def _office_home(access, campaign_year) -> dict:
+def _office_home(access, campaign_year, counts) -> dict:
     year_pledges = Pledge.objects.for_year(campaign_year).branch_pledges().current()
     waiting = access.restrict(year_pledges.filter(status=Pledge.Status.SUBMITTED), "pledges.approve_branch")
-    counts = access.restrict(year_pledges, "pledges.view").values("status").annotate(n=Count("pk")).order_by()
-    branch_total = access.restrict(Branch.objects.active(), "pledges.view", branch="").count()
-    by_status = {row["status"]: row["n"] for row in counts}
-    published = by_status.get(Pledge.Status.PUBLISHED, 0) + by_status.get(Pledge.Status.CLOSED, 0)
-    return {
-        "branch_pledges_waiting": list(waiting.select_related("branch").order_by("submitted_at")),
-        "branch_pledge_counts": [
-            (label, by_status.get(value, 0)) for value, label in Pledge.Status.choices if by_status.get(value)
-        ],
-        "branch_pledges_published": published,
-        "pledge_branch_total": branch_total,
-    }
+    visible = access.restrict(year_pledges, "pledges.view")
+    for value, _label in Pledge.Status.choices:
+        counts.add(f"branch_pledges_{value}", visible.filter(status=value))
+    counts.add("pledge_branch_total", access.restrict(Branch.objects.active(), "pledges.view", branch=""))
+
+    def by_status(n):
+        return {
+            "branch_pledge_counts": [
+                (label, n[f"branch_pledges_{value}"])
+                for value, label in Pledge.Status.choices
+                if n[f"branch_pledges_{value}"]
+            ],
+            "branch_pledges_published": n[f"branch_pledges_{Pledge.Status.PUBLISHED}"]
+            + n[f"branch_pledges_{Pledge.Status.CLOSED}"],
+        }
+
+    counts.then(by_status)
+    return {"branch_pledges_waiting": list(waiting.select_related("branch").order_by("submitted_at"))}
 
 
-def home_context(*, access, role: str | None, campaign_year) -> dict:
+@counted
+def home_context(*, access, role: str | None, campaign_year, counts) -> dict:
     """What a role's home page shows about pledges (``templates/pledges/_home.html``)."""
     if campaign_year is None or not access.has("pledges.view"):
         return {}
@@ -334,5 +351,5 @@ def home_context(*, access, role: str | None, campaign_year) -> dict:
     elif role == "secretary":
         context.update(_secretary_home(access, campaign_year))
     elif role in ("office", "admin", "leading_group"):
-        context.update(_office_home(access, campaign_year))
+        context.update(_office_home(access, campaign_year, counts))
     return context

@@ -72,7 +72,7 @@ ACTION_LABELS = {
 
 def _in_scope(access, permission: str, branch) -> bool:
     """Whether ``permission`` reaches ``branch`` (no query: the branch's ids are on the row)."""
-    for kind, pk in access.grants.get(permission, ()):
+    for kind, pk in access.reach(permission):
         if (
             kind == "all"
             or (kind == "committee" and branch.committee_id == pk)

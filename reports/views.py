@@ -62,7 +62,7 @@ class Choices:
 
     def several_institutes(self, permission) -> bool:
         """Whether ``permission`` may reach more than one institute (then names may repeat)."""
-        scopes = self.access.grants.get(permission, ())
+        scopes = self.access.reach(permission)
         return any(kind == "all" for kind, _pk in scopes) or (
             len({pk for kind, pk in scopes if kind == "committee"}) > 1
         )
@@ -72,7 +72,7 @@ class Choices:
         too many to list (or no page)."""
         if not self.page:
             return None
-        key = (kind, frozenset(self.access.grants.get(permission, ())))
+        key = (kind, frozenset(self.access.reach(permission)))
         if key not in self._lists:
             values = list(load())
             list_id = None

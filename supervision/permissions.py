@@ -9,7 +9,7 @@ from accounts.access import Access
 
 def institute_wide(access: Access, permission: str, committee_id: int | None = None) -> bool:
     """Whether ``permission`` reaches a whole institute (``committee_id``, or any when None)."""
-    for kind, pk in access.grants.get(permission, ()):
+    for kind, pk in access.reach(permission):
         if kind == "all" or (kind == "committee" and (committee_id is None or pk == committee_id)):
             return True
     return False
@@ -19,7 +19,7 @@ def restrict_institute(queryset, access: Access, permission: str, *, committee: 
     """``queryset`` narrowed to the institutes ``permission`` reaches as a whole; ``committee``
     is the lookup from the model to its PartyCommittee. Branch scopes count for nothing here."""
     q = Q(pk__in=[])
-    for kind, pk in access.grants.get(permission, ()):
+    for kind, pk in access.reach(permission):
         if kind == "all":
             return queryset
         if kind == "committee":

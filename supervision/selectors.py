@@ -107,7 +107,7 @@ def round_rows(supervision_round: SupervisionRound, *, today: datetime.date) -> 
                 ),
             ),
         )
-        .order_by("general_branch__sort_order", "general_branch__name", "sort_order", "name")
+        .order_by(*Branch.TREE_ORDER)
     )
     return [
         {
@@ -171,18 +171,17 @@ def home_context(*, access: Access, role: str | None, campaign_year) -> dict:
             .select_related("branch")
             .order_by("rectification_due", "pk")[:HOME_ROWS]
         )
-        context["sv_reviews_to_acknowledge"] = list(
-            Review.objects.to_acknowledge()
-            .filter(kind=Review.Kind.BRANCH)
-            .acknowledgeable_by(access)
-            .select_related("branch", "round__campaign_year")[:HOME_ROWS]
-        )
     if role in (Role.SECRETARY, Role.MEMBER) and access.person is not None:
-        context["sv_my_reviews"] = list(
-            Review.objects.to_acknowledge()
-            .filter(kind=Review.Kind.MEMBER, person=access.person)
-            .select_related("round__campaign_year")
-        )
+        to_acknowledge = Review.objects.to_acknowledge()
+        mine = to_acknowledge.filter(kind=Review.Kind.MEMBER, person=access.person)
+        if role == Role.SECRETARY:  # with the branches' reviews, in the same query
+            mine |= to_acknowledge.filter(kind=Review.Kind.BRANCH).acknowledgeable_by(access)
+        reviews = list(mine.select_related("branch", "round__campaign_year"))
+        context["sv_my_reviews"] = [r for r in reviews if r.kind == Review.Kind.MEMBER]
+        if role == Role.SECRETARY:
+            context["sv_reviews_to_acknowledge"] = [r for r in reviews if r.kind == Review.Kind.BRANCH][
+                :HOME_ROWS
+            ]
     context["sv_can_supervise"] = access.has("supervision.view")
     context["sv_can_review"] = access.has("reviews.view")
     return context

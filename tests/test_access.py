@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from accounts.access import Role, compute_access
+from accounts.models import User
 from branches.models import Branch, Person, Position
 
 
@@ -75,3 +76,51 @@ def test_reaches_branch_agrees_with_restrict(institute):
                 )
                 checked += 1
     assert checked > 100
+
+
+EVERYONE_SAMPLE = ["evaluations.vote", "campaign.view", "reports.request"]
+
+
+def _reached(access, permission):
+    return set(access.restrict(Branch.objects.all(), permission, branch=""))
+
+
+def test_everyone_permissions_cost_no_role_query(institute, django_assert_num_queries):
+    """A ballot asks only for an everyone-permission: the roles' queries are not run for it."""
+    user = User.objects.select_related("person").get(pk=institute.member.user.pk)
+    with django_assert_num_queries(0):
+        access = compute_access(user)
+        assert access.has("evaluations.vote")
+        assert access.reaches_branch("evaluations.vote", institute.branch)
+        assert not access.reaches_branch("evaluations.vote", institute.foreign_branch)
+    # Seats, positions and the department's branches (one query), once, when a role permission
+    # is asked.
+    with django_assert_num_queries(1):
+        assert access.has("pledges.write_own")
+        assert access.roles == [Role.MEMBER, Role.STAFF]
+        assert access.has("evaluations.vote")
+
+
+def test_lazy_everyone_reach_equals_the_roles_reach(institute):
+    """What the everyone-permissions reach before the roles are read is what the roles give."""
+    # Someone with a seat only (neither a member nor employed) has no reach known in advance.
+    Person.objects.filter(pk=institute.office.pk).update(status=Person.Status.RETIRED)
+    users = [
+        institute.secretary.user,
+        institute.gb_secretary.user,
+        institute.member.user,
+        institute.staff.user,
+        User.objects.get(pk=institute.office.user.pk),
+        institute.leader.user,
+        institute.admin,
+    ]
+    for user in users:
+        lazy = {p: (compute_access(user).has(p), _reached(compute_access(user), p)) for p in EVERYONE_SAMPLE}
+        eager = compute_access(user)
+        assert eager.roles, user  # the roles are read before the everyone-permissions are asked
+        for permission in EVERYONE_SAMPLE:
+            assert lazy[permission] == (permission in eager.grants, _reached(eager, permission)), (
+                user,
+                permission,
+            )
+    assert compute_access(User.objects.get(pk=institute.office.user.pk)).everyone is None
