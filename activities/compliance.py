@@ -119,9 +119,10 @@ def spans(year: int, period: str) -> list[Span]:
     return [Span(period, year, 1, datetime.date(year, 1, 1), datetime.date(year, 12, 31))]
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
-    """What one branch (or one of its party groups) recorded of one kind in one period."""
+    """What one branch (or one of its party groups) recorded of one kind in one period. With
+    slots: a page of the grid makes some 1,500 of them."""
 
     branch: object
     kind: str
@@ -287,21 +288,6 @@ class ComplianceTable:
         return [i for row in self.rows for i in row.due]
 
 
-def _month_contribution(item: Item, month: int) -> bool:
-    """Whether ``item`` colours the grid cell of ``month``.
-
-    A monthly item colours its month. A quarterly one colours the last month of its quarter
-    (when it falls due), and the earlier months only once it is met: a meeting not yet held in
-    January is no fault of January."""
-    if item.span.period == Period.MONTHLY:
-        return item.span.number == month
-    if item.span.period == Period.QUARTERLY:
-        if month not in item.span.months:
-            return False
-        return month == item.span.end.month or item.status == Status.MET
-    return False
-
-
 def compliance_table(*, campaign_year, branches, today: datetime.date | None = None) -> ComplianceTable:
     """Compliance of ``branches`` (a queryset, already narrowed to what the user may see) in
     ``campaign_year``, as of ``today`` (default: the local date)."""
@@ -322,7 +308,10 @@ def compliance_table(*, campaign_year, branches, today: datetime.date | None = N
         )
         .order_by("general_branch__sort_order", "general_branch__name", "sort_order", "name")
     )
-    counts: dict[tuple, int] = defaultdict(int)
+    # What each branch (or party group) recorded of each kind, by month: (branch, group,
+    # kind) -> 13 counts, index 1–12 the months. A page of the grid sums some 1,500 periods
+    # out of these; lists read by index cost less than a dictionary lookup per month.
+    counts: dict[tuple, list[int]] = defaultdict(lambda: [0] * 13)
     if requirements and branch_list:
         rows = (
             ActivityRecord.objects.active()
@@ -333,34 +322,48 @@ def compliance_table(*, campaign_year, branches, today: datetime.date | None = N
                 held_on__lte=datetime.date(year, 12, 31),
             )
             .annotate(month=ExtractMonth("held_on"))
-            .values("branch_id", "party_group_id", "kind", "month")
+            .values_list("branch_id", "party_group_id", "kind", "month")
             .annotate(n=Count("pk"))
             .order_by()
         )
-        for row in rows:
-            counts[(row["branch_id"], row["party_group_id"], row["kind"], row["month"])] += row["n"]
+        for branch_id, group_id, kind, month, n in rows:
+            counts[(branch_id, group_id, kind)][month] += n
+    nothing = [0] * 13
 
-    spans_of = {r.period: spans(year, r.period) for r in requirements}
+    # Each span with its months (a slice of those counts) and its status when not met
+    # (``Span.status`` with nothing recorded), computed once rather than for each branch.
+    spans_of = {
+        r.period: [
+            (span, span.start.month, span.end.month + 1, span.status(recorded=0, required=1, today=today))
+            for span in spans(year, r.period)
+        ]
+        for r in requirements
+    }
     result = []
     for branch in branch_list:
         items = []
-        for requirement in requirements:
-            units = branch.active_groups if requirement.kind == Kind.GROUP_MEETING else [None]
-            for unit in units:
-                group_id = unit.pk if unit is not None else None
-                for span in spans_of[requirement.period]:
-                    recorded = sum(counts[(branch.pk, group_id, requirement.kind, m)] for m in span.months)
-                    status = span.status(recorded=recorded, required=requirement.count, today=today)
-                    items.append(
-                        Item(branch, requirement.kind, unit, span, requirement.count, recorded, status)
-                    )
-        # Each item into the cells of the months it colours, in the order of the items.
         months = [MonthCell(m, []) for m in range(1, 13)]
+        for requirement in requirements:
+            kind, required, period = requirement.kind, requirement.count, requirement.period
+            units = branch.active_groups if kind == Kind.GROUP_MEETING else [None]
+            for unit in units:
+                by_month = counts.get((branch.pk, unit.pk if unit is not None else None, kind), nothing)
+                for span, first, stop, unmet in spans_of[period]:
+                    recorded = sum(by_month[first:stop])
+                    status = Status.MET if recorded >= required else unmet
+                    items.append(Item(branch, kind, unit, span, required, recorded, status))
+        # Each item into the cells of the months it colours, in the order of the items. A
+        # monthly item colours its month. A quarterly one colours the last month of its quarter
+        # (when it falls due), and the earlier months only once it is met: a meeting not yet
+        # held in January is no fault of January.
         for item in items:
-            if item.span.period != Period.YEARLY:
-                for m in item.span.months:
-                    if _month_contribution(item, m):
-                        months[m - 1].items.append(item)
+            period = item.span.period
+            if period == Period.MONTHLY:
+                months[item.span.number - 1].items.append(item)
+            elif period == Period.QUARTERLY:
+                last = item.span.end.month
+                for m in range(item.span.start.month, last + 1) if item.status == Status.MET else (last,):
+                    months[m - 1].items.append(item)
         yearly = [
             YearlyCell(r.kind, [i for i in items if i.kind == r.kind])
             for r in requirements

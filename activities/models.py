@@ -434,7 +434,10 @@ class ComplianceSummary(models.Model):
     computed from. A change made while the figures were being computed leaves them stale."""
 
     branch = models.OneToOneField(
-        "branches.Branch", on_delete=models.CASCADE, related_name="compliance_summary", verbose_name=_("branch")
+        "branches.Branch",
+        on_delete=models.CASCADE,
+        related_name="compliance_summary",
+        verbose_name=_("branch"),
     )
     version = models.PositiveIntegerField(default=1)
     computed_version = models.PositiveIntegerField(default=0)

@@ -192,9 +192,7 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("CXZY_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = datetime.timedelta(
-    minutes=int(os.environ.get("CXZY_LOGIN_COOLOFF_MINUTES", "15"))
-)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("CXZY_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"

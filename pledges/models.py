@@ -85,12 +85,15 @@ class PledgeQuerySet(models.QuerySet):
     def for_year(self, campaign_year):
         return self.filter(campaign_year=campaign_year)
 
-    def visible_to(self, access):
+    def visible_to(self, access, *, by_key: bool = False):
         """What ``access`` may open: published pledges within its ``pledges.view`` scope, and
         unpublished ones it writes, approves or publishes (a member: the own pledge).
 
         The same rule as ``workflow.pledge_roles`` in queryset form; another branch's pledge is
-        simply not found."""
+        simply not found. ``by_key``: the query picks a few pledges by key (one pledge, the
+        versions of one); the same pledges, without first narrowing to the reachable branches,
+        which would cost the planner more than the query takes (with the joins of the pledge
+        page, 1.5 ms of planning against 0.6 ms)."""
         from branches.models import Branch
 
         def within(condition, *permissions):
@@ -114,8 +117,8 @@ class PledgeQuerySet(models.QuerySet):
         reaches = [access.scope_q(p, branch="") for p in self.VISIBILITY_PERMISSIONS]
         reach = None if None in reaches else reduce(operator.or_, reaches)
         q = IsTrue(q)
-        if reach is None:
-            return self.filter(q)  # one of them reaches every branch
+        if reach is None or by_key:
+            return self.filter(q)  # one of them reaches every branch, or no need to narrow
         branches = Branch.objects.filter(reach).order_by().values("pk")
         if own:
             # The own pledge stays in the branch it was written in, also after a transfer. A
@@ -276,6 +279,21 @@ class Pledge(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def status_badge(self) -> str:
+        """The Bootstrap classes of the status badge (``_status.html``)."""
+        return _STATUS_BADGES.get(self.status, "text-bg-secondary")
+
+
+_STATUS_BADGES = {
+    Pledge.Status.PUBLISHED: "text-bg-success",
+    Pledge.Status.CLOSED: "text-bg-dark",
+    Pledge.Status.RETURNED: "text-bg-warning",
+    Pledge.Status.SUBMITTED: "text-bg-primary",
+    Pledge.Status.APPROVED: "text-bg-primary",
+    Pledge.Status.SUPERSEDED: "text-bg-light border",
+}
 
 
 class PledgeItem(models.Model):

@@ -126,7 +126,21 @@ def pledge_pages(visible, counts, *, status=None, kind=None, year=None, q=None) 
             and (not year or row_year == year)
         ):
             sizes[row_year, row_kind] += n
-    return PledgePages(pledge_list(pledges), sizes)
+    # Only what a row shows: the pledge's texts and the other columns of its branch, member
+    # and year would be read, sent and loaded into models for nothing.
+    rows = pledge_list(pledges).only(*LIST_COLUMNS)
+    return PledgePages(rows, sizes)
+
+
+# The columns of the list's rows (``pledge_list.html``, ``_owner.html``).
+LIST_COLUMNS = (
+    "kind",
+    "version",
+    "status",
+    "campaign_year__year",
+    "branch__name",
+    "person__name",
+)
 
 
 class PledgePages:

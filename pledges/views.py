@@ -90,7 +90,7 @@ class PledgeDetailView(AccessRequiredMixin, DetailView):
     context_object_name = "pledge"
 
     def get_queryset(self):
-        return selectors.pledge_detail(Pledge.objects.visible_to(self.access))
+        return selectors.pledge_detail(Pledge.objects.visible_to(self.access, by_key=True))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -105,7 +105,7 @@ class PledgeDetailView(AccessRequiredMixin, DetailView):
             actions=actions,
             publication=next((p for p in publications if p.quarter is None), None),
             quarterly=[p for p in publications if p.quarter is not None],
-            versions=list(selectors.versions_of(pledge, Pledge.objects.visible_to(self.access))),
+            versions=list(selectors.versions_of(pledge, Pledge.objects.visible_to(self.access, by_key=True))),
             review=getattr(pledge, "review", None),
         )
         if may_manage(self.access, pledge) or self.access.has("history.view"):
@@ -122,7 +122,7 @@ class PledgeGuardMixin:
 
     def get_pledge(self):
         if not hasattr(self, "pledge"):
-            visible = Pledge.objects.visible_to(self.access)
+            visible = Pledge.objects.visible_to(self.access, by_key=True)
             self.pledge = get_object_or_404(
                 visible.select_related("branch", "person", "campaign_year", "next_version"),
                 pk=self.kwargs["pk"],
