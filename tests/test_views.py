@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from branches.models import Membership, Person
-from campaigns.models import CampaignYear
+from campaigns.models import CampaignYear, Phase
 
 from .factories import BranchFactory, PartyGroupFactory, make_member
 
@@ -171,6 +171,23 @@ def test_each_role_lands_on_its_home(client, users, role):
     response = client.get(reverse("home"))
     template = {"leader": "leading_group", "gb_secretary": "secretary"}.get(role, role)
     assert f"accounts/home_{template}.html" in [t.name for t in response.templates]
+
+
+def test_home_shows_the_phases_running_today(client, institute, monkeypatch):
+    """The phases are read with the campaign year (one EXISTS per phase): those whose dates
+    hold today, as the office set them, in their order."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 5, 15))
+    year = CampaignYear.objects.get(campaign=institute.campaign, year=2026)
+    year.phases.filter(number=Phase.Number.REVIEW).update(ends_on=datetime.date(2026, 5, 14))
+    year.phases.filter(number=Phase.Number.CONSOLIDATE).update(starts_on=datetime.date(2026, 5, 15))
+    client.force_login(institute.member.user)
+    response = client.get(reverse("home"))
+    assert [p.number for p in response.context["current_phases"]] == [
+        Phase.Number.STRIVE,
+        Phase.Number.ASSESS,
+        Phase.Number.CONSOLIDATE,
+    ]
+    assert str(Phase.Number.ASSESS.label) in response.content.decode()
 
 
 def test_home_role_switch_only_to_own_roles(client, institute):
