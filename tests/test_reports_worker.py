@@ -1,6 +1,7 @@
 """Reports in a real Celery worker (own process, real Redis): generated in the background, and
 started over when the worker dies half-way, never offering a half-written file."""
 
+import datetime
 import os
 import signal
 import time
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from awards.models import ScoreLine, ScoringRun
 from reports import services
@@ -50,7 +52,7 @@ def scored_members(institute, n):
         campaign_year=year,
         as_of=year.scoring_closes_on,
         requested_by=institute.office.user,
-        computed_at=year.scoring_closes_on,
+        computed_at=timezone.make_aware(datetime.datetime.combine(year.scoring_closes_on, datetime.time())),
     )
     person = make_member(institute.branch2, name="评分党员")
     ScoreLine.objects.bulk_create(
