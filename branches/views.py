@@ -77,18 +77,18 @@ class PersonListView(AccessRequiredMixin, ListView):
     def get_queryset(self):
         branches = self.restrict(Branch.objects.active(), branch="")
         departments = Department.objects.filter(committee__in=branches.values("committee"), is_active=True)
-        self.filter_form = PersonFilterForm(
-            self.request.GET or None, branches=branches, departments=departments
-        )
+        self.branch_names = _few_names(branches.order_by("sort_order", "name"))
+        self.department_names = _few_names(departments.order_by("sort_order", "name"))
+        self.filter_form = PersonFilterForm(self.request.GET or None)
         people = selectors.person_list(self.visible_people())
         if self.filter_form.is_valid():
             data = self.filter_form.cleaned_data
             if data["q"]:
                 people = people.filter(name__contains=data["q"]) | people.filter(employee_no=data["q"])
-            if data["branch"]:
-                people = people.filter(branch=data["branch"])
-            if data["department"]:
-                people = people.filter(department=data["department"])
+            if data["branch_q"]:
+                people = people.filter(branch__name__contains=" ".join(data["branch_q"].split()))
+            if data["department_q"]:
+                people = people.filter(department__name__contains=" ".join(data["department_q"].split()))
             if data["kind"] == "member":
                 people = people.members()
             elif data["kind"] == "staff":
@@ -96,7 +96,22 @@ class PersonListView(AccessRequiredMixin, ListView):
         return people
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter_form=self.filter_form, **kwargs)
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            branch_names=self.branch_names,
+            department_names=self.department_names,
+            **kwargs,
+        )
+
+
+# Up to this many names within reach, a typed filter suggests them from the page.
+NAMES_SUGGESTED = 100
+
+
+def _few_names(queryset) -> list[str]:
+    """The names of ``queryset`` when there are at most ``NAMES_SUGGESTED``, else none."""
+    names = list(queryset.values_list("name", flat=True)[: NAMES_SUGGESTED + 1])
+    return names if len(names) <= NAMES_SUGGESTED else []
 
 
 class PersonDetailView(AccessRequiredMixin, DetailView):

@@ -158,6 +158,33 @@ def test_secretary_sees_own_members_only(client, institute):
     assert institute.other_member.name not in people
 
 
+def test_people_are_filtered_by_typed_branch_and_department(client, institute):
+    """Branch and department are typed in part, with the names within reach suggested: a group
+    has thousands of both, too many for a select."""
+    client.force_login(institute.office.user)
+    url = reverse("branches:person_list")
+    page = client.get(url)
+    html = page.content.decode()
+    assert '<select name="branch"' not in html and '<select name="department"' not in html
+    assert 'name="branch_q"' in html and 'list="branch-names"' in html
+    assert institute.branch.name in page.context["branch_names"]
+    assert institute.foreign_branch.name not in page.context["branch_names"]  # another institute
+    assert institute.department.name in page.context["department_names"]
+
+    def names(query):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        return {p.name for p in response.context["people"]}
+
+    assert names({"branch_q": "第二"}) == {institute.member2.name}
+    assert names({"branch_q": " 机关 "}) == {institute.other_member.name, institute.other_secretary.name}
+    assert names({"branch_q": "外所"}) == set()  # the other institute's branch stays out of reach
+    assert names({"department_q": "第一事业", "kind": "staff"}) == {institute.staff.name}
+    assert names({"branch_q": "无此支部"}) == set()
+    # A typed value stays in the field after filtering.
+    assert 'value="第二"' in client.get(url, {"branch_q": "第二"}).content.decode()
+
+
 def test_leading_group_sees_branch_but_not_member_names(client, institute):
     client.force_login(institute.leader.user)
     page = client.get(reverse("branches:branch_detail", args=[institute.branch.pk])).content.decode()
