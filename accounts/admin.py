@@ -10,6 +10,8 @@ from .models import QueuedTask, User
 class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     list_display = ("username", "display_name", "is_active", "is_superuser", "last_login")
     search_fields = ("username", "person__name", "person__employee_no")
+    list_select_related = ("person",)  # display_name
+    show_full_result_count = False  # a group has 160,000 logins (see AuditedAdmin)
 
     def has_delete_permission(self, request, obj=None):
         # Logins are deactivated, not deleted: the audit trail points at them.
@@ -18,6 +20,10 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
 
 class AuditedAdmin(SimpleHistoryAdmin):
     """Admin for domain records: history visible, nothing deleted (archive instead)."""
+
+    # A group holds 100,000s of rows per table: count the filtered rows only, not the whole
+    # table a second time for "(n total)".
+    show_full_result_count = False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -44,11 +44,13 @@ class AwardCycleAdmin(AuditedAdmin):
 @admin.register(Candidate)
 class CandidateAdmin(AuditedAdmin):
     list_display = ("cycle", "title", "branch", "person", "source", "removed")
+    list_select_related = ("cycle__campaign_year__campaign", "branch", "person")
 
 
 @admin.register(Objection)
 class ObjectionAdmin(AuditedAdmin):
     list_display = ("candidate", "submitted_on", "answered_on")
+    list_select_related = ("candidate__branch", "candidate__person")
 
 
 @admin.register(ModelPost)

@@ -31,6 +31,7 @@ class DepartmentAdmin(AuditedAdmin):
 class GeneralBranchAdmin(AuditedAdmin):
     list_display = ("name", "category", "department", "committee", "is_active")
     list_filter = ("committee", "category", "is_active")
+    list_select_related = ("department", "committee")
     search_fields = ("name",)
 
 
@@ -85,7 +86,7 @@ class PositionAdmin(AuditedAdmin):
     list_filter = ("title",)
     search_fields = ("person__name", "branch__name", "general_branch__name")
     raw_id_fields = ("person",)
-    list_select_related = ("person", "branch", "general_branch", "party_group")
+    list_select_related = ("person", "branch", "general_branch", "party_group__branch")
 
 
 @admin.register(RosterImport)

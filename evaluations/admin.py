@@ -32,6 +32,7 @@ class CriterionAdmin(AuditedAdmin):
 class TargetAdmin(AuditedAdmin):
     list_display = ("__str__", "evaluation", "branch", "person")
     raw_id_fields = ("person",)
+    list_select_related = ("evaluation", "branch", "person")
 
 
 @admin.register(Suggestion)

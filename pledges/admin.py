@@ -19,6 +19,8 @@ class PledgeAdmin(AuditedAdmin):
     list_filter = ("kind", "status", "campaign_year")
     search_fields = ("branch__name", "person__name", "person__employee_no")
     raw_id_fields = ("branch", "person", "previous", "created_by", "approved_by")
+    # What ``__str__`` and the columns show, in the page's query rather than one per row.
+    list_select_related = ("branch", "person", "campaign_year__campaign")
     # The workflow belongs to the services: the admin shows it but does not move it.
     readonly_fields = ("status", "version", "previous", "submitted_at", "approved_at", "approved_by")
     inlines = [PledgeItemInline]
@@ -38,6 +40,7 @@ class PublicationAdmin(AuditedAdmin):
     list_display = ("pledge", "quarter", "occasion", "published_on", "audience", "by")
     list_filter = ("occasion", "quarter")
     raw_id_fields = ("pledge", "by")
+    list_select_related = ("pledge__branch", "pledge__person", "by")
 
 
 class ProgressEvidenceInline(admin.TabularInline):
@@ -60,3 +63,4 @@ class PledgeReviewAdmin(AuditedAdmin):
     list_display = ("pledge", "result", "reviewed_by", "reviewed_at")
     list_filter = ("result",)
     raw_id_fields = ("pledge", "self_assessed_by", "reviewed_by")
+    list_select_related = ("pledge__branch", "pledge__person", "reviewed_by")

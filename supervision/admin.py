@@ -31,7 +31,7 @@ class InspectionAdmin(AuditedAdmin):
     search_fields = ("branch__name", "subject", "findings")
     date_hierarchy = "inspected_on"
     raw_id_fields = ("branch", "inspectors", "replied_by", "closed_by", "recorded_by", "draw")
-    list_select_related = ("branch", "campaign_year")
+    list_select_related = ("branch", "campaign_year__campaign")
     # The state machine belongs to the services: the admin shows it but does not move it.
     readonly_fields = ("status", "replied_by", "replied_at", "closed_by", "closed_at", "draw")
     inlines = [EvidenceInline]

@@ -448,3 +448,23 @@ def test_admin_pages_show_pledges_read_only_once_published(client, institute):
     assert page.status_code == 200
     assert 'name="plan"' not in page.content.decode()  # read-only
     assert client.get(reverse("admin:pledges_pledge_delete", args=[pledge.pk])).status_code == 403
+
+
+def test_admin_pledge_lists_cost_the_same_queries_with_more_rows(client, institute):
+    client.force_login(institute.admin)
+    make_pledge(institute, "member", "published")
+    make_pledge(institute, "branch", "published")
+
+    def queries(model):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(f"admin:pledges_{model}_changelist")).status_code == 200
+        return len(captured)
+
+    models = ["pledge", "publication", "pledgereview"]
+    before = {model: queries(model) for model in models}
+    for name in ("林党员", "何党员"):
+        make_pledge(
+            institute, "member", "published", person=make_member(institute.branch, name=name, user=True)
+        )
+    make_pledge(institute, "branch", "published", branch=institute.branch2)
+    assert {model: queries(model) for model in models} == before
