@@ -40,18 +40,7 @@ class PersonFilterForm(GuardedForm):
 
 
 class BranchFilterForm(GuardedForm):
-    q = forms.CharField(
-        label=_("Branch name"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "class": "form-control form-control-sm",
-                "placeholder": _("Name or part of it"),
-            }
-        ),
-    )
+    q = _search(_("Branch name"), placeholder=_("Name or part of it"))
     category = forms.ChoiceField(
         label=_("Category"),
         required=False,
