@@ -240,6 +240,14 @@ class Access:
                 return True
         return False
 
+    def reaches_institute(self, permission: str, committee_id: int | None = None) -> bool:
+        """Whether ``permission`` reaches a whole institute (``committee_id``, or any when None):
+        branch scopes count for nothing here."""
+        return any(
+            kind == "all" or (kind == "committee" and (committee_id is None or pk == committee_id))
+            for kind, pk in self.reach(permission)
+        )
+
     def restrict(
         self,
         queryset,

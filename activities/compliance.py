@@ -34,7 +34,7 @@ from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import PartyGroup
+from branches.models import Branch, PartyGroup
 
 from .models import ActivityRecord, Kind, Period
 
@@ -306,7 +306,7 @@ def compliance_table(*, campaign_year, branches, today: datetime.date | None = N
                 to_attr="active_groups",
             )
         )
-        .order_by("general_branch__sort_order", "general_branch__name", "sort_order", "name")
+        .order_by(*Branch.TREE_ORDER)
     )
     # What each branch (or party group) recorded of each kind, by month: (branch, group,
     # kind) -> 13 counts, index 1–12 the months. A page of the grid sums some 1,500 periods

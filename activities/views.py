@@ -19,6 +19,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 
 from accounts.mixins import AccessRequiredMixin
 from branches.models import Branch, PartyGroup, Person
+from branches.selectors import names_to_suggest
 
 from . import selectors, services
 from .compliance import CSS, REQUIRABLE_KINDS, Status, compliance_table
@@ -98,13 +99,8 @@ class RecordListView(AccessRequiredMixin, ListView):
 
     def get_queryset(self):
         branches = self.restrict(Branch.objects.active(), branch="")
-        names = list(
-            branches.order_by("sort_order", "name").values_list("name", flat=True)[
-                : BRANCH_DATALIST_LIMIT + 1
-            ]
-        )
-        self.many_branches = len(names) > 1
-        self.branch_names = names if len(names) <= BRANCH_DATALIST_LIMIT else None
+        self.branch_names = names_to_suggest(branches.order_by("sort_order", "name"), BRANCH_DATALIST_LIMIT)
+        self.many_branches = self.branch_names is None or len(self.branch_names) > 1
         self.filter_form = RecordFilterForm(
             self.request.GET or None,
             branch_names=self.branch_names,
@@ -471,7 +467,7 @@ class ComplianceGridView(AccessRequiredMixin, ComplianceMixin, TemplateView):
         branches = (
             self.restrict(Branch.objects.active(), branch="")
             .filter(committee_id=year.campaign.committee_id)
-            .order_by("general_branch__sort_order", "general_branch__name", "sort_order", "name")
+            .order_by(*Branch.TREE_ORDER)
         )
         page = Paginator(list(branches.values_list("pk", flat=True)), self.paginate_by).get_page(
             self.request.GET.get("page")

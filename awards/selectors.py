@@ -29,12 +29,6 @@ def years_for(access: Access, permission: str):
     return CampaignYear.objects.filter(q).select_related("campaign").order_by("-year", "pk")
 
 
-def institute_wide(access: Access, permission: str, committee_id: int) -> bool:
-    return any(
-        kind == "all" or (kind == "committee" and pk == committee_id) for kind, pk in access.reach(permission)
-    )
-
-
 def current_run(campaign_year) -> ScoringRun | None:
     """The approved run, else the draft."""
     runs = {r.status: r for r in ScoringRun.objects.filter(campaign_year=campaign_year)}
@@ -111,7 +105,7 @@ def home_context(*, access, role: str | None, campaign_year, counts) -> dict:
     except AwardCycle.DoesNotExist:
         cycle = None
     committee_id = campaign_year.campaign.committee_id
-    if role in (Role.OFFICE, Role.ADMIN) and institute_wide(access, "awards.propose", committee_id):
+    if role in (Role.OFFICE, Role.ADMIN) and access.reaches_institute("awards.propose", committee_id):
         run = current_run(campaign_year)
         context["awards_office"] = True
         context["awards_run"] = run

@@ -48,8 +48,8 @@ class YearMixin(AccessRequiredMixin):
     def year(self):
         years = selectors.years_for(self.access, self.permission)
         year = get_object_or_404(years, pk=self.kwargs["year"])
-        if self.institute_only and not selectors.institute_wide(
-            self.access, self.permission, year.campaign.committee_id
+        if self.institute_only and not self.access.reaches_institute(
+            self.permission, year.campaign.committee_id
         ):
             raise Http404
         return year
@@ -58,7 +58,7 @@ class YearMixin(AccessRequiredMixin):
         context = super().get_context_data(**kwargs)
         context["year"] = self.year
         context["can"] = {
-            p.replace(".", "_"): selectors.institute_wide(self.access, p, self.year.campaign.committee_id)
+            p.replace(".", "_"): self.access.reaches_institute(p, self.year.campaign.committee_id)
             for p in ("scoring.change", "scoring.run", "awards.propose", "awards.approve", "awards.view")
         }
         return context

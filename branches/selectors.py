@@ -151,3 +151,10 @@ def history_rows(obj, limit: int = 50):
                 changes.append((field.verbose_name, old, new))
         rows.append({"record": newer, "changes": changes})
     return rows
+
+
+def names_to_suggest(queryset, limit: int = 100) -> list[str] | None:
+    """The names of ``queryset`` for a typed filter to suggest (a datalist), or None when there
+    are more than ``limit``: too many to send with the page."""
+    names = list(queryset.values_list("name", flat=True)[: limit + 1])
+    return names if len(names) <= limit else None

@@ -77,8 +77,8 @@ class PersonListView(AccessRequiredMixin, ListView):
     def get_queryset(self):
         branches = self.restrict(Branch.objects.active(), branch="")
         departments = Department.objects.filter(committee__in=branches.values("committee"), is_active=True)
-        self.branch_names = _few_names(branches.order_by("sort_order", "name"))
-        self.department_names = _few_names(departments.order_by("sort_order", "name"))
+        self.branch_names = selectors.names_to_suggest(branches.order_by("sort_order", "name"))
+        self.department_names = selectors.names_to_suggest(departments.order_by("sort_order", "name"))
         self.filter_form = PersonFilterForm(self.request.GET or None)
         people = selectors.person_list(self.visible_people())
         if self.filter_form.is_valid():
@@ -102,16 +102,6 @@ class PersonListView(AccessRequiredMixin, ListView):
             department_names=self.department_names,
             **kwargs,
         )
-
-
-# Up to this many names within reach, a typed filter suggests them from the page.
-NAMES_SUGGESTED = 100
-
-
-def _few_names(queryset) -> list[str]:
-    """The names of ``queryset`` when there are at most ``NAMES_SUGGESTED``, else none."""
-    names = list(queryset.values_list("name", flat=True)[: NAMES_SUGGESTED + 1])
-    return names if len(names) <= NAMES_SUGGESTED else []
 
 
 class PersonDetailView(AccessRequiredMixin, DetailView):

@@ -70,19 +70,6 @@ ACTION_LABELS = {
 }
 
 
-def _in_scope(access, permission: str, branch) -> bool:
-    """Whether ``permission`` reaches ``branch`` (no query: the branch's ids are on the row)."""
-    for kind, pk in access.reach(permission):
-        if (
-            kind == "all"
-            or (kind == "committee" and branch.committee_id == pk)
-            or (kind == "general_branch" and branch.general_branch_id == pk)
-            or (kind == "branch" and branch.pk == pk)
-        ):
-            return True
-    return False
-
-
 def pledge_roles(access, pledge: Pledge) -> set[str]:
     """Which of writer / approver / publisher ``access`` is for ``pledge``."""
     roles = set()
@@ -93,12 +80,12 @@ def pledge_roles(access, pledge: Pledge) -> set[str]:
             and access.has("pledges.write_own")
         ):
             roles.add(WRITER)
-        if _in_scope(access, "pledges.approve_member", pledge.branch):
+        if access.reaches_branch("pledges.approve_member", pledge.branch):
             roles |= {APPROVER, PUBLISHER}
     else:
-        if _in_scope(access, "pledges.write_branch", pledge.branch):
+        if access.reaches_branch("pledges.write_branch", pledge.branch):
             roles |= {WRITER, PUBLISHER}
-        if _in_scope(access, "pledges.approve_branch", pledge.branch):
+        if access.reaches_branch("pledges.approve_branch", pledge.branch):
             roles.add(APPROVER)
     return roles
 

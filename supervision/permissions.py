@@ -7,14 +7,6 @@ from django.db.models import Q
 from accounts.access import Access
 
 
-def institute_wide(access: Access, permission: str, committee_id: int | None = None) -> bool:
-    """Whether ``permission`` reaches a whole institute (``committee_id``, or any when None)."""
-    for kind, pk in access.reach(permission):
-        if kind == "all" or (kind == "committee" and (committee_id is None or pk == committee_id)):
-            return True
-    return False
-
-
 def restrict_institute(queryset, access: Access, permission: str, *, committee: str):
     """``queryset`` narrowed to the institutes ``permission`` reaches as a whole; ``committee``
     is the lookup from the model to its PartyCommittee. Branch scopes count for nothing here."""

@@ -34,7 +34,6 @@ from .models import (
     SpotCheckDraw,
     SupervisionRound,
 )
-from .permissions import institute_wide
 
 # What a concluded quarterly round keeps of each branch's row.
 SNAPSHOT_KEYS = (
@@ -70,7 +69,7 @@ def _authorize_branch(actor: User, permission: str, branch: Branch) -> Access:
 
 def _authorize_institute(actor: User, permission: str, campaign_year: CampaignYear) -> Access:
     access = compute_access(actor)
-    if not institute_wide(access, permission, campaign_year.campaign.committee_id):
+    if not access.reaches_institute(permission, campaign_year.campaign.committee_id):
         raise PermissionDenied(_("Only the campaign office may do this."))
     return access
 

@@ -34,7 +34,7 @@ from .forms import (
     RoundForm,
 )
 from .models import Inspection, InspectionEvidence, Review, ReviewRound, SpotCheckDraw, SupervisionRound
-from .permissions import institute_wide, restrict_institute
+from .permissions import restrict_institute
 
 
 def form_errors(form, error: ValidationError) -> None:
@@ -57,14 +57,14 @@ class SupervisionMixin(AccessRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if self.institute_only and request.user.is_authenticated:
             access = get_access(request)
-            if access.has(self.permission) and not institute_wide(access, self.permission):
+            if access.has(self.permission) and not access.reaches_institute(self.permission):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def years(self, permission=None):
         years = CampaignYear.objects.select_related("campaign").order_by("-year", "pk")
         permission = permission or self.permission
-        if institute_wide(self.access, permission):
+        if self.access.reaches_institute(permission):
             return restrict_institute(years, self.access, permission, committee="campaign__committee")
         # A secretary: the years of the campaigns of the institutes of the own branches.
         branches = self.access.restrict(Branch.objects.all(), permission, branch="")
@@ -79,8 +79,8 @@ class SupervisionMixin(AccessRequiredMixin):
         context = super().get_context_data(**kwargs)
         context["sv_nav"] = {
             "inspections": self.access.has("supervision.view"),
-            "institute": institute_wide(self.access, "supervision.view"),
-            "review_rounds": institute_wide(self.access, "reviews.view"),
+            "institute": self.access.reaches_institute("supervision.view"),
+            "review_rounds": self.access.reaches_institute("reviews.view"),
             "reviews": self.access.has("reviews.view"),
         }
         context["today"] = timezone.localdate()
@@ -132,7 +132,7 @@ class InspectionListView(InspectionMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             filter_form=self.filter_form,
-            can_create=institute_wide(self.access, "supervision.change"),
+            can_create=self.access.reaches_institute("supervision.change"),
             **kwargs,
         )
 
@@ -377,7 +377,9 @@ class DrawListView(DrawMixin, ListView):
         return selectors.draw_list(self.draws())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_draw=institute_wide(self.access, "supervision.change"), **kwargs)
+        return super().get_context_data(
+            can_draw=self.access.reaches_institute("supervision.change"), **kwargs
+        )
 
 
 class DrawCreateView(DrawMixin, FormView):
@@ -449,7 +451,7 @@ class RoundListView(RoundMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_create=institute_wide(self.access, "supervision.change"), **kwargs
+            can_create=self.access.reaches_institute("supervision.change"), **kwargs
         )
 
 
@@ -487,8 +489,11 @@ class RoundDetailView(RoundMixin, DetailView):
         context = super().get_context_data(**kwargs)
         supervision_round = self.object
         context["rows"] = selectors.round_rows(supervision_round, today=timezone.localdate())
-        context["can_conclude"] = supervision_round.status == SupervisionRound.Status.OPEN and institute_wide(
-            self.access, "supervision.change", supervision_round.campaign_year.campaign.committee_id
+        context["can_conclude"] = (
+            supervision_round.status == SupervisionRound.Status.OPEN
+            and self.access.reaches_institute(
+                "supervision.change", supervision_round.campaign_year.campaign.committee_id
+            )
         )
         context["conclude_form"] = ConcludeForm()
         if self.access.has("history.view"):
@@ -551,7 +556,7 @@ class ReviewRoundListView(ReviewRoundMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if institute_wide(self.access, "reviews.write"):
+        if self.access.reaches_institute("reviews.write"):
             context["open_form"] = ReviewRoundOpenForm(
                 years=self.years("reviews.write"),
                 initial={"campaign_year": self.current_year(self.years("reviews.write"))},
@@ -609,8 +614,8 @@ class ReviewRoundDetailView(ReviewRoundMixin, ListView):
         return super().get_context_data(
             review_round=self.review_round,
             filter_form=self.filter_form,
-            can_write=institute_wide(
-                self.access, "reviews.write", self.review_round.campaign_year.campaign.committee_id
+            can_write=self.access.reaches_institute(
+                "reviews.write", self.review_round.campaign_year.campaign.committee_id
             ),
             **kwargs,
         )
@@ -672,8 +677,8 @@ class ReviewDetailView(ReviewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         review = self.object
         committee_id = review.round.campaign_year.campaign.committee_id
-        context["can_write"] = review.status != Review.Status.ACKNOWLEDGED and institute_wide(
-            self.access, "reviews.write", committee_id
+        context["can_write"] = review.status != Review.Status.ACKNOWLEDGED and self.access.reaches_institute(
+            "reviews.write", committee_id
         )
         context["can_acknowledge"] = (
             review.status == Review.Status.WRITTEN

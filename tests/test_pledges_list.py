@@ -13,7 +13,7 @@ from campaigns.services import campaign_year_create
 from pledges import selectors
 from pledges.models import Pledge
 from pledges.views import PledgeListView
-from pledges.workflow import _in_scope, pledge_roles
+from pledges.workflow import pledge_roles
 
 from .factories import make_member
 from .test_pledges_support import acc, make_pledge, member3_fixture, step, year_of  # noqa: F401
@@ -74,7 +74,7 @@ def _expected_visible(access):
     return {
         pledge
         for pledge in Pledge.objects.select_related("branch")
-        if (pledge.is_public and _in_scope(access, "pledges.view", pledge.branch))
+        if (pledge.is_public and access.reaches_branch("pledges.view", pledge.branch))
         or pledge_roles(access, pledge)
     }
 
