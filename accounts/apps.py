@@ -9,6 +9,12 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from core.sections import offer
+
+        from .sections import home_context
+
+        offer(home_context, uid="accounts", counts=True)  # the organisation on the home page
+
         # Django saves the user on each login (last_login); done as an UPDATE instead, so that a
         # login is not recorded as a change of the login in the audit history.
         user_logged_in.disconnect(dispatch_uid="update_last_login")

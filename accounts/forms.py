@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import audited_models
 from formguard.forms import GuardedForm
-
-from .audit import audited_models
 
 DATE = {"type": "date"}
 

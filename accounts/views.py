@@ -4,33 +4,12 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.views.generic import ListView, TemplateView
 
-from . import audit, selectors
-from .access import Role, get_access
+from core import audit
+from core.mixins import AccessRequiredMixin
+
 from .forms import AuditFilterForm
-from .mixins import AccessRequiredMixin
 from .models import Notification, User
 from .services import notifications_mark_read
-
-
-class HomeView(LoginRequiredMixin, TemplateView):
-    """Each role lands on its own page of things to do; a person with several roles can switch
-    between them with ``?role=``."""
-
-    def get(self, request, *args, **kwargs):
-        self.access = get_access(request)
-        wanted = request.GET.get("role")
-        self.role = wanted if wanted in self.access.roles else self.access.primary_role
-        return super().get(request, *args, **kwargs)
-
-    def get_template_names(self):
-        return [f"accounts/home_{self.role}.html" if self.role else "accounts/home_none.html"]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["role"] = self.role
-        context["role_choices"] = [(r, Role(r).label) for r in self.access.roles]
-        context.update(selectors.home_context(access=self.access, role=self.role))
-        return context
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
@@ -50,7 +29,7 @@ class NotificationListView(LoginRequiredMixin, ListView):
 
 class AuditLogView(AccessRequiredMixin, TemplateView):
     """Who changed what and when, across every kind of record of the reader's institute (the
-    administrator: of all). Read-only; see ``accounts.audit``."""
+    administrator: of all). Read-only; see ``core.audit``."""
 
     permission = "audit.view"
     template_name = "accounts/audit_log.html"

@@ -7,6 +7,12 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activity record")
 
     def ready(self):
+        from core.sections import offer
+
+        from .selectors import home_context
+
+        offer(home_context, uid="activities")  # its home-page section
+
         from .summary import connect_signals
 
         connect_signals()

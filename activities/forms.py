@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.models import Person
+from core import evidence
 from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin
 
-from . import evidence
 from .compliance import Status
 from .models import ATTENDANCE_KINDS, READING_KINDS, AttendanceStatus, Kind, Period
 from .services import AttendanceEntry

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .evidence import EvidenceFile
+from core.evidence import EvidenceFile
 
 
 class Kind(models.TextChoices):
@@ -264,7 +264,7 @@ class EvidenceQuerySet(models.QuerySet):
 
 
 class Evidence(EvidenceFile):
-    """证明材料: a file attached to a record, checked by ``activities.evidence.validate_evidence``
+    """证明材料: a file attached to a record, checked by ``core.evidence.validate_evidence``
     and served only through a permission-checked view. Removing a file archives it."""
 
     record = models.ForeignKey(ActivityRecord, on_delete=models.PROTECT, related_name="evidence")

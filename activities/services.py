@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch, PartyGroup, Person
+from core.evidence import MAX_FILES, validate_evidence
 
 from .compliance import DEFAULT_FREQUENCIES, REQUIRABLE_KINDS
-from .evidence import MAX_FILES, validate_evidence
 from .models import (
     ATTENDANCE_KINDS,
     READING_KINDS,

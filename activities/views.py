@@ -17,13 +17,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from accounts.mixins import AccessRequiredMixin
 from branches.models import Branch, PartyGroup, Person
 from branches.selectors import names_to_suggest
+from core.evidence import evidence_response
+from core.mixins import AccessRequiredMixin
 
 from . import selectors, services
 from .compliance import CSS, REQUIRABLE_KINDS, Status, compliance_table
-from .evidence import evidence_response
 from .forms import (
     ArchiveForm,
     AttendanceForm,

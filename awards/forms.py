@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from activities.evidence import ACCEPT
+from core.evidence import ACCEPT
 from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin
 
 from .models import DEFAULT_SATISFACTION_POINTS, ModelPostReview, RubricItem, Title

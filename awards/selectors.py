@@ -6,8 +6,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.access import Access, Role
-from accounts.counts import counted
 from campaigns.models import CampaignYear
+from core.counts import counted
 
 from .models import AwardCycle, Candidate, Objection, ScoreLine, ScoringRun
 

@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.queue import enqueue
 from accounts.services import notify
-from activities.evidence import validate_evidence
+from core.evidence import validate_evidence
+from core.queue import enqueue
 
 from .models import (
     BRANCH_TITLES,
@@ -278,7 +278,7 @@ def entry_withdraw(*, entry: ScoreEntry, actor) -> ScoreEntry:
 
 @transaction.atomic
 def scoring_run_request(*, campaign_year, actor, as_of: datetime.date | None = None) -> ScoringRun:
-    """Queue a scoring run of the year (after commit, see ``accounts.queue``). The draft snapshot
+    """Queue a scoring run of the year (after commit, see ``core.queue``). The draft snapshot
     is replaced when it runs; an approved snapshot is never replaced."""
     from .tasks import scoring_run_task
 

@@ -14,9 +14,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from accounts.mixins import AccessRequiredMixin
-from accounts.queue import QUEUED_LATER
 from branches.models import Branch, Person
+from core.mixins import AccessRequiredMixin
+from core.queue import QUEUED_LATER
 from formguard.forms import clean_text
 
 from . import forms, selectors, services

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from accounts.mixins import AccessRequiredMixin
+from core.mixins import AccessRequiredMixin
 from formguard.forms import GuardedForm, SubmitOnceMixin
 
 from . import roster

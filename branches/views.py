@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from accounts.mixins import AccessRequiredMixin
+from core.mixins import AccessRequiredMixin
 
 from . import selectors, services
 from .forms import BranchFilterForm, PersonFilterForm, TransferForm

@@ -1,9 +1,9 @@
 import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 
-from .models import CampaignYear, LeadingGroupMember, OfficeMember
-from .services import current_year
+from .models import Campaign, CampaignYear, LeadingGroupMember, OfficeMember, Phase
+from .services import current_of, current_year
 
 
 def campaign_page(campaigns, *, today: datetime.date) -> dict:
@@ -37,3 +37,33 @@ def upcoming(year: CampaignYear | None, today: datetime.date, limit: int = 5):
     if year is None:
         return []
     return [(d, label) for d, label in year.calendar() if d >= today][:limit]
+
+
+def home_year(access, today: datetime.date):
+    """The reader's campaign (the latest begun of those in ``access``'s scope) and its current
+    year with the year's award cycle (for the awards section) and, as ``current_phases``, the
+    phases running ``today``: one query, two without a year. The phases are read as one EXISTS
+    each in the same query rather than by a second query."""
+    campaigns = access.restrict(Campaign.objects.all(), "campaign.view", branch="", committee="committee")
+    running = {
+        f"phase_{number}_running": Exists(
+            Phase.objects.filter(
+                campaign_year=OuterRef("pk"), number=number, starts_on__lte=today, ends_on__gte=today
+            )
+        )
+        for number in Phase.Number.values
+    }
+    years = list(
+        CampaignYear.objects.filter(campaign=Subquery(campaigns.values("pk")[:1]))
+        .select_related("campaign", "award_cycle")
+        .annotate(**running)
+    )
+    if not years:  # a campaign without a cycle yet, or none
+        return campaigns.first(), None
+    year = current_of(years, today)
+    year.current_phases = [
+        Phase(campaign_year=year, number=number)
+        for number in Phase.Number.values
+        if getattr(year, f"phase_{number}_running")
+    ]
+    return years[0].campaign, year

@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, UpdateView
 
-from accounts.mixins import AccessRequiredMixin
 from branches.selectors import history_rows
+from core.mixins import AccessRequiredMixin
 
 from . import selectors
 from .forms import CampaignYearForm, PhaseFormSet

@@ -41,16 +41,19 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",  # login throttling
     "csp",  # Content Security Policy header
-    "accounts",
+    "core",  # bottom: shared plumbing that knows no app
+    "formguard",  # shared form safety: text checks, one-time submission tokens, edit checks
     "branches",
     "campaigns",
-    "pledges",
+    "accounts",
     "activities",
-    "supervision",
     "evaluations",
+    "pledges",
+    "supervision",
     "awards",
     "reports",
-    "formguard",  # shared form safety: text checks, one-time submission tokens, edit checks
+    "home",  # top: each role's home page, assembled from the sections the apps offer
+    "demo",  # the demo institute (scripts/run)
     "bench",  # the group-scale generator and the benchmark: management commands only
 ]
 
@@ -63,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AccessMiddleware",  # request.access: roles and permissions, lazily
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the audit history.
@@ -163,7 +167,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # The cache stays Django's per-process default (local memory), even with REDIS_URL: nothing shared
 # lives in it, so pages keep working while Redis is down (see accounts/queue.py for queued work).
-# A broker that is down must not hang a request: connect quickly, and let accounts.queue keep the
+# A broker that is down must not hang a request: connect quickly, and let core.queue keep the
 # call in its outbox when the broker cannot be reached.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import AuditLogView, HomeView, NotificationListView
+from accounts.views import AuditLogView, NotificationListView
+from home.views import HomeView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

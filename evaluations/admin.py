@@ -7,7 +7,7 @@ the office in the application, after the evaluation closes."""
 
 from django.contrib import admin
 
-from accounts.admin import AuditedAdmin
+from core.admin import AuditedAdmin
 
 from .models import Appraisal, AppraisalGrade, Criterion, Evaluation, Suggestion, Target
 

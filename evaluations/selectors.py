@@ -10,8 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.access import Access, Role
-from accounts.counts import counted
 from branches.models import Branch, Person
+from core.counts import counted
 
 from .models import (
     Appraisal,

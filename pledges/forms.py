@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.evidence import EvidenceFilesField
+from core.evidence import EvidenceFilesField
 from formguard.forms import EditCheckMixin, GuardedForm, GuardedModelForm, SubmitOnceMixin
 
 from .models import FiveGoods, FiveLeads, Pledge, PledgeReview, Publication

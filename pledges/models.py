@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from activities.evidence import EvidenceFile
+from core.evidence import EvidenceFile
 
 
 class FiveGoods(models.TextChoices):

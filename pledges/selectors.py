@@ -13,11 +13,11 @@ from django.db.models import Avg, Count, FloatField, OuterRef, Prefetch, Q, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.counts import counted
 from accounts.models import User
 from branches.models import Branch
 from campaigns.models import Campaign, CampaignYear
 from campaigns.services import current_year
+from core.counts import counted
 
 from .models import Pledge, PledgeItem, ProgressEntry, ProgressEvidence, Publication
 from .workflow import pledge_actions
@@ -326,7 +326,12 @@ def _secretary_home(access, campaign_year) -> dict:
         (branch, sorted(by_branch.get(branch.pk, []), key=lambda pledge: pledge.version))
         for branch in branches
     ]
-    return {"branch_pledge_rows": rows, "member_pledges_waiting": member_pledges_waiting}
+    # The home page lists the secretary's branches: these, loaded already (see core.sections).
+    return {
+        "branch_pledge_rows": rows,
+        "my_branches": [branch for branch, _versions in rows],
+        "member_pledges_waiting": member_pledges_waiting,
+    }
 
 
 def _office_home(access, campaign_year, counts) -> dict:

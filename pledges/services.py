@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities.evidence import validate_evidence
+from core.evidence import validate_evidence
 
 from . import selectors
 from .models import (

@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from accounts.mixins import AccessRequiredMixin
-from activities.evidence import evidence_response
 from branches.models import Branch, Person
 from branches.selectors import history_rows
+from core.evidence import evidence_response
+from core.mixins import AccessRequiredMixin
 
 from . import selectors, services
 from .forms import (

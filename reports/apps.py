@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports and dashboards")
+
+    def ready(self):
+        from core.sections import offer
+
+        from .selectors import home_context
+
+        offer(home_context, uid="reports")  # its home-page section

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.access import compute_access
-from accounts.queue import enqueue
+from core.queue import enqueue
 
 from . import builders  # noqa: F401  (registers the reports)
 from .models import ReportFile, report_path

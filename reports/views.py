@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.mixins import AccessRequiredMixin
-from accounts.queue import QUEUED_LATER
+from core.mixins import AccessRequiredMixin
+from core.queue import QUEUED_LATER
 
 from . import registry, services
 from .forms import LookupForm, RequestForm

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from accounts.access import Role, get_access
-from accounts.mixins import AccessRequiredMixin
+from core.mixins import AccessRequiredMixin
 
 from . import dashboards
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.evidence import EvidenceFilesField
+from core.evidence import EvidenceFilesField
 from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin
 
 from .models import Inspection, Review, ReviewRound, SpotCheckDraw

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from activities.evidence import EvidenceFile
+from core.evidence import EvidenceFile
 
 SPOT_CHECK_METHOD = "random.Random(int(seed, 16)).sample(population, k)"
 

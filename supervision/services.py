@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from accounts.access import Access, compute_access
 from accounts.models import User
 from accounts.services import notify
-from activities.evidence import validate_evidence
 from branches.models import Branch, Person, Position
 from branches.selectors import open_positions
 from campaigns.models import CampaignYear
+from core.evidence import validate_evidence
 
 from .models import (
     Inspection,

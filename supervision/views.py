@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
 from accounts.access import get_access
-from accounts.mixins import AccessRequiredMixin
-from activities.evidence import evidence_response
 from branches.models import Branch, Person
 from branches.selectors import history_rows
 from campaigns.models import CampaignYear
+from core.evidence import evidence_response
+from core.mixins import AccessRequiredMixin
 
 from . import selectors, services
 from .forms import (

@@ -40,7 +40,7 @@ NO_HISTORY = {
     "axes.AccessAttemptExpiration": "part of axes' log of logins",
     # Ours.
     "accounts.Notification": "a message sent by the system; carries its own sent and read times",
-    "accounts.QueuedTask": "the task outbox: append-only, with queued and sent times",
+    "core.QueuedTask": "the task outbox: append-only, with queued and sent times",
     "supervision.ReminderLog": "append-only log of reminders sent",
     "awards.ScoringRun": "computed snapshot, immutable once approved; requested/approved by and at on the row",
     "awards.ScoreLine": "part of an immutable computed snapshot",

@@ -148,7 +148,7 @@ def test_restore_refuses_archive_members_outside_media_root(tmp_path):
     import io
     import tarfile
 
-    from accounts.backup import BackupError, _safe_members
+    from core.backup import BackupError, _safe_members
 
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.tasks import worker_check
+from core.tasks import worker_check
 
 
 @pytest.mark.django_db(transaction=True)

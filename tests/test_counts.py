@@ -1,7 +1,7 @@
-"""accounts.counts: several counts of a page in one query, equal to counting each alone."""
+"""core.counts: several counts of a page in one query, equal to counting each alone."""
 
-from accounts.counts import Counts, counted
 from branches.models import Branch, Person
+from core.counts import Counts, counted
 
 
 def test_counts_equal_separate_counts_in_one_query(institute, django_assert_num_queries):

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from accounts.access import Role, compute_access
 from accounts.models import User
-from branches.demo import COMMITTEE_NAME, DEMO_PASSWORD, demo_load
 from branches.models import (
     Branch,
     BranchCategory,
@@ -27,6 +26,7 @@ from branches.models import (
     Position,
 )
 from campaigns.models import Campaign, ContactPoint, LeadingGroupMember, OfficeMember
+from demo.loader import COMMITTEE_NAME, DEMO_PASSWORD, demo_load
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Redis down: pages keep working, queued work is kept in the outbox (accounts.queue) and sent
+"""Redis down: pages keep working, queued work is kept in the outbox (core.queue) and sent
 once Redis is back — by the worker when it starts, or by the scheduled drain job."""
 
 import re
@@ -11,10 +11,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
-from accounts import queue
-from accounts.models import QueuedTask
-from accounts.tasks import worker_check
 from awards.models import ScoringRun
+from core import queue
+from core.models import QueuedTask
+from core.tasks import worker_check
 
 from .conftest import _reset_connections
 from .test_awards_support import year_of
@@ -117,7 +117,7 @@ def test_kept_work_runs_once_when_redis_is_back(request, client, institute, brok
     assert kept.deferred
     app.conf.broker_url = saved
     _reset_connections(app)
-    from accounts.tasks import drain_outbox
+    from core.tasks import drain_outbox
 
     assert drain_outbox.delay().get(timeout=60) == 1
     assert QueuedTask.objects.get(pk=kept.outbox_id).sent_at is not None
@@ -141,12 +141,12 @@ def test_the_drain_job_is_scheduled_every_minute():
 
     migration = import_module("accounts.migrations.0004_outbox_schedule")
     migration.create_schedule(apps, None)  # as the migration does (idempotent)
-    job = PeriodicTask.objects.get(task="accounts.tasks.drain_outbox")
+    job = PeriodicTask.objects.get(task="core.tasks.drain_outbox")
     assert job.enabled and job.interval.every == 1 and job.interval.period == "minutes"
 
 
 def test_no_task_is_sent_around_the_outbox():
-    """Project code queues tasks through accounts.queue.enqueue only (tests may call them)."""
+    """Project code queues tasks through core.queue.enqueue only (tests may call them)."""
     base = Path(settings.BASE_DIR)
     offenders = []
     for path in base.glob("*/**/*.py"):

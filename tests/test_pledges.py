@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-import activities.evidence
+import core.evidence
 from accounts.models import Notification
 from pledges import selectors, services
 from pledges.models import Pledge, PledgeReview, ProgressEntry, ProgressEvidence, Publication
@@ -496,7 +496,7 @@ def test_progress_with_evidence_is_stored_privately(institute, settings):
     ],
 )
 def test_evidence_refused(institute, monkeypatch, settings, name, content, code):
-    monkeypatch.setattr(activities.evidence, "MAX_SIZE", 64)
+    monkeypatch.setattr(core.evidence, "MAX_SIZE", 64)
     pledge = make_pledge(institute, "member", "published")
     with pytest.raises(ValidationError) as error:
         step(institute, pledge, "progress", files=[pdf("fine.pdf"), pdf(name, content)])

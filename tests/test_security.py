@@ -331,7 +331,7 @@ def test_admin_works_under_the_policy(login, live_server, institute):
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
     crontab = CrontabSchedule.objects.create(minute="10", hour="1", timezone="Asia/Shanghai")
-    job = PeriodicTask.objects.create(name="测试任务", task="accounts.tasks.worker_check", crontab=crontab)
+    job = PeriodicTask.objects.create(name="测试任务", task="core.tasks.worker_check", crontab=crontab)
     page.goto(f"{live_server.url}/admin/django_celery_beat/periodictask/{job.pk}/change/")
     page.select_option("#id_crontab", str(job.crontab_id))
     expect(page.locator(".field-crontab .help")).to_contain_text("—")

@@ -197,7 +197,7 @@ def test_each_role_lands_on_its_home(client, users, role):
     client.force_login(users[role])
     response = client.get(reverse("home"))
     template = {"leader": "leading_group", "gb_secretary": "secretary"}.get(role, role)
-    assert f"accounts/home_{template}.html" in [t.name for t in response.templates]
+    assert f"home/home_{template}.html" in [t.name for t in response.templates]
 
 
 def test_home_shows_the_phases_running_today(client, institute, monkeypatch):
@@ -220,8 +220,8 @@ def test_home_shows_the_phases_running_today(client, institute, monkeypatch):
 def test_home_role_switch_only_to_own_roles(client, institute):
     client.force_login(institute.secretary.user)
     names = lambda r: [t.name for t in r.templates]  # noqa: E731
-    assert "accounts/home_member.html" in names(client.get(reverse("home") + "?role=member"))
-    assert "accounts/home_secretary.html" in names(client.get(reverse("home") + "?role=office"))
+    assert "home/home_member.html" in names(client.get(reverse("home") + "?role=member"))
+    assert "home/home_secretary.html" in names(client.get(reverse("home") + "?role=office"))
 
 
 def test_transfer_keeps_history(client, institute):

@@ -16,10 +16,10 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from accounts.mixins import AccessRequiredMixin
 from branches.models import Branch, Department, Person
 from branches.selectors import history_rows
 from campaigns.models import CampaignYear
+from core.mixins import AccessRequiredMixin
 
 from .. import selectors, services
 from ..forms import BallotForm, EvaluationForm

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from accounts.mixins import AccessRequiredMixin
 from branches.models import Branch
 from branches.selectors import history_rows
+from core.mixins import AccessRequiredMixin
 
 from .. import selectors, services
 from ..forms import SuggestionAnswerForm, SuggestionForm, SuggestionTriageForm

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.demo import demo_load
+from demo.loader import demo_load
 
 
 def _width(text: str) -> int:

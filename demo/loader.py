@@ -21,10 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.access import Role
 from accounts.models import User
-from campaigns.models import Campaign, ContactPoint, LeadingGroupMember, OfficeMember
-from campaigns.services import campaign_year_create
-
-from .models import (
+from branches.models import (
     Branch,
     BranchCategory,
     Department,
@@ -35,7 +32,9 @@ from .models import (
     Person,
     Position,
 )
-from .services import member_join, member_transfer
+from branches.services import member_join, member_transfer
+from campaigns.models import Campaign, ContactPoint, LeadingGroupMember, OfficeMember
+from campaigns.services import campaign_year_create
 
 COMMITTEE_NAME = "中共中国电子科技集团公司第二十六研究所委员会"
 COMMITTEE_SHORT_NAME = "二十六所党委"

@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.backup import BackupError, backup
+from core.backup import BackupError, backup
 
 
 class Command(BaseCommand):
-    help = "Back up the whole database and the uploaded files into a new folder (see accounts/backup.py)."
+    help = "Back up the whole database and the uploaded files into a new folder (see core/backup.py)."
 
     def add_arguments(self, parser):
         parser.add_argument("directory", help="a new (or empty) folder to write the backup into")

@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.backup import BackupError, restore
+from core.backup import BackupError, restore
 
 
 class Command(BaseCommand):
     help = (
         "Restore a backup made by `manage.py backup` into an EMPTY database and an empty MEDIA_ROOT "
-        "(see accounts/backup.py). Create the database first, e.g. `createdb cxzy_restored`."
+        "(see core/backup.py). Create the database first, e.g. `createdb cxzy_restored`."
     )
 
     def add_arguments(self, parser):

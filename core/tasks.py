@@ -10,9 +10,10 @@ logger = logging.getLogger(__name__)
 def worker_check() -> dict:
     """Tell which database and how many users a worker sees: lets the office (and the tests)
     check that workers run and reach the same database as the web server."""
+    from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from .models import User
+    User = get_user_model()
 
     return {"database": connection.settings_dict["NAME"], "users": User.objects.count()}
 

@@ -1,11 +1,14 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
-from .access import get_access
-
 
 class AccessRequiredMixin(LoginRequiredMixin):
     """The one permission check of every view: log in, then hold ``permission``.
+
+    ``request.access`` is the reader's ``accounts.access.Access``, set (lazily) by
+    ``accounts.middleware.AccessMiddleware`` as Django's own middleware sets ``request.user``:
+    so every app's views, the organisation's included, check permissions here without this
+    bottom layer importing the roles.
 
     Object views narrow their queryset with ``self.restrict`` so that an object outside the
     user's part of the tree is not found (404) rather than forbidden."""
@@ -17,7 +20,7 @@ class AccessRequiredMixin(LoginRequiredMixin):
             raise ImproperlyConfigured(f"{type(self).__name__} must declare a permission")
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.access = get_access(request)
+        self.access = request.access
         if not self.access.has(self.permission):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

@@ -66,9 +66,11 @@ class Dispatch:
 
 
 def _app():
-    from config.celery import app
+    # The project's Celery app (config/celery.py), loaded with Django by config/__init__.py and
+    # current from then on; read here without importing the top of the house.
+    from celery import current_app
 
-    return app
+    return current_app
 
 
 def enqueue(task, *args, **kwargs) -> Dispatch:

@@ -1,0 +1,55 @@
+"""The accounts section of each role's home page: the organisation as the role sees it (branch
+and people figures for the office, the member's own branch, the secretary's branches)."""
+
+from django.db.models import Count
+
+from branches.models import Branch, BranchCategory, Person, PersonQuerySet
+
+from .access import Access, Role
+
+
+def home_context(*, access: Access, role: str | None, campaign_year, counts) -> dict:
+    context: dict = {"person": access.person}
+    if role in (Role.ADMIN, Role.OFFICE, Role.LEADING_GROUP):
+        branches = access.restrict(Branch.objects.active(), "branches.view", branch="")
+        for category, _label in BranchCategory.choices:
+            counts.add(f"branches_{category}", branches.filter(category=category))
+        counts.then(
+            lambda n: {
+                "branch_count_by_category": [
+                    {"category": c, "n": n[f"branches_{c}"]}
+                    for c, _l in BranchCategory.choices
+                    if n[f"branches_{c}"]
+                ],
+                "branch_total": sum(n[f"branches_{c}"] for c, _l in BranchCategory.choices),
+            }
+        )
+        context["categories"] = BranchCategory.choices
+        people = Person.objects.all()
+        if role != Role.ADMIN:
+            people = people.filter(committee__in=branches.values("committee"))
+        # Both figures in one pass over the people (as two counts, they would read them twice).
+        context.update(
+            people.aggregate(
+                member_total=Count("pk", filter=PersonQuerySet.MEMBERS),
+                staff_total=Count("pk", filter=PersonQuerySet.STAFF),
+            )
+        )
+    if role == Role.MEMBER and access.person is not None:
+        membership = (
+            access.person.memberships.select_related("branch", "party_group")
+            .filter(ended_on__isnull=True)
+            .first()
+        )
+        if membership is not None and membership.party_group_id == access.person.party_group_id:
+            access.person.party_group = membership.party_group  # loaded already: no query in the page
+        context["membership"] = membership
+    if role == Role.SECRETARY:
+        # Read only if no later section offers the list it has loaded already (the pledges
+        # section does, with the member counts): a queryset, so unread costs nothing.
+        context["my_branches"] = (
+            access.restrict(Branch.objects.active(), "pledges.write_branch", branch="")
+            .annotate(member_count=Count("members"))
+            .order_by(*Branch.TREE_ORDER)
+        )
+    return context
