@@ -248,6 +248,18 @@ class Access:
             for kind, pk in self.reach(permission)
         )
 
+    def restrict_institute(self, queryset, permission: str, *, committee: str):
+        """``queryset`` narrowed to the institutes ``permission`` reaches as a whole, for pages
+        about a whole institute (spot-check draws, quarterly rounds, review rounds); ``committee``
+        is the lookup from the model to its PartyCommittee. Branch scopes count for nothing."""
+        q = Q(pk__in=[])
+        for kind, pk in self.reach(permission):
+            if kind == "all":
+                return queryset
+            if kind == "committee":
+                q |= Q(**{f"{committee}_id": pk})
+        return queryset.filter(q)
+
     def restrict(
         self,
         queryset,

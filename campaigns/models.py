@@ -17,6 +17,31 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
 
 
+class CampaignYearQuerySet(models.QuerySet):
+    def visible_to(self, access, permission: str):
+        """The years a person may look at under ``permission``: the one definition of "which
+        campaign years may this person see". A year belongs to an institute (the campaign's
+        party committee); it is visible where ``permission`` reaches that institute as a whole
+        (office, leading group), any branch of it (a secretary), or the person's own records in
+        it (a member); everywhere for the administrator. Newest first."""
+        from branches.models import Branch
+
+        q = Q(
+            campaign__committee__in=access.restrict(Branch.objects.all(), permission, branch="").values(
+                "committee"
+            )
+        )
+        for kind, pk in access.reach(permission):
+            if kind == "all":
+                q = Q(pk__isnull=False)
+                break
+            if kind == "committee":
+                q |= Q(campaign__committee_id=pk)
+            elif kind == "person" and access.person is not None:
+                q |= Q(campaign__committee_id=access.person.committee_id)
+        return self.filter(q).select_related("campaign__committee").order_by("-year", "pk")
+
+
 class Campaign(models.Model):
     committee = models.ForeignKey(
         "branches.PartyCommittee",
@@ -56,6 +81,8 @@ class CampaignYear(models.Model):
     midyear_review_on = models.DateField(_("mid-year review"))
     yearend_review_on = models.DateField(_("year-end review"))
     history = HistoricalRecords()
+
+    objects = CampaignYearQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("campaign year")

@@ -67,3 +67,18 @@ def home_year(access, today: datetime.date):
         if getattr(year, f"phase_{number}_running")
     ]
     return years[0].campaign, year
+
+
+def pick_year(years, wanted: str | None, today: datetime.date) -> CampaignYear | None:
+    """The one "pick the year" rule of every page with a year menu: ``wanted`` (``?year=``) is a
+    campaign year's id (as the menus send it) or a calendar year; else this calendar year's
+    cycle, else the latest of ``years``."""
+    years = list(years)
+    if wanted and wanted.isdigit():
+        number = int(wanted)
+        chosen = next((y for y in years if y.pk == number), None) or next(
+            (y for y in years if y.year == number), None
+        )
+        if chosen is not None:
+            return chosen
+    return next((y for y in years if y.year == today.year), years[0] if years else None)

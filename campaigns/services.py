@@ -5,6 +5,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from .models import Campaign, CampaignYear, Phase
+from .signals import campaign_year_created
 
 
 def default_calendar(year: int) -> dict[str, datetime.date]:
@@ -49,6 +50,9 @@ def campaign_year_create(*, campaign: Campaign, year: int) -> CampaignYear:
             ],
             Phase,
         )
+        # Each app creates the year's defaults it owns (required frequencies, the rubric and
+        # weights…), so that reading them later writes nothing.
+        campaign_year_created.send(sender=CampaignYear, campaign_year=campaign_year)
     return campaign_year
 
 

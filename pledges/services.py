@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.evidence import validate_evidence
+from core.services import lock, save_as
 
 from . import selectors
 from .models import (
@@ -28,7 +29,7 @@ from .models import (
     Publication,
 )
 from .notifications import approvers, label, tell, writers
-from .workflow import TRANSITIONS, WRITER, authorize, pledge_roles
+from .workflow import WORKFLOW, WRITER, authorize, pledge_roles
 
 MIN_COMMITMENTS, MAX_COMMITMENTS = 2, 5
 BRANCH_FIELDS = ("focus", "targets", "measures")
@@ -36,13 +37,11 @@ MEMBER_FIELDS = ("plan", "direction")
 
 
 def _save(obj, access, **kwargs):
-    obj._history_user = access.user  # who made the change, also outside a request
-    obj.save(**kwargs)
-    return obj
+    return save_as(obj, access.user, **kwargs)
 
 
 def _move(pledge: Pledge, action: str, access, **changes) -> Pledge:
-    pledge.status = TRANSITIONS[(pledge.status, action)]
+    WORKFLOW.advance(pledge, action)
     for name, value in changes.items():
         setattr(pledge, name, value)
     return _save(pledge, access)
@@ -50,8 +49,7 @@ def _move(pledge: Pledge, action: str, access, **changes) -> Pledge:
 
 def _lock(pledge: Pledge) -> Pledge:
     """Re-read the pledge under a row lock so that two clicks cannot both move it."""
-    locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
-    pledge.status = locked.status
+    lock(pledge)
     relation = Pledge.next_version.related  # a correction started meanwhile must be seen
     if relation.is_cached(pledge):
         relation.delete_cached_value(pledge)

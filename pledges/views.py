@@ -19,6 +19,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from branches.models import Branch, Person
 from branches.selectors import history_rows
 from core.evidence import evidence_response
+from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
 from . import selectors, services
@@ -37,15 +38,6 @@ from .forms import (
 )
 from .models import Pledge
 from .workflow import authorize, may_manage, pledge_actions
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.error_list)
 
 
 def _refused(request, error: PermissionDenied):
@@ -156,7 +148,7 @@ class _PledgeWriteMixin:
         try:
             pledge = save(texts=texts, items=formset.as_items())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return self.render_forms(form, formset)
         messages.success(self.request, _("The pledge has been saved."))
         return redirect("pledges:detail", pk=pledge.pk)
@@ -336,7 +328,7 @@ class PledgeFormActionView(AccessRequiredMixin, PledgeGuardMixin, FormView):
         try:
             self.call(form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.done)
         return redirect(self.get_success_url())

@@ -12,9 +12,11 @@ they write, so a refused POST is refused the same way as a hidden button.
                                                then it is superseded (kept, read-only)
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.workflow import Workflow
 
 from .models import Pledge
 
@@ -70,35 +72,49 @@ ACTION_LABELS = {
 }
 
 
-def pledge_roles(access, pledge: Pledge) -> set[str]:
-    """Which of writer / approver / publisher ``access`` is for ``pledge``."""
-    roles = set()
-    if pledge.kind == Pledge.Kind.MEMBER:
-        if (
-            access.person is not None
-            and pledge.person_id == access.person.pk
-            and access.has("pledges.write_own")
-        ):
-            roles.add(WRITER)
-        if access.reaches_branch("pledges.approve_member", pledge.branch):
-            roles |= {APPROVER, PUBLISHER}
-    else:
-        if access.reaches_branch("pledges.write_branch", pledge.branch):
-            roles |= {WRITER, PUBLISHER}
-        if access.reaches_branch("pledges.approve_branch", pledge.branch):
-            roles.add(APPROVER)
-    return roles
+class PledgeWorkflow(Workflow):
+    transitions = TRANSITIONS
+    steady = STEADY_ACTIONS
+    actors = ACTORS
+    labels = ACTION_LABELS
+    refused = gettext_lazy("You may not do this with this pledge.")
 
+    def parts(self, access, pledge: Pledge) -> set[str]:
+        """Which of writer / approver / publisher ``access`` is for ``pledge``."""
+        roles = set()
+        if pledge.kind == Pledge.Kind.MEMBER:
+            if (
+                access.person is not None
+                and pledge.person_id == access.person.pk
+                and access.has("pledges.write_own")
+            ):
+                roles.add(WRITER)
+            if access.reaches_branch("pledges.approve_member", pledge.branch):
+                roles |= {APPROVER, PUBLISHER}
+        else:
+            if access.reaches_branch("pledges.write_branch", pledge.branch):
+                roles |= {WRITER, PUBLISHER}
+            if access.reaches_branch("pledges.approve_branch", pledge.branch):
+                roles.add(APPROVER)
+        return roles
 
-def state_allows(pledge: Pledge, action: str) -> bool:
-    if action in STEADY_ACTIONS:
-        allowed = pledge.status in STEADY_ACTIONS[action]
-    else:
-        allowed = (pledge.status, action) in TRANSITIONS
-    if allowed and action in ("correct", "review"):
-        # One correction at a time; and a pledge is reviewed once its correction is published.
-        allowed = not _has_next_version(pledge)
-    return allowed
+    def state_allows(self, pledge: Pledge, action: str) -> bool:
+        allowed = super().state_allows(pledge, action)
+        if allowed and action in ("correct", "review"):
+            # One correction at a time; and a pledge is reviewed once its correction is published.
+            allowed = not _has_next_version(pledge)
+        return allowed
+
+    def refusal(self, pledge: Pledge, action: str) -> ValidationError:
+        if action in ("correct", "review") and _has_next_version(pledge):
+            return ValidationError(
+                _("A corrected version of this pledge is under way; finish it first."), code="has_correction"
+            )
+        return ValidationError(
+            _("“%(action)s” is not possible while the pledge is “%(status)s”.")
+            % {"action": ACTION_LABELS[action], "status": pledge.get_status_display()},
+            code="state",
+        )
 
 
 def _has_next_version(pledge: Pledge) -> bool:
@@ -108,33 +124,13 @@ def _has_next_version(pledge: Pledge) -> bool:
         return False
 
 
-def pledge_actions(access, pledge: Pledge) -> set[str]:
-    """The actions ``access`` may take on ``pledge`` now (used for buttons and to authorise)."""
-    roles = pledge_roles(access, pledge)
-    return {action for action, actor in ACTORS.items() if actor in roles and state_allows(pledge, action)}
+WORKFLOW = PledgeWorkflow()
+pledge_roles = WORKFLOW.parts
+state_allows = WORKFLOW.state_allows
+pledge_actions = WORKFLOW.actions  # the buttons
+authorize = WORKFLOW.authorize  # every service, before it writes
 
 
 def may_manage(access, pledge: Pledge) -> bool:
     """Whether ``access`` takes part in the pledge's workflow (and so sees it unpublished)."""
     return bool(pledge_roles(access, pledge))
-
-
-def authorize(access, pledge: Pledge, action: str) -> None:
-    """Refuse ``action`` unless ``access`` may take it on ``pledge`` now.
-
-    PermissionDenied when the person has no part in it, ValidationError (a message for the
-    user) when the pledge's state does not allow it."""
-    if action not in ACTIONS:
-        raise ValueError(action)
-    if ACTORS[action] not in pledge_roles(access, pledge):
-        raise PermissionDenied(_("You may not do this with this pledge."))
-    if not state_allows(pledge, action):
-        if action in ("correct", "review") and _has_next_version(pledge):
-            raise ValidationError(
-                _("A corrected version of this pledge is under way; finish it first."), code="has_correction"
-            )
-        raise ValidationError(
-            _("“%(action)s” is not possible while the pledge is “%(status)s”.")
-            % {"action": ACTION_LABELS[action], "status": pledge.get_status_display()},
-            code="state",
-        )
