@@ -166,7 +166,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # The cache stays Django's per-process default (local memory), even with REDIS_URL: nothing shared
-# lives in it, so pages keep working while Redis is down (see accounts/queue.py for queued work).
+# lives in it, so pages keep working while Redis is down (see core/queue.py for queued work).
 # A broker that is down must not hang a request: connect quickly, and let core.queue keep the
 # call in its outbox when the broker cannot be reached.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
