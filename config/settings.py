@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "django_celery_beat",
+    "django_filters",  # list filters (activities, awards…)
     "axes",  # login throttling
     "csp",  # Content Security Policy header
     "core",  # bottom: shared plumbing that knows no app
