@@ -92,7 +92,7 @@ class RosterImportView(AccessRequiredMixin, FormView):
 
     def form_valid(self, form):
         roster_import = roster.roster_import_create(
-            committee=form.cleaned_data["committee"], file=form.cleaned_data["file"], actor=self.request.user
+            committee=form.cleaned_data["committee"], file=form.cleaned_data["file"], access=self.access
         )
         return redirect("branches:roster_import_preview", pk=roster_import.pk)
 
@@ -131,7 +131,7 @@ class RosterImportPreviewView(AccessRequiredMixin, TemplateView):
         try:
             roster_import = roster.roster_import_apply(
                 roster_import=roster_import,
-                actor=request.user,
+                access=self.access,
                 expected_digest=request.POST.get("digest", ""),
             )
         except ValidationError as error:

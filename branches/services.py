@@ -1,5 +1,13 @@
-"""Writes to the organisation and its people. Each service validates, keeps the history row
-(who and when, through django-simple-history) and never deletes."""
+"""Writes to the organisation and its people. Each service takes the actor's ``access``
+(keyword-only), asks ``branches.workflow`` whether that person may act (``PermissionDenied``
+if not), validates (``ValidationError``), keeps the history row (who and when, through
+django-simple-history) and never deletes.
+
+Who acts when no person does: the demo loader, the bench generator and the test factories set
+up people as the system. They pass ``access=SYSTEM``: an explicit value, not a default, so
+that a forgotten ``access`` fails loudly instead of writing unchecked. ``SYSTEM`` is allowed
+everything and is recorded as no user in the history (as a management command is).
+"""
 
 import datetime
 
@@ -7,14 +15,32 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.services import save_as
+
 from .models import Branch, Membership, PartyGroup, Person
+from .workflow import MEMBERSHIPS, ROSTER
 
 
-def _by(instance, actor):
-    """Name the actor on the history row when there is no request (imports, commands)."""
-    if actor is not None:
-        instance._history_user = actor
-    return instance
+class _System:
+    """The system acting (see the module): no user, no check."""
+
+    user = None
+
+    def __repr__(self):
+        return "SYSTEM"
+
+
+SYSTEM = _System()
+
+
+def authorize(access, obj, action: str) -> None:
+    """Refuse ``action`` on ``obj`` (a Branch for memberships, a PartyCommittee for a roster
+    import) unless ``access`` may take it: ``core.workflow.Workflow.authorize`` of the action's
+    workflow, skipped only for ``SYSTEM``."""
+    if access is SYSTEM:
+        return
+    workflow = ROSTER if action in ROSTER.actors else MEMBERSHIPS
+    workflow.authorize(access, obj, action)
 
 
 def _check_group(branch: Branch, party_group: PartyGroup | None):
@@ -34,9 +60,10 @@ def member_join(
     joined_party_on: datetime.date | None = None,
     party_group: PartyGroup | None = None,
     note: str = "",
-    actor=None,
+    access,
 ) -> Membership:
     """Make ``person`` a member of ``branch`` (a new member or one arriving from outside)."""
+    authorize(access, branch, "join")
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.branch_id:
         raise ValidationError(
@@ -50,11 +77,11 @@ def member_join(
     person.joined_party_on = joined_party_on
     person.branch = branch
     person.party_group = party_group
-    _by(person, actor).save()
+    save_as(person, access.user)
     membership = Membership(
         person=person, branch=branch, party_group=party_group, started_on=started_on, note=note
     )
-    _by(membership, actor).save()
+    save_as(membership, access.user)
     return membership
 
 
@@ -66,15 +93,17 @@ def member_transfer(
     on: datetime.date,
     party_group: PartyGroup | None = None,
     note: str = "",
-    actor=None,
+    access,
 ) -> Membership:
     """Move a member to another branch (or another party group) from ``on``.
 
     The current stay ends the day before ``on``; the history of stays is the transfer record."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    current = person.memberships.filter(ended_on__isnull=True).first()
+    current = person.memberships.filter(ended_on__isnull=True).select_related("branch").first()
     if current is None:
         raise ValidationError(_("%(name)s is not a party member of any branch.") % {"name": person.name})
+    authorize(access, current.branch, "transfer")  # from a branch the actor reaches…
+    authorize(access, branch, "transfer")  # …to one the actor reaches
     _check_group(branch, party_group)
     if current.branch_id == branch.pk and current.party_group_id == (party_group.pk if party_group else None):
         raise ValidationError(
@@ -86,30 +115,31 @@ def member_transfer(
             % {"date": current.started_on.isoformat()}
         )
     current.ended_on = on - datetime.timedelta(days=1)
-    _by(current, actor).save(update_fields=["ended_on"])
+    save_as(current, access.user, update_fields=["ended_on"])
     person.branch = branch
     person.party_group = party_group
-    _by(person, actor).save(update_fields=["branch", "party_group"])
+    save_as(person, access.user, update_fields=["branch", "party_group"])
     membership = Membership(person=person, branch=branch, party_group=party_group, started_on=on, note=note)
-    _by(membership, actor).save()
+    save_as(membership, access.user)
     return membership
 
 
 @transaction.atomic
-def member_leave(*, person: Person, on: datetime.date, note: str = "", actor=None) -> Membership:
+def member_leave(*, person: Person, on: datetime.date, note: str = "", access) -> Membership:
     """End a member's party membership here (moved to another organisation, deceased…)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    current = person.memberships.filter(ended_on__isnull=True).first()
+    current = person.memberships.filter(ended_on__isnull=True).select_related("branch").first()
     if current is None:
         raise ValidationError(_("%(name)s is not a party member of any branch.") % {"name": person.name})
+    authorize(access, current.branch, "leave")
     if on < current.started_on:
         raise ValidationError(
             _("The date must not be before %(date)s.") % {"date": current.started_on.isoformat()}
         )
     current.ended_on = on
     current.note = note or current.note
-    _by(current, actor).save(update_fields=["ended_on", "note"])
+    save_as(current, access.user, update_fields=["ended_on", "note"])
     person.branch = None
     person.party_group = None
-    _by(person, actor).save(update_fields=["branch", "party_group"])
+    save_as(person, access.user, update_fields=["branch", "party_group"])
     return current

@@ -164,7 +164,7 @@ class PersonTransferView(AccessRequiredMixin, FormView):
                 party_group=data["party_group"],
                 on=data["on"],
                 note=data["note"],
-                actor=self.request.user,
+                access=self.access,
             )
         except ValidationError as error:
             form.add_error(None, error)

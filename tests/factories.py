@@ -91,11 +91,15 @@ def make_member(
     branch: Branch, *, name: str | None = None, started_on=datetime.date(2020, 1, 1), user=False, **kwargs
 ) -> Person:
     """A party member of ``branch`` with an open membership, created through the service."""
-    from branches.services import member_join
+    from branches.services import SYSTEM, member_join
 
     person = PersonFactory(committee=branch.committee, **({"name": name} if name else {}), **kwargs)
     member_join(
-        person=person, branch=branch, started_on=started_on, joined_party_on=datetime.date(2010, 7, 1)
+        person=person,
+        branch=branch,
+        started_on=started_on,
+        joined_party_on=datetime.date(2010, 7, 1),
+        access=SYSTEM,
     )
     if user:
         person.user = UserFactory(username=f"u{person.employee_no}")

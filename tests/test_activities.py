@@ -23,7 +23,7 @@ from activities.models import (
 )
 from activities.services import AttendanceEntry
 from branches.models import Position
-from branches.services import member_join
+from branches.services import SYSTEM, member_join
 from campaigns.models import CampaignYear
 
 from .factories import PartyGroupFactory, PersonFactory, make_member
@@ -42,6 +42,7 @@ def group_member(group, name):
         party_group=group,
         started_on=datetime.date(2020, 1, 1),
         joined_party_on=datetime.date(2010, 7, 1),
+        access=SYSTEM,
     )
     person.refresh_from_db()
     return person

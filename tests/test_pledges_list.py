@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Q
 from django.urls import reverse
 
-from branches.services import member_transfer
+from branches.services import SYSTEM, member_transfer
 from campaigns.services import campaign_year_create
 from pledges import selectors
 from pledges.models import Pledge
@@ -65,7 +65,9 @@ def two_years_fixture(institute, member3):
         last_year, "member", "published", branch=old.branch, person=old.person, version=2, previous=old, by=by
     )
     # The member moves to branch2; his draft of this year stays with the branch it was written in.
-    member_transfer(person=institute.member, branch=institute.branch2, on=datetime.date(2026, 2, 1))
+    member_transfer(
+        person=institute.member, branch=institute.branch2, on=datetime.date(2026, 2, 1), access=SYSTEM
+    )
     return this_year, last_year
 
 

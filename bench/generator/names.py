@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import random
 
-from demo.loader import _SURNAME_WEIGHTS, GIVEN, SURNAMES
+from demo.data import _SURNAME_WEIGHTS, GIVEN, SURNAMES
 
 
 class Namer:
