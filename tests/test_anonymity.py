@@ -14,6 +14,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.access import compute_access
 from evaluations import services
 from evaluations.models import (
     AppraisalTally,
@@ -100,10 +101,12 @@ def voted(client, institute, evaluation, big_branch):
     appraisal of a seven-member branch; then both are closed."""
     branch, members = big_branch
     appraisal = services.appraisal_start(
-        branch=branch, campaign_year=year_of(institute.campaign), actor=institute.gb_secretary.user
+        branch=branch,
+        campaign_year=year_of(institute.campaign),
+        access=compute_access(institute.gb_secretary.user),
     )
-    services.appraisal_advance(appraisal=appraisal, actor=institute.gb_secretary.user)
-    services.appraisal_advance(appraisal=appraisal, actor=institute.gb_secretary.user)
+    services.appraisal_advance(appraisal=appraisal, access=compute_access(institute.gb_secretary.user))
+    services.appraisal_advance(appraisal=appraisal, access=compute_access(institute.gb_secretary.user))
     history_before = _history_row_counts()
     people = voters_of(evaluation)[:6]
     target = evaluation.targets.get(person__isnull=True)
@@ -119,8 +122,8 @@ def voted(client, institute, evaluation, big_branch):
             client.post(reverse("evaluations:appraisal_vote", args=[appraisal.pk]), data).status_code == 302
         )
     history_after = _history_row_counts()
-    services.evaluation_close(evaluation=evaluation, actor=institute.office.user)
-    services.appraisal_advance(appraisal=appraisal, actor=institute.gb_secretary.user)
+    services.evaluation_close(evaluation=evaluation, access=compute_access(institute.office.user))
+    services.appraisal_advance(appraisal=appraisal, access=compute_access(institute.gb_secretary.user))
     voter_people = {p.pk for p in people} | {p.pk for p in members[:6]}
     voter_users = {p.user_id for p in people} | {p.user_id for p in members[:6]}
     return {
@@ -294,7 +297,7 @@ def test_rows_share_one_transaction_id(institute, extra_staff):
     assert len(voted) == 1 and voted == counters  # the last ballot's, and nothing else
     comments = "SELECT f.xmin::text FROM evaluations_freetext f JOIN evaluations_target t ON t.id = f.target_id WHERE t.evaluation_id = %s"
     assert len(_xmins(comments, [e.pk])) == 5  # one per ballot until closing…
-    services.evaluation_close(evaluation=e, actor=institute.office.user)
+    services.evaluation_close(evaluation=e, access=compute_access(institute.office.user))
     assert len(_xmins(comments, [e.pk])) == 1  # …then rewritten together
 
 
@@ -365,10 +368,12 @@ def test_concurrent_ballots_of_different_people_all_count(institute, extra_staff
 def test_one_appraisal_vote_per_person_under_concurrency(institute, big_branch):
     branch, members = big_branch
     appraisal = services.appraisal_start(
-        branch=branch, campaign_year=year_of(institute.campaign), actor=institute.gb_secretary.user
+        branch=branch,
+        campaign_year=year_of(institute.campaign),
+        access=compute_access(institute.gb_secretary.user),
     )
-    services.appraisal_advance(appraisal=appraisal, actor=institute.gb_secretary.user)
-    services.appraisal_advance(appraisal=appraisal, actor=institute.gb_secretary.user)
+    services.appraisal_advance(appraisal=appraisal, access=compute_access(institute.gb_secretary.user))
+    services.appraisal_advance(appraisal=appraisal, access=compute_access(institute.gb_secretary.user))
     grades = grades_for(appraisal, members[0])
 
     def vote(i):

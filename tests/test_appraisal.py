@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from accounts.access import compute_access
 from evaluations import services
 from evaluations.models import Appraisal, AppraisalGrade, AppraisalTally, AppraisalVoter, Grade
 
@@ -21,13 +22,15 @@ big_branch = support.big_branch
 def appraisal(institute, big_branch):
     branch, _members = big_branch
     return services.appraisal_start(
-        branch=branch, campaign_year=year_of(institute.campaign), actor=institute.gb_secretary.user
+        branch=branch,
+        campaign_year=year_of(institute.campaign),
+        access=compute_access(institute.gb_secretary.user),
     )
 
 
 def _advance(appraisal, actor, times=1):
     for _ in range(times):
-        services.appraisal_advance(appraisal=appraisal, actor=actor)
+        services.appraisal_advance(appraisal=appraisal, access=compute_access(actor))
     appraisal.refresh_from_db()
     return appraisal
 
@@ -41,7 +44,9 @@ def test_start_takes_the_present_members_as_roll(appraisal, big_branch):
 def test_one_appraisal_per_branch_and_year(appraisal, institute, big_branch):
     with pytest.raises(ValidationError):
         services.appraisal_start(
-            branch=big_branch[0], campaign_year=year_of(institute.campaign), actor=institute.gb_secretary.user
+            branch=big_branch[0],
+            campaign_year=year_of(institute.campaign),
+            access=compute_access(institute.gb_secretary.user),
         )
 
 
@@ -75,7 +80,7 @@ def test_full_flow(client, appraisal, institute, big_branch):
     assert appraisal.self_assessments.get().person == members[0]
     with pytest.raises(ValidationError):  # wrong stage
         services.peer_assessment_record(
-            appraisal=appraisal, about=members[0], by=members[1], text="x", actor=secretary
+            appraisal=appraisal, about=members[0], by=members[1], text="x", access=compute_access(secretary)
         )
     # 2. Peer assessment: named, never about oneself.
     _advance(appraisal, secretary)
@@ -86,7 +91,7 @@ def test_full_flow(client, appraisal, institute, big_branch):
     assert appraisal.peer_assessments.get().by == members[1]
     with pytest.raises(ValidationError):
         services.peer_assessment_record(
-            appraisal=appraisal, about=members[0], by=members[0], text="x", actor=secretary
+            appraisal=appraisal, about=members[0], by=members[0], text="x", access=compute_access(secretary)
         )
     # 3. The vote: tallies at zero for every member and grade.
     _advance(appraisal, secretary)
@@ -115,7 +120,7 @@ def test_full_flow(client, appraisal, institute, big_branch):
     assert dict(rows[members[6].pk].tally)[Grade.EXCELLENT.label] == 5
     assert rows[members[0].pk].tally is not None
     with pytest.raises(ValidationError):
-        services.appraisal_advance(appraisal=appraisal, actor=secretary)  # nobody graded yet
+        services.appraisal_advance(appraisal=appraisal, access=compute_access(secretary))  # nobody graded yet
     # Reasons are required.
     response = client.post(
         reverse("evaluations:appraisal_grades", args=[appraisal.pk]),
@@ -124,7 +129,9 @@ def test_full_flow(client, appraisal, institute, big_branch):
     assert response.status_code == 200 and not AppraisalGrade.objects.exists()
     with pytest.raises(ValidationError):
         services.appraisal_grades_set(
-            appraisal=appraisal, grades={members[0].pk: (Grade.EXCELLENT, " ")}, actor=secretary
+            appraisal=appraisal,
+            grades={members[0].pk: (Grade.EXCELLENT, " ")},
+            access=compute_access(secretary),
         )
     # Three of seven “Excellent”: more than a third → a warning, not a refusal.
     data = {}
@@ -203,12 +210,16 @@ def test_appraisal_page_queries_do_not_grow(client, institute, big_branch, djang
     from .factories import make_member
 
     small = services.appraisal_start(
-        branch=institute.branch, campaign_year=year_of(institute.campaign), actor=institute.secretary.user
+        branch=institute.branch,
+        campaign_year=year_of(institute.campaign),
+        access=compute_access(institute.secretary.user),
     )
     for i in range(5):
         make_member(big_branch[0], name=f"新党员{i}")
     large = services.appraisal_start(
-        branch=big_branch[0], campaign_year=year_of(institute.campaign), actor=institute.gb_secretary.user
+        branch=big_branch[0],
+        campaign_year=year_of(institute.campaign),
+        access=compute_access(institute.gb_secretary.user),
     )
     client.force_login(institute.gb_secretary.user)
     counts = []

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.access import compute_access
 from evaluations import services
 from evaluations.models import BallotCount, FreeText, RatingCount, Satisfaction, Voter
 from evaluations.services.ballots import FREE_TEXT_MAX
@@ -71,7 +72,7 @@ def test_refusals_before_the_answers_are_looked_at(evaluation, institute):
     with pytest.raises(ValidationError) as error:
         services.ballot_cast(evaluation=evaluation, person=institute.staff, answers=incomplete)
     assert error.value.code == "already_voted"
-    services.evaluation_close(evaluation=evaluation, actor=institute.office.user)
+    services.evaluation_close(evaluation=evaluation, access=compute_access(institute.office.user))
     with pytest.raises(ValidationError) as error:
         services.ballot_cast(evaluation=evaluation, person=institute.member, answers=all_answers(evaluation))
     assert error.value.code == "closed"

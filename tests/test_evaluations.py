@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.access import compute_access
 from campaigns.services import campaign_year_create
 from evaluations import selectors, services
 from evaluations.models import (
@@ -58,7 +59,7 @@ def test_create_with_default_questionnaire_and_open(institute, extra_staff):
         (institute.branch, None),
         (institute.branch, institute.member),
     }
-    services.evaluation_open(evaluation=e, actor=institute.office.user)
+    services.evaluation_open(evaluation=e, access=compute_access(institute.office.user))
     e.refresh_from_db()
     assert e.status == Evaluation.Status.OPEN
     # The roll: staff of the department and members of the branch, each once.
@@ -77,7 +78,7 @@ def test_create_with_default_questionnaire_and_open(institute, extra_staff):
 def test_open_refuses_too_few_voters(institute):
     e = create_evaluation(institute, voter_departments=[], voter_branches=[institute.branch], open_it=False)
     with pytest.raises(ValidationError) as error:
-        services.evaluation_open(evaluation=e, actor=institute.office.user)
+        services.evaluation_open(evaluation=e, access=compute_access(institute.office.user))
     assert error.value.code == "too_few_voters"
 
 
@@ -95,7 +96,7 @@ def test_only_a_draft_can_be_changed(evaluation, institute):
             voter_branches=[],
             branch_questions=[],
             member_questions=[],
-            actor=institute.office.user,
+            access=compute_access(institute.office.user),
         )
 
 
@@ -216,7 +217,7 @@ def test_no_ballot_outside_the_window(institute, extra_staff):
 
 
 def test_no_ballot_after_closing(evaluation, institute):
-    services.evaluation_close(evaluation=evaluation, actor=institute.office.user)
+    services.evaluation_close(evaluation=evaluation, access=compute_access(institute.office.user))
     with pytest.raises(ValidationError):
         cast(evaluation, institute.staff)
 
@@ -268,7 +269,7 @@ def test_results_hidden_before_close(client, evaluation, institute):
 def test_results_hidden_below_five_ballots(client, evaluation, institute):
     for person in voters_of(evaluation)[:4]:
         cast(evaluation, person)
-    services.evaluation_close(evaluation=evaluation, actor=institute.office.user)
+    services.evaluation_close(evaluation=evaluation, access=compute_access(institute.office.user))
     response = _results_page(client, institute.leader.user, evaluation)
     results = response.context["branch_results"] + response.context["member_results"]
     assert results and all(not r.shown and r.criteria == [] for r in results)
@@ -281,7 +282,7 @@ def test_results_shown_from_five_ballots(client, evaluation, institute):
         cast(evaluation, person, Satisfaction.SATISFIED)
     cast(evaluation, people[3], Satisfaction.BASICALLY)
     cast(evaluation, people[4], Satisfaction.UNKNOWN, per_target={})
-    services.evaluation_close(evaluation=evaluation, actor=institute.office.user)
+    services.evaluation_close(evaluation=evaluation, access=compute_access(institute.office.user))
     response = _results_page(client, institute.leader.user, evaluation)
     (branch,) = response.context["branch_results"]
     # The ballot of "don't know" everywhere gave no opinion: 4 ballots, below the threshold.
@@ -300,7 +301,7 @@ def test_satisfaction_rate_and_distribution(client, evaluation, institute):
     ]
     for person, option in zip(people, options, strict=False):
         cast(evaluation, person, option)
-    services.evaluation_close(evaluation=evaluation, actor=institute.office.user)
+    services.evaluation_close(evaluation=evaluation, access=compute_access(institute.office.user))
     response = _results_page(client, institute.office.user, evaluation)
     (branch,) = response.context["branch_results"]
     assert branch.shown and branch.ballots == 5
@@ -326,7 +327,7 @@ def test_secretary_sees_only_the_own_branch_results(client, institute, extra_sta
     e = create_evaluation(institute, branches=[institute.branch, institute.other_branch], members=[])
     for person in voters_of(e)[:5]:
         cast(e, person)
-    services.evaluation_close(evaluation=e, actor=institute.office.user)
+    services.evaluation_close(evaluation=e, access=compute_access(institute.office.user))
     own = _results_page(client, institute.secretary.user, e).context["branch_results"]
     assert [r.target.branch for r in own] == [institute.branch]
     other = _results_page(client, institute.other_secretary.user, e).context["branch_results"]
@@ -348,7 +349,7 @@ def test_comments_reviewed_before_anyone_else_reads_them(client, evaluation, ins
     # Not even the office sees them while the evaluation is open.
     client.force_login(institute.office.user)
     assert "希望多组织学习" not in client.get(reverse("evaluations:moderation")).content.decode()
-    services.evaluation_close(evaluation=evaluation, actor=institute.office.user)
+    services.evaluation_close(evaluation=evaluation, access=compute_access(institute.office.user))
     queue = client.get(reverse("evaluations:moderation")).content.decode()
     assert "希望多组织学习" in queue and "不当言论" in queue
     assert "希望多组织学习" not in _results_page(client, institute.leader.user, evaluation).content.decode()
@@ -370,14 +371,14 @@ def test_closing_shuffles_comments_with_new_keys(evaluation, institute):
     for n, person in enumerate(people[:5]):
         cast(evaluation, person, texts={target.pk: f"意见{n}"})
     before = set(FreeText.objects.values_list("pk", flat=True))
-    services.evaluation_close(evaluation=evaluation, actor=institute.office.user)
+    services.evaluation_close(evaluation=evaluation, access=compute_access(institute.office.user))
     after = set(FreeText.objects.values_list("pk", flat=True))
     assert len(after) == 5 and not before & after
     assert set(FreeText.objects.values_list("text", flat=True)) == {f"意见{n}" for n in range(5)}
 
 
 def test_moderation_only_of_own_institute(client, evaluation, foreign_evaluation, institute):
-    services.evaluation_close(evaluation=foreign_evaluation, actor=institute.admin)
+    services.evaluation_close(evaluation=foreign_evaluation, access=compute_access(institute.admin))
     FreeText.objects.create(target=foreign_evaluation.targets.get(), text="外所意见")
     text = FreeText.objects.get(text="外所意见")
     client.force_login(institute.office.user)
@@ -407,7 +408,7 @@ def test_home_shows_ballots_due_until_cast(client, evaluation, institute):
 def test_home_tells_the_office_what_waits(client, evaluation, institute):
     target = evaluation.targets.get(person__isnull=True)
     cast(evaluation, institute.staff, texts={target.pk: "意见"})
-    services.evaluation_close(evaluation=evaluation, actor=institute.office.user)
+    services.evaluation_close(evaluation=evaluation, access=compute_access(institute.office.user))
     services.suggestion_submit(committee=institute.committee, branch=None, text="建议")
     client.force_login(institute.office.user)
     response = client.get(reverse("home"))
@@ -469,14 +470,14 @@ def grid(institute, evaluation, foreign_evaluation):
     )
     year = year_of(institute.campaign)
     ns.ap = services.appraisal_start(
-        branch=institute.branch, campaign_year=year, actor=institute.secretary.user
+        branch=institute.branch, campaign_year=year, access=compute_access(institute.secretary.user)
     )
-    services.appraisal_advance(appraisal=ns.ap, actor=institute.secretary.user)
-    services.appraisal_advance(appraisal=ns.ap, actor=institute.secretary.user)  # voting
+    services.appraisal_advance(appraisal=ns.ap, access=compute_access(institute.secretary.user))
+    services.appraisal_advance(appraisal=ns.ap, access=compute_access(institute.secretary.user))  # voting
     ns.ap_self = services.appraisal_start(
         branch=institute.branch,
         campaign_year=campaign_year_create(campaign=institute.campaign, year=2025),
-        actor=institute.secretary.user,
+        access=compute_access(institute.secretary.user),
     )
     foreign_year = year_of(institute.other_committee.campaigns.get())
     ns.ap_foreign = Appraisal.objects.create(
@@ -649,9 +650,11 @@ def test_results_page_costs_the_same_with_more_targets(client, institute, extra_
         for n, person in enumerate(people[:7]):
             target = e.targets.first()
             cast(e, person, texts={target.pk: f"意见{n}"})
-        services.evaluation_close(evaluation=e, actor=institute.office.user)
+        services.evaluation_close(evaluation=e, access=compute_access(institute.office.user))
         for text in FreeText.objects.filter(target__evaluation=e):
-            services.free_text_moderate(free_text=text, approve=True, actor=institute.office.user)
+            services.free_text_moderate(
+                free_text=text, approve=True, access=compute_access(institute.office.user)
+            )
     client.force_login(institute.office.user)
     client.get(reverse("evaluations:results", args=[small.pk]))
     assert _count(client, reverse("evaluations:results", args=[small.pk])) == _count(

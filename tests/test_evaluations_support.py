@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.access import compute_access
 from campaigns.models import CampaignYear
 from evaluations import selectors, services
 from evaluations.models import Evaluation, Grade, Satisfaction
@@ -61,10 +62,10 @@ def create_evaluation(
         members=[institute.member] if members is None else members,
         voter_departments=[institute.department] if voter_departments is None else voter_departments,
         voter_branches=[institute.branch] if voter_branches is None else voter_branches,
-        actor=actor or institute.office.user,
+        access=compute_access(actor or institute.office.user),
     )
     if open_it:
-        services.evaluation_open(evaluation=evaluation, actor=actor or institute.office.user)
+        services.evaluation_open(evaluation=evaluation, access=compute_access(actor or institute.office.user))
         evaluation.refresh_from_db()
     return evaluation
 
@@ -127,9 +128,9 @@ def foreign_evaluation(institute):
         closes_on=today() + datetime.timedelta(days=10),
         branches=[institute.foreign_branch],
         voter_departments=[department],
-        actor=institute.admin,
+        access=compute_access(institute.admin),
     )
-    return services.evaluation_open(evaluation=evaluation, actor=institute.admin)
+    return services.evaluation_open(evaluation=evaluation, access=compute_access(institute.admin))
 
 
 @pytest.fixture

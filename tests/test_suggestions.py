@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.access import compute_access
 from evaluations import services
 from evaluations.models import Suggestion
 
@@ -72,10 +73,12 @@ def test_answer_visible_to_the_staff_of_the_institute(client, institute):
     answered = services.suggestion_submit(
         committee=institute.committee, branch=institute.branch, text="已答复的建议"
     )
-    services.suggestion_answer(suggestion=answered, answer="我们的答复", actor=institute.office.user)
+    services.suggestion_answer(
+        suggestion=answered, answer="我们的答复", access=compute_access(institute.office.user)
+    )
     services.suggestion_submit(committee=institute.committee, branch=None, text="尚未答复")
     foreign = services.suggestion_submit(committee=institute.other_committee, branch=None, text="外所建议")
-    services.suggestion_answer(suggestion=foreign, answer="外所答复", actor=institute.admin)
+    services.suggestion_answer(suggestion=foreign, answer="外所答复", access=compute_access(institute.admin))
     client.force_login(institute.staff.user)
     page = client.get(reverse("evaluations:suggestions")).content.decode()
     assert "已答复的建议" in page and "我们的答复" in page and institute.office.name in page
@@ -100,6 +103,6 @@ def test_office_passes_a_suggestion_on(client, institute):
 
 def test_answered_suggestion_cannot_be_triaged_again(institute):
     s = services.suggestion_submit(committee=institute.committee, branch=None, text="x")
-    services.suggestion_answer(suggestion=s, answer="y", actor=institute.office.user)
+    services.suggestion_answer(suggestion=s, answer="y", access=compute_access(institute.office.user))
     with pytest.raises(ValidationError):
-        services.suggestion_triage(suggestion=s, actor=institute.office.user)
+        services.suggestion_triage(suggestion=s, access=compute_access(institute.office.user))

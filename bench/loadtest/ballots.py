@@ -22,6 +22,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from accounts.access import compute_access
 from accounts.models import User
 from branches.models import Department
 from campaigns.models import CampaignYear, OfficeMember
@@ -73,13 +74,13 @@ def setup(*, departments: int, today: datetime.date) -> list[Evaluation]:
             title=f"{TITLE} {dept.name}",
             opens_on=today,
             closes_on=today,
-            actor=actor,
+            access=compute_access(actor),
             branches=branches,
             members=secretaries,
             voter_departments=[dept],
             voter_branches=branches,
         )
-        opened.append(evaluation_open(evaluation=evaluation, actor=actor))
+        opened.append(evaluation_open(evaluation=evaluation, access=compute_access(actor)))
     return opened
 
 
@@ -200,5 +201,7 @@ def run(base_url: str, *, departments: int = 32, clients: int = 16, voters: int 
             .order_by("sort_order")
             .first()
         )
-        evaluation_close(evaluation=evaluation, actor=User.objects.get(pk=seat.person.user_id))
+        evaluation_close(
+            evaluation=evaluation, access=compute_access(User.objects.get(pk=seat.person.user_id))
+        )
     return result

@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.access import Access
 from branches.models import Branch, Person
 from campaigns.models import CampaignYear
+from core.services import lock, save_as
 
 from ..models import (
     ANONYMITY_FLOOR,
@@ -24,35 +26,9 @@ from ..models import (
     PeerAssessment,
     SelfAssessment,
 )
+from ..workflow import APPRAISAL
 
-# The stage that follows each stage.
-NEXT_STATUS = {
-    Appraisal.Status.SELF_ASSESSMENT: Appraisal.Status.PEER_ASSESSMENT,
-    Appraisal.Status.PEER_ASSESSMENT: Appraisal.Status.VOTING,
-    Appraisal.Status.VOTING: Appraisal.Status.GRADING,
-    Appraisal.Status.GRADING: Appraisal.Status.CLOSED,
-}
 TEXT_MAX = 4000
-
-
-def _save(obj, actor, **kwargs):
-    obj._history_user = actor
-    obj.save(**kwargs)
-    return obj
-
-
-def _lock(appraisal: Appraisal) -> Appraisal:
-    locked = Appraisal.objects.select_for_update().get(pk=appraisal.pk)
-    appraisal.status = locked.status
-    return appraisal
-
-
-def _require(appraisal: Appraisal, status: str):
-    if appraisal.status != status:
-        raise ValidationError(
-            _("This can be done only at the stage “%(stage)s”.") % {"stage": Appraisal.Status(status).label},
-            code="wrong_stage",
-        )
 
 
 def _on_roll(appraisal: Appraisal, *people: Person):
@@ -74,9 +50,13 @@ def _text(text: str, field: str) -> str:
 
 @transaction.atomic
 def appraisal_start(
-    *, branch: Branch, campaign_year: CampaignYear, actor, min_ballots: int = ANONYMITY_FLOOR
+    *, branch: Branch, campaign_year: CampaignYear, access: Access, min_ballots: int = ANONYMITY_FLOOR
 ) -> Appraisal:
     """Start the year's appraisal of ``branch``; its present members make the roll."""
+    appraisal = Appraisal(
+        branch=branch, campaign_year=campaign_year, min_ballots=min_ballots, started_by=access.user
+    )
+    APPRAISAL.authorize(access, appraisal, "start")
     if campaign_year.campaign.committee_id != branch.committee_id:
         raise ValidationError(_("The year belongs to another institute."))
     if Appraisal.objects.filter(branch=branch, campaign_year=campaign_year).exists():
@@ -88,51 +68,48 @@ def appraisal_start(
         raise ValidationError(
             _("At least %(n)s ballots are needed to keep them anonymous.") % {"n": ANONYMITY_FLOOR}
         )
-    appraisal = _save(
-        Appraisal(branch=branch, campaign_year=campaign_year, min_ballots=min_ballots, started_by=actor),
-        actor,
-    )
+    save_as(appraisal, access.user)
     AppraisalVoter.objects.bulk_create(AppraisalVoter(appraisal=appraisal, person_id=pk) for pk in members)
     return appraisal
 
 
 @transaction.atomic
-def self_assessment_record(*, appraisal: Appraisal, person: Person, text: str, actor) -> SelfAssessment:
+def self_assessment_record(
+    *, appraisal: Appraisal, person: Person, text: str, access: Access
+) -> SelfAssessment:
     """Record (or correct) a member's self-assessment, at the self-assessment stage."""
-    _lock(appraisal)
-    _require(appraisal, Appraisal.Status.SELF_ASSESSMENT)
+    APPRAISAL.authorize(access, lock(appraisal), "self_assess")
     _on_roll(appraisal, person)
     entry = SelfAssessment.objects.filter(appraisal=appraisal, person=person).first() or SelfAssessment(
         appraisal=appraisal, person=person
     )
     entry.text = _text(text, "text")
-    entry.recorded_by = actor
-    return _save(entry, actor)
+    entry.recorded_by = access.user
+    return save_as(entry, access.user)
 
 
 @transaction.atomic
 def peer_assessment_record(
-    *, appraisal: Appraisal, about: Person, by: Person, text: str, actor
+    *, appraisal: Appraisal, about: Person, by: Person, text: str, access: Access
 ) -> PeerAssessment:
     """Record what ``by`` said of ``about`` at the branch meeting (not anonymous)."""
-    _lock(appraisal)
-    _require(appraisal, Appraisal.Status.PEER_ASSESSMENT)
+    APPRAISAL.authorize(access, lock(appraisal), "peer_assess")
     if about.pk == by.pk:
         raise ValidationError(_("A peer assessment is about another member."), code="self")
     _on_roll(appraisal, about, by)
-    return _save(
-        PeerAssessment(appraisal=appraisal, about=about, by=by, text=_text(text, "text"), recorded_by=actor),
-        actor,
+    return save_as(
+        PeerAssessment(
+            appraisal=appraisal, about=about, by=by, text=_text(text, "text"), recorded_by=access.user
+        ),
+        access.user,
     )
 
 
 @transaction.atomic
-def appraisal_advance(*, appraisal: Appraisal, actor) -> Appraisal:
+def appraisal_advance(*, appraisal: Appraisal, access: Access) -> Appraisal:
     """Move to the next stage. Opening the vote sets up the ballot box (every tally at zero);
     closing the appraisal needs a grade for every member on the roll."""
-    _lock(appraisal)
-    if appraisal.status not in NEXT_STATUS:
-        raise ValidationError(_("This appraisal is closed."), code="closed")
+    APPRAISAL.authorize(access, lock(appraisal), "advance")
     if appraisal.status == Appraisal.Status.PEER_ASSESSMENT:
         roll = list(appraisal.voters.values_list("person_id", flat=True))
         AppraisalTally.objects.bulk_create(
@@ -144,8 +121,8 @@ def appraisal_advance(*, appraisal: Appraisal, actor) -> Appraisal:
         ungraded = appraisal.voters.exclude(person__in=appraisal.grades.values("person")).count()
         if ungraded:
             raise ValidationError(_("%(n)s members have no grade yet.") % {"n": ungraded}, code="ungraded")
-    appraisal.status = NEXT_STATUS[appraisal.status]
-    return _save(appraisal, actor)
+    APPRAISAL.advance(appraisal, "advance")
+    return save_as(appraisal, access.user)
 
 
 def excellent_warning(*, excellent: int, roll_size: int) -> str | None:
@@ -159,11 +136,12 @@ def excellent_warning(*, excellent: int, roll_size: int) -> str | None:
 
 
 @transaction.atomic
-def appraisal_grades_set(*, appraisal: Appraisal, grades: Mapping[int, tuple[str, str]], actor) -> list[str]:
+def appraisal_grades_set(
+    *, appraisal: Appraisal, grades: Mapping[int, tuple[str, str]], access: Access
+) -> list[str]:
     """Set the grades the branch committee decided: person id → (grade, reasons). Reasons are
     required. Returns warnings (more than a third “Excellent”)."""
-    _lock(appraisal)
-    _require(appraisal, Appraisal.Status.GRADING)
+    APPRAISAL.authorize(access, lock(appraisal), "grade")
     roll = {v.person_id: v.person for v in appraisal.voters.select_related("person")}
     errors = {}
     for person_id, (grade, reason) in grades.items():
@@ -184,8 +162,8 @@ def appraisal_grades_set(*, appraisal: Appraisal, grades: Mapping[int, tuple[str
         entry = existing.get(person_id) or AppraisalGrade(appraisal=appraisal, person_id=person_id)
         if entry.pk and entry.grade == grade and entry.reason == reason.strip():
             continue
-        entry.grade, entry.reason, entry.set_by = grade, reason.strip(), actor
-        _save(entry, actor)
+        entry.grade, entry.reason, entry.set_by = grade, reason.strip(), access.user
+        save_as(entry, access.user)
     excellent = appraisal.grades.filter(grade=Grade.EXCELLENT).count()
     warning = excellent_warning(excellent=excellent, roll_size=len(roll))
     return [warning] if warning else []

@@ -11,8 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import Access
 from branches.models import Branch, Department, Person
 from campaigns.models import CampaignYear
+from core.services import lock, save_as
 
 from ..models import (
     ANONYMITY_FLOOR,
@@ -27,25 +29,8 @@ from ..models import (
     Target,
     Voter,
 )
+from ..workflow import EVALUATION
 from .ballots import free_texts_shuffle
-
-
-def _save(obj, actor, **kwargs):
-    """Save with ``actor`` in the history row (also outside a request)."""
-    obj._history_user = actor
-    obj.save(**kwargs)
-    return obj
-
-
-def _lock(evaluation: Evaluation) -> Evaluation:
-    locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-    evaluation.status = locked.status
-    return evaluation
-
-
-def _require_draft(evaluation: Evaluation):
-    if evaluation.status != Evaluation.Status.DRAFT:
-        raise ValidationError(_("Only a draft evaluation can be changed."), code="not_draft")
 
 
 def _check_window(opens_on: datetime.date, closes_on: datetime.date, min_ballots: int):
@@ -72,7 +57,7 @@ def evaluation_create(
     title: str,
     opens_on: datetime.date,
     closes_on: datetime.date,
-    actor,
+    access: Access,
     min_ballots: int = ANONYMITY_FLOOR,
     branches: Sequence[Branch] = (),
     members: Sequence[Person] = (),
@@ -89,7 +74,7 @@ def evaluation_create(
         title="",
         opens_on=opens_on,
         closes_on=closes_on,
-        created_by=actor,
+        created_by=access.user,
     )
     return evaluation_update(
         evaluation=evaluation,
@@ -107,7 +92,7 @@ def evaluation_create(
         member_questions=[str(q) for q in DEFAULT_CRITERIA[Subject.MEMBER]]
         if member_questions is None
         else member_questions,
-        actor=actor,
+        access=access,
     )
 
 
@@ -125,13 +110,14 @@ def evaluation_update(
     voter_branches: Sequence[Branch],
     branch_questions: Sequence[str],
     member_questions: Sequence[str],
-    actor,
+    access: Access,
 ) -> Evaluation:
     """Set what a draft evaluation asks, about whom, of whom and when. Targets and questions are
     replaced; the roll is drawn from ``voter_departments``/``voter_branches`` when it opens."""
     if evaluation.pk:
-        _lock(evaluation)
-    _require_draft(evaluation)
+        lock(evaluation)
+    EVALUATION.authorize(access, evaluation, "edit")
+    actor = access.user
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Give the evaluation a title.")})
@@ -145,7 +131,7 @@ def evaluation_update(
         raise ValidationError({"members": _("Only party members can be evaluated as members.")})
     evaluation.title, evaluation.opens_on, evaluation.closes_on = title, opens_on, closes_on
     evaluation.min_ballots = min_ballots
-    _save(evaluation, actor)
+    save_as(evaluation, actor)
     evaluation.voter_departments.set(voter_departments)
     evaluation.voter_branches.set(voter_branches)
 
@@ -162,7 +148,7 @@ def evaluation_update(
         )
         if target.pk is None or target.sort_order != order:
             target.sort_order = order
-            _save(target, actor)
+            save_as(target, actor)
 
     for subject, questions in ((Subject.BRANCH, branch_questions), (Subject.MEMBER, member_questions)):
         _set_questions(evaluation, subject, questions, actor)
@@ -182,7 +168,7 @@ def _set_questions(evaluation: Evaluation, subject: str, questions: Sequence[str
         criterion = existing.get(text) or Criterion(evaluation=evaluation, subject=subject, text=text)
         if criterion.pk is None or criterion.sort_order != order:
             criterion.sort_order = order
-            _save(criterion, actor)
+            save_as(criterion, actor)
 
 
 def eligible_people(evaluation: Evaluation):
@@ -200,10 +186,9 @@ def eligible_people(evaluation: Evaluation):
 
 
 @transaction.atomic
-def evaluation_open(*, evaluation: Evaluation, actor) -> Evaluation:
+def evaluation_open(*, evaluation: Evaluation, access: Access) -> Evaluation:
     """Draw the roll and set up the ballot box (every counter at zero), then open."""
-    _lock(evaluation)
-    _require_draft(evaluation)
+    EVALUATION.authorize(access, lock(evaluation), "open")
     targets = list(evaluation.targets.all())
     criteria = list(evaluation.criteria.all())
     if not targets:
@@ -233,30 +218,27 @@ def evaluation_open(*, evaluation: Evaluation, actor) -> Evaluation:
         for option in Satisfaction.values
     )
     BallotCount.objects.bulk_create(BallotCount(target=t) for t in targets)
-    evaluation.status = Evaluation.Status.OPEN
-    return _save(evaluation, actor)
+    EVALUATION.advance(evaluation, "open")
+    return save_as(evaluation, access.user)
 
 
 @transaction.atomic
-def evaluation_close(*, evaluation: Evaluation, actor) -> Evaluation:
+def evaluation_close(*, evaluation: Evaluation, access: Access) -> Evaluation:
     """End the window (also early): no more ballots; the free texts are shuffled and go to the
     office for review; results can be read."""
-    _lock(evaluation)
-    if evaluation.status != Evaluation.Status.OPEN:
-        raise ValidationError(_("Only an open evaluation can be closed."), code="not_open")
+    EVALUATION.authorize(access, lock(evaluation), "close")
     free_texts_shuffle(evaluation=evaluation)
-    evaluation.status = Evaluation.Status.CLOSED
-    return _save(evaluation, actor)
+    EVALUATION.advance(evaluation, "close")
+    return save_as(evaluation, access.user)
 
 
 @transaction.atomic
-def free_text_moderate(*, free_text: FreeText, approve: bool, actor, today=None) -> FreeText:
+def free_text_moderate(*, free_text: FreeText, approve: bool, access: Access, today=None) -> FreeText:
     """The office approves a free text for others to read, or rejects it."""
     free_text = FreeText.objects.select_for_update().select_related("target__evaluation").get(pk=free_text.pk)
-    if free_text.target.evaluation.status != Evaluation.Status.CLOSED:
-        raise ValidationError(_("Free texts are reviewed once the evaluation is closed."), code="not_closed")
+    EVALUATION.authorize(access, free_text.target.evaluation, "moderate")
     free_text.status = FreeText.Status.APPROVED if approve else FreeText.Status.REJECTED
-    free_text.moderated_by = actor
+    free_text.moderated_by = access.user
     free_text.moderated_on = today or timezone.localdate()
     free_text.save(update_fields=["status", "moderated_by", "moderated_on"])
     return free_text

@@ -12,11 +12,13 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from branches.models import Branch, Person
 from branches.selectors import history_rows
 from campaigns.models import CampaignYear
+from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
 from .. import selectors, services
 from ..forms import AppraisalBallotForm, AppraisalStartForm, AssessmentForm, GradesForm
 from ..models import Appraisal, Grade
+from ..workflow import APPRAISAL
 
 
 class AppraisalListView(AccessRequiredMixin, ListView):
@@ -41,9 +43,7 @@ class AppraisalListView(AccessRequiredMixin, ListView):
 
 def start_form(access, data=None):
     branches = selectors.branches_for(access, "appraisal.manage").order_by("sort_order", "name")
-    years = CampaignYear.objects.filter(campaign__committee__in=branches.values("committee")).order_by(
-        "-year"
-    )
+    years = CampaignYear.objects.visible_to(access, "appraisal.manage")
     return AppraisalStartForm(data, branches=branches, years=years, initial={"campaign_year": years.first()})
 
 
@@ -62,10 +62,10 @@ class AppraisalStartView(AccessRequiredMixin, TemplateView):
                 appraisal = services.appraisal_start(
                     branch=form.cleaned_data["branch"],
                     campaign_year=form.cleaned_data["campaign_year"],
-                    actor=request.user,
+                    access=self.access,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 return redirect("evaluations:appraisal_detail", appraisal.pk)
         return self.render_to_response(self.get_context_data(form=form))
@@ -97,14 +97,13 @@ class AppraisalDetailView(AppraisalMixin, DetailView):
         appraisal = self.object
         branch = Branch.objects.filter(pk=appraisal.branch_id)
         with_people = self.access.restrict(branch, "people.view", branch="").exists()
-        can_manage = self.access.restrict(branch, "appraisal.manage", branch="").exists()
         page = selectors.appraisal_page(appraisal, with_people=with_people)
         context.update(page)
         context.update(
-            can_manage=can_manage,
+            can_manage=bool(APPRAISAL.parts(self.access, appraisal)),
+            actions=APPRAISAL.actions(self.access, appraisal),
             with_people=with_people,
             warning=services.excellent_warning(excellent=page["excellent"], roll_size=page["roll_size"]),
-            next_status=services.appraisal.NEXT_STATUS.get(appraisal.status),
             history=history_rows(appraisal) if with_people else None,
         )
         return context
@@ -124,11 +123,10 @@ class AssessmentRecordView(ManageAppraisalMixin, FormView):
         return self.get_appraisal().status == Appraisal.Status.PEER_ASSESSMENT
 
     def get(self, request, *args, **kwargs):
-        if self.get_appraisal().status not in (
-            Appraisal.Status.SELF_ASSESSMENT,
-            Appraisal.Status.PEER_ASSESSMENT,
-        ):
-            messages.warning(request, _("Assessments are recorded before the vote."))
+        try:
+            APPRAISAL.authorize(self.access, self.get_appraisal(), "record")
+        except ValidationError as error:
+            messages.warning(request, " ".join(error.messages))
             return redirect("evaluations:appraisal_detail", self.get_appraisal().pk)
         return super().get(request, *args, **kwargs)
 
@@ -151,14 +149,14 @@ class AssessmentRecordView(ManageAppraisalMixin, FormView):
                     about=data["about"],
                     by=data["by"],
                     text=data["text"],
-                    actor=self.request.user,
+                    access=self.access,
                 )
             else:
                 services.self_assessment_record(
-                    appraisal=appraisal, person=data["about"], text=data["text"], actor=self.request.user
+                    appraisal=appraisal, person=data["about"], text=data["text"], access=self.access
                 )
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Recorded."))
         return redirect("evaluations:appraisal_assessment", appraisal.pk)
@@ -168,7 +166,7 @@ class AppraisalAdvanceView(ManageAppraisalMixin, View):
     def post(self, request, *args, **kwargs):
         appraisal = self.get_appraisal()
         try:
-            services.appraisal_advance(appraisal=appraisal, actor=request.user)
+            services.appraisal_advance(appraisal=appraisal, access=self.access)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -201,7 +199,7 @@ class AppraisalGradesView(ManageAppraisalMixin, TemplateView):
             appraisal=appraisal,
             form=form,
             rows=rows,
-            editable=appraisal.status == Appraisal.Status.GRADING,
+            editable="grade" in APPRAISAL.actions(self.access, appraisal),
             warning=services.excellent_warning(excellent=page["excellent"], roll_size=page["roll_size"]),
             **kwargs,
         )
@@ -211,10 +209,10 @@ class AppraisalGradesView(ManageAppraisalMixin, TemplateView):
         if form.is_valid():
             try:
                 warnings = services.appraisal_grades_set(
-                    appraisal=self.get_appraisal(), grades=form.grades(), actor=request.user
+                    appraisal=self.get_appraisal(), grades=form.grades(), access=self.access
                 )
             except ValidationError as error:
-                form.add_error(None, error.messages)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The grades are saved."))
                 for warning in warnings:

@@ -19,6 +19,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from branches.models import Branch, Department, Person
 from branches.selectors import history_rows
 from campaigns.models import CampaignYear
+from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
 from .. import selectors, services
@@ -33,6 +34,7 @@ from ..models import (
     Subject,
     Voter,
 )
+from ..workflow import EVALUATION
 
 
 def _error_text(error: ValidationError) -> str:
@@ -86,12 +88,7 @@ class EvaluationFormMixin(ManageMixin):
     form_class = EvaluationForm
 
     def years(self):
-        return self.access.restrict(
-            CampaignYear.objects.select_related("campaign"),
-            self.permission,
-            branch="",
-            committee="campaign__committee",
-        ).order_by("-year")
+        return CampaignYear.objects.visible_to(self.access, self.permission)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -120,7 +117,7 @@ class EvaluationFormMixin(ManageMixin):
             "voter_branches": list(data["voter_branches"]),
             "branch_questions": data["branch_questions"],
             "member_questions": data["member_questions"],
-            "actor": self.request.user,
+            "access": self.access,
         }
 
     def save(self, form):
@@ -130,11 +127,7 @@ class EvaluationFormMixin(ManageMixin):
         try:
             evaluation = self.save(form)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         return redirect("evaluations:detail", evaluation.pk)
 
@@ -162,8 +155,10 @@ class EvaluationCreateView(EvaluationFormMixin, FormView):
 
 class EvaluationUpdateView(EvaluationFormMixin, FormView):
     def get(self, request, *args, **kwargs):
-        if self.get_evaluation().status != Evaluation.Status.DRAFT:
-            messages.warning(request, _("Only a draft evaluation can be changed."))
+        try:
+            EVALUATION.authorize(self.access, self.get_evaluation(), "edit")
+        except ValidationError as error:
+            messages.warning(request, _error_text(error))
             return redirect("evaluations:detail", self.get_evaluation().pk)
         return super().get(request, *args, **kwargs)
 
@@ -222,6 +217,7 @@ class EvaluationDetailView(ManageMixin, DetailView):
             pending=selectors.moderation_queue(Evaluation.objects.filter(pk=e.pk)).count(),
             history=history_rows(e),
             today=timezone.localdate(),
+            actions=EVALUATION.actions(self.access, e),
         )
         return context
 
@@ -235,7 +231,7 @@ class EvaluationActionView(ManageMixin, View):
         evaluation = self.get_evaluation()
         service = {"open": services.evaluation_open, "close": services.evaluation_close}[self.action]
         try:
-            service(evaluation=evaluation, actor=request.user)
+            service(evaluation=evaluation, access=self.access)
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
@@ -270,7 +266,7 @@ class ModerationView(ManageMixin, TemplateView):
             raise Http404 from error
         try:
             services.free_text_moderate(
-                free_text=free_text, approve=decision == "approve", actor=request.user
+                free_text=free_text, approve=decision == "approve", access=self.access
             )
         except ValidationError as error:
             messages.error(request, _error_text(error))

@@ -11,11 +11,13 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from branches.models import Branch
 from branches.selectors import history_rows
+from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
 from .. import selectors, services
 from ..forms import SuggestionAnswerForm, SuggestionForm, SuggestionTriageForm
 from ..models import Suggestion
+from ..workflow import SUGGESTION
 
 
 class SuggestionListView(AccessRequiredMixin, ListView):
@@ -66,8 +68,7 @@ class SuggestionCreateView(AccessRequiredMixin, FormView):
         try:
             services.suggestion_submit(committee=committee, branch=branch, text=form.cleaned_data["text"])
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         return redirect("evaluations:suggestion_thanks")
 
@@ -110,9 +111,7 @@ class SuggestionHandleView(AccessRequiredMixin, DetailView):
 
     def can_readdress(self, suggestion) -> bool:
         """Only the office passes a suggestion on to another branch (or back to itself)."""
-        return self.access.restrict(
-            Suggestion.objects.filter(pk=suggestion.pk), "evaluations.manage", committee="committee"
-        ).exists()
+        return "readdress" in SUGGESTION.actions(self.access, suggestion)
 
     def triage_form(self, suggestion, data=None):
         branches = (
@@ -141,7 +140,7 @@ class SuggestionHandleView(AccessRequiredMixin, DetailView):
                 if not form.is_valid():
                     return self.render_to_response(self.get_context_data(answer_form=form))
                 services.suggestion_answer(
-                    suggestion=suggestion, answer=form.cleaned_data["answer"], actor=request.user
+                    suggestion=suggestion, answer=form.cleaned_data["answer"], access=self.access
                 )
                 messages.success(request, _("The answer is published."))
             elif action == "triage":
@@ -153,7 +152,7 @@ class SuggestionHandleView(AccessRequiredMixin, DetailView):
                         return self.render_to_response(self.get_context_data(triage_form=form))
                     branch = form.cleaned_data["branch"]
                 services.suggestion_triage(
-                    suggestion=suggestion, actor=request.user, readdress=readdress, branch=branch
+                    suggestion=suggestion, access=self.access, readdress=readdress, branch=branch
                 )
                 messages.success(request, _("The suggestion is being handled."))
             else:
