@@ -1,8 +1,9 @@
 """Settings for 创先争优.
 
 Everything that differs between a first run, the tests and production comes from the
-environment. With no DATABASE_URL the app uses an embedded SQLite file; with no REDIS_URL
-background tasks run in-process (eagerly), so a first run needs no other server.
+environment. With no DATABASE_URL the app uses an embedded SQLite file; with no REDIS_URL the
+Celery worker and beat pass their messages through files in var/celery/, so a first run needs no
+other server.
 """
 
 import datetime
@@ -153,12 +154,17 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "cxzy@localhost")
 
-# Celery: with REDIS_URL, a real broker and worker; without it, tasks run in-process so that a
-# first run on SQLite works with nothing else installed.
+# Celery: always a real worker and beat (scripts/run starts them; deploy/ has their systemd units),
+# so the scheduled jobs (django-celery-beat, DatabaseScheduler) run in every deployment. The
+# broker is Redis with REDIS_URL; without it, kombu's filesystem transport: each message is a file
+# in var/celery/queue (web, worker and beat on one machine), so a first run needs no server.
+# CXZY_TASKS_INLINE=1 runs each task in the process that asks for it instead (no worker, no
+# schedule): for one-off command-line runs only. The tests do this too (config/test_settings.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_QUEUE_DIR = VAR_DIR / "celery"
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = env_bool("CXZY_TASKS_INLINE", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
@@ -171,7 +177,25 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A broker that is down must not hang a request: connect quickly, and let core.queue keep the
 # call in its outbox when the broker cannot be reached.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+    # filesystem:// (ignored by Redis): one folder is both ends' queue; exchange bindings in control/.
+    "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
+    "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
+    "control_folder": str(CELERY_QUEUE_DIR / "control"),
+}
+if not REDIS_URL:
+    # The transport does not create its folders, and a missing one would fail the request that
+    # queues a task (core/queue.py keeps a call for later only when the broker is unreachable).
+    for _folder in ("queue", "control"):
+        (CELERY_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        # The embedded SQLite file is shared by the web server, the worker and beat: a write
+        # transaction takes its lock when it begins (no deadlock between two that began as
+        # readers), and waits up to 20 s for another writer instead of failing at once.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
@@ -201,10 +225,11 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("CXZY_LOGIN_CO
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
-# Behind a reverse proxy, the number of proxies whose X-Forwarded-For may be trusted.
-if os.environ.get("CXZY_PROXY_COUNT"):
-    AXES_IPWARE_PROXY_COUNT = int(os.environ["CXZY_PROXY_COUNT"])
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind a reverse proxy, the number of proxies whose X-Forwarded-For entries may be trusted
+# (1 for the nginx of deploy/): the client is the address they added, not the proxy's
+# (core/client_address.py; tests/test_deploy.py checks it through nginx).
+CXZY_PROXY_COUNT = int(os.environ.get("CXZY_PROXY_COUNT") or 0)
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 
 # HTTPS: on by default in production (DEBUG off). DJANGO_HTTPS=0 for a plain-HTTP intranet
 # deployment (scripts/run on 127.0.0.1). Behind a TLS-terminating proxy, set

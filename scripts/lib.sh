@@ -76,6 +76,38 @@ ensure_redis() {
   fi
 }
 
+# Background processes started by start_background; stop_background ends them (trap it on EXIT).
+BACKGROUND_PIDS=()
+start_background() {
+  "$@" &
+  BACKGROUND_PIDS+=($!)
+}
+stop_background() {
+  local pid
+  for pid in "${BACKGROUND_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${BACKGROUND_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  BACKGROUND_PIDS=()
+}
+
+# The Celery worker and beat (DatabaseScheduler: the scheduled jobs stored by the migrations and
+# edited in the admin). The broker is Redis with REDIS_URL, otherwise files in var/celery/
+# (config/settings.py). No gossip, mingle or heartbeats: one worker has nobody to talk to, and
+# with the file broker they would leave messages behind for workers that are gone.
+start_worker_and_beat() {
+  local var="${CXZY_VAR_DIR:-$ROOT/var}" pidfile pid
+  mkdir -p "$var"
+  # A pid file left by a run that was killed, naming a process that is not Celery, is stale.
+  for pidfile in "$var/celery-worker.pid" "$var/celery-beat.pid"; do
+    pid="$(cat "$pidfile" 2>/dev/null || true)"
+    if [ -n "$pid" ] && ! grep -qa celery "/proc/$pid/cmdline" 2>/dev/null; then rm -f "$pidfile"; fi
+  done
+  start_background "$VENV/bin/celery" -A config worker -l "${CELERY_LOG_LEVEL:-warning}" \
+    --concurrency "${CELERY_WORKERS:-2}" --without-gossip --without-mingle --without-heartbeat \
+    --pidfile "$var/celery-worker.pid"
+  start_background "$VENV/bin/celery" -A config beat -l "${CELERY_LOG_LEVEL:-warning}" \
+    --pidfile "$var/celery-beat.pid"
+}
+
 compile_messages() {
   "$PY" manage.py compilemessages --ignore ".venv" -v 0
 }
