@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from core.audit import object_history
 from core.mixins import AccessRequiredMixin
 
 from . import selectors, services
@@ -61,7 +62,7 @@ class BranchDetailView(AccessRequiredMixin, DetailView):
         context["can_see_people"] = self.access.reaches_branch("people.view", branch)
         context["members"] = selectors.branch_members(branch) if context["can_see_people"] else []
         if self.access.reaches_branch("history.view", branch):
-            context["history"] = selectors.history_rows(branch)
+            context["history"] = object_history(branch)
         return context
 
 
@@ -118,7 +119,7 @@ class PersonDetailView(AccessRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         person = self.object
         if self.access.has("history.view"):
-            context["history"] = selectors.history_rows(person)
+            context["history"] = object_history(person)
         context["can_transfer"] = (
             person.branch_id is not None
             and self.restrict(

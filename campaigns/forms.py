@@ -10,6 +10,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CampaignYearForm(EditCheckMixin, GuardedModelForm):
+    check_on_clean = False  # campaigns.services.campaign_year_update checks under its row lock
+
     class Meta:
         model = CampaignYear
         fields = [

@@ -1,11 +1,31 @@
 import calendar
 import datetime
+from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
+
+from core.services import lock, save_as
+from formguard.edits import check_unchanged
 
 from .models import Campaign, CampaignYear, Phase
 from .signals import campaign_year_created
+from .workflow import authorize
+
+# The dates of a year the office may move (all of CampaignYear's own dates).
+CALENDAR_FIELDS = (
+    "pledges_open_on",
+    "pledges_due_on",
+    "evaluation_opens_on",
+    "evaluation_closes_on",
+    "scoring_opens_on",
+    "scoring_closes_on",
+    "awards_announced_by",
+    "midyear_review_on",
+    "yearend_review_on",
+)
 
 
 def default_calendar(year: int) -> dict[str, datetime.date]:
@@ -53,6 +73,48 @@ def campaign_year_create(*, campaign: Campaign, year: int) -> CampaignYear:
         # Each app creates the year's defaults it owns (required frequencies, the rubric and
         # weights…), so that reading them later writes nothing.
         campaign_year_created.send(sender=CampaignYear, campaign_year=campaign_year)
+    return campaign_year
+
+
+@transaction.atomic
+def campaign_year_update(
+    *,
+    access,
+    campaign_year: CampaignYear,
+    dates: Mapping[str, datetime.date],
+    phases: Mapping[int, tuple[datetime.date, datetime.date]],
+    opened_on: str | None = None,
+) -> CampaignYear:
+    """Move the dates of ``campaign_year`` (``dates``: field → date) and of its phases
+    (``phases``: phase id → (starts on, ends on)), all or nothing.
+
+    ``opened_on`` is the version of the year the editor's form was opened on: it is compared
+    under the year's row lock, so of two editors saving at once the second waits and is then
+    refused ("changed_meanwhile") instead of silently overwriting the first. The lock on the
+    year also serialises edits of its phases."""
+    authorize(access, campaign_year, "change")
+    lock(campaign_year, refresh=())
+    check_unchanged(campaign_year, opened_on)
+    unknown = set(dates) - set(CALENDAR_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {unknown}")
+    for name, value in dates.items():
+        setattr(campaign_year, name, value)
+    campaign_year.full_clean(exclude=["campaign"], validate_unique=False, validate_constraints=False)
+    save_as(campaign_year, access.user)
+    for phase in campaign_year.phases.filter(pk__in=list(phases)).order_by("number"):
+        starts_on, ends_on = phases[phase.pk]
+        if (phase.starts_on, phase.ends_on) == (starts_on, ends_on):
+            continue
+        # The form says which field is wrong; this keeps other callers to the same rules.
+        if ends_on < starts_on:
+            raise ValidationError(_("A phase cannot end before it starts."), code="phase_order")
+        if {starts_on.year, ends_on.year} != {campaign_year.year}:
+            raise ValidationError(
+                _("The date must fall within %(year)s.") % {"year": campaign_year.year}, code="phase_year"
+            )
+        phase.starts_on, phase.ends_on = starts_on, ends_on
+        save_as(phase, access.user, update_fields=["starts_on", "ends_on"])
     return campaign_year
 
 

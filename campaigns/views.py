@@ -1,13 +1,15 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, UpdateView
 
-from branches.selectors import history_rows
+from core.audit import object_history
+from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
-from . import selectors
+from . import selectors, services
 from .forms import CampaignYearForm, PhaseFormSet
 from .models import Campaign, CampaignYear
 
@@ -24,7 +26,7 @@ class CampaignView(AccessRequiredMixin, TemplateView):
         context.update(selectors.campaign_page(campaigns, today=timezone.localdate()))
         context["can_change"] = self.access.has("campaign.change")
         if context.get("year") and self.access.has("history.view"):
-            context["history"] = history_rows(context["year"])
+            context["history"] = object_history(context["year"])
         return context
 
 
@@ -49,10 +51,23 @@ class CampaignYearUpdateView(AccessRequiredMixin, UpdateView):
         form = self.get_form()
         phases = PhaseFormSet(request.POST, instance=self.object, prefix="phases")
         if form.is_valid() and phases.is_valid():
-            form.save()
-            phases.save()
-            messages.success(
-                request, _("The calendar of %(year)s has been saved.") % {"year": self.object.year}
-            )
-            return redirect("campaigns:current")
+            try:
+                services.campaign_year_update(
+                    access=self.access,
+                    campaign_year=self.object,
+                    dates={name: form.cleaned_data[name] for name in form.Meta.fields},
+                    phases={
+                        f.instance.pk: (f.cleaned_data["starts_on"], f.cleaned_data["ends_on"])
+                        for f in phases.forms
+                        if f.instance.pk and f.cleaned_data
+                    },
+                    opened_on=form.opened_on,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("The calendar of %(year)s has been saved.") % {"year": self.object.year}
+                )
+                return redirect("campaigns:current")
         return self.render_to_response(self.get_context_data(form=form, phases=phases))

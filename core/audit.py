@@ -1,4 +1,5 @@
-"""The audit log: every recorded change of every domain record, across all models.
+"""The audit log: every recorded change of every domain record, across all models; and the
+audit trail of one record (``object_history``), the one every record page shows.
 
 django-simple-history keeps one history table per model; this module reads them together
 (a UNION of the tables, newest first), narrowed to the institutes the reader may see, and
@@ -12,10 +13,12 @@ same however much history there is.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.utils import timezone
 
@@ -160,4 +163,67 @@ def entries(page_rows) -> list[Entry]:
             )
     return [
         loaded[(label, history_id)] for _date, history_id, label in page_rows if (label, history_id) in loaded
+    ]
+
+
+def object_history(obj, limit: int = 50) -> list[dict]:
+    """The audit trail of ``obj``, newest first, for ``includes/history.html``: each row is
+    ``{"record": the historical row, "changes": [(label, old, new), …]}``, the changes in words —
+    a person's name rather than an id, a choice's label rather than its code, the members of a
+    team by name.
+
+    Queries: one for the history (with the users and their people), then one per model the
+    changes point at, however long the history is."""
+    records = list(
+        obj.history.select_related("history_user__person").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    raw, wanted = [], defaultdict(set)
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        if len(raw) == limit:
+            break
+        changes = []
+        if older is not None and newer.history_type == "~":
+            for change in newer.diff_against(older, foreign_keys_are_objs=False).changes:
+                field = obj._meta.get_field(change.field)
+                changes.append((field, change.old, change.new))
+                if field.many_to_many:
+                    key = field.m2m_reverse_field_name()
+                    for value in (change.old or []) + (change.new or []):
+                        wanted[field.related_model].add(value[key])
+                elif field.is_relation:
+                    wanted[field.related_model].update(v for v in (change.old, change.new) if v is not None)
+        raw.append((newer, changes))
+    user_model = get_user_model()
+    names = {}
+    for model, ids in wanted.items():
+        found = model._default_manager.filter(pk__in=ids)
+        if model is user_model:
+            found = found.select_related("person")
+        names[model] = {
+            o.pk: (o.display_name() if model is user_model else getattr(o, "name", None) or str(o))
+            for o in found
+        }
+
+    def words(field, value):
+        if value in (None, "", []):
+            return None
+        if field.many_to_many:
+            key = field.m2m_reverse_field_name()
+            return "、".join(str(names[field.related_model].get(v[key], v[key])) for v in value)
+        if field.is_relation:
+            return names[field.related_model].get(value, value)
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+    return [
+        {
+            "record": record,
+            "changes": [
+                (field.verbose_name, words(field, old), words(field, new)) for field, old, new in changes
+            ],
+        }
+        for record, changes in raw
     ]

@@ -10,12 +10,12 @@ def add_service_errors(form, error: ValidationError, *, elsewhere: dict | None =
     the top. ``elsewhere`` maps field names the service uses to another form on the same page
     (e.g. the attendance of a meeting record), where those messages go instead."""
     elsewhere = elsewhere or {}
+    # The errors themselves, not their messages: the codes stay readable (form.has_error(…, code)).
     if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
+        form.add_error(None, ValidationError(error.error_list))
         return
     for name, errors in error.error_dict.items():
-        messages = ValidationError(errors).messages
         if name in elsewhere:
-            elsewhere[name].add_error(None, messages)
+            elsewhere[name].add_error(None, ValidationError(errors))
         else:
-            form.add_error(name if name in form.fields else None, messages)
+            form.add_error(name if name in form.fields else None, ValidationError(errors))

@@ -11,10 +11,11 @@ double submission and lost updates. Every form class derives from ``GuardedForm`
   (a browser always sends it, since it is part of the page).
 - ``EditCheckMixin``: an edit form carries the version of the record it was opened on; saving
   over a record that someone else has saved in between is refused with a message, so that
-  nobody silently overwrites another's changes. Optional in the same way.
+  nobody silently overwrites another's changes. Optional in the same way. Where the service
+  checks it under its row lock (``formguard.edits.check_unchanged``, the race-free place), the
+  form only carries the version (``check_on_clean = False``; the service reads ``opened_on``).
 """
 
-import hashlib
 import re
 import uuid
 
@@ -23,6 +24,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
+
+from .edits import check_unchanged, version_of
 
 # The longest free text a form accepts where the field states no maximum of its own: about
 # five pages of Chinese prose, far beyond any minutes or review, and small enough for a page.
@@ -131,15 +134,14 @@ class SubmitOnceMixin:
 # --- Lost updates ------------------------------------------------------------------------------
 
 
-def version_of(instance) -> str:
-    """A digest of the stored row of ``instance`` (not of its unsaved state)."""
-    row = type(instance)._default_manager.filter(pk=instance.pk).values().first()
-    return hashlib.sha256(repr(sorted((row or {}).items())).encode()).hexdigest()[:32]
-
-
 class EditCheckMixin:
     """For the forms that change a record: pass ``edits=<the record>`` (a ModelForm uses its
-    instance). Saving is refused when the record changed since the form was opened."""
+    instance). Saving is refused when the record changed since the form was opened: here at
+    clean, or, with ``check_on_clean = False``, by the service under its row lock (it is given
+    ``form.opened_on``)."""
+
+    check_on_clean = True
+    opened_on: str | None = None
 
     def __init__(self, *args, edits=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,17 +154,10 @@ class EditCheckMixin:
 
     def _post_clean(self):
         super()._post_clean()
-        opened_on = self.cleaned_data.pop("version", None)
-        if self.edits is None or not opened_on:
+        self.opened_on = self.cleaned_data.pop("version", None) or None
+        if self.edits is None or not self.check_on_clean:
             return
-        if opened_on != version_of(self.edits):
-            self.add_error(
-                None,
-                ValidationError(
-                    _(
-                        "Someone else saved this record after you opened it. Your changes were not "
-                        "saved: open the page again to see the new version, then make your changes."
-                    ),
-                    code="changed_meanwhile",
-                ),
-            )
+        try:
+            check_unchanged(self.edits, self.opened_on)
+        except ValidationError as error:
+            self.add_error(None, error)

@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from branches.models import Branch, Person
-from branches.selectors import history_rows
+from core.audit import object_history
 from core.evidence import evidence_response
 from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
@@ -101,7 +101,7 @@ class PledgeDetailView(AccessRequiredMixin, DetailView):
             review=getattr(pledge, "review", None),
         )
         if may_manage(self.access, pledge) or self.access.has("history.view"):
-            context["history"] = history_rows(pledge)
+            context["history"] = object_history(pledge)
         return context
 
 

@@ -10,8 +10,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from branches.models import Branch, Person
-from branches.selectors import history_rows
 from campaigns.models import CampaignYear
+from core.audit import object_history
 from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
@@ -104,7 +104,7 @@ class AppraisalDetailView(AppraisalMixin, DetailView):
             actions=APPRAISAL.actions(self.access, appraisal),
             with_people=with_people,
             warning=services.excellent_warning(excellent=page["excellent"], roll_size=page["roll_size"]),
-            history=history_rows(appraisal) if with_people else None,
+            history=object_history(appraisal) if with_people else None,
         )
         return context
 

@@ -17,8 +17,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from branches.models import Branch, Department, Person
-from branches.selectors import history_rows
 from campaigns.models import CampaignYear
+from core.audit import object_history
 from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
@@ -215,7 +215,7 @@ class EvaluationDetailView(ManageMixin, DetailView):
             else None,
             turnout=selectors.turnout(e),
             pending=selectors.moderation_queue(Evaluation.objects.filter(pk=e.pk)).count(),
-            history=history_rows(e),
+            history=object_history(e),
             today=timezone.localdate(),
             actions=EVALUATION.actions(self.access, e),
         )

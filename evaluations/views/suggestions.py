@@ -10,7 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from branches.models import Branch
-from branches.selectors import history_rows
+from core.audit import object_history
 from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
@@ -128,7 +128,7 @@ class SuggestionHandleView(AccessRequiredMixin, DetailView):
         context["can_readdress"] = self.can_readdress(suggestion)
         if context["can_readdress"]:
             context.setdefault("triage_form", self.triage_form(suggestion))
-        context["history"] = history_rows(suggestion)
+        context["history"] = object_history(suggestion)
         return context
 
     def post(self, request, *args, **kwargs):
