@@ -4,6 +4,9 @@ by e-mail (``accounts.services.notify``).
 Each reminder goes at most once a day to a recipient about one subject: the job first inserts a
 :class:`ReminderLog` row with a unique key (kind, subject, recipient, day), and only the run
 whose insert succeeds sends. A job that runs twice, or on two workers at once, reminds once.
+
+These run as the scheduler: no person acts, so there is no ``access`` to authorise; they only
+write their own ``ReminderLog`` and send messages.
 """
 
 import datetime
@@ -21,7 +24,7 @@ from branches.models import Branch
 from campaigns.models import Campaign, CampaignYear
 
 from .models import Inspection, ReminderLog, Review, ReviewRound
-from .services import office_users, secretary_users
+from .services.notifications import office_users, secretary_users
 
 # A written review is to be acknowledged within this many days.
 ACKNOWLEDGE_WITHIN_DAYS = 7

@@ -35,6 +35,34 @@ def inspection_detail(inspections):
     )
 
 
+def filter_inspections(inspections, data: dict, *, today: datetime.date):
+    """``inspections`` narrowed by the list's filter (``forms.InspectionFilterForm``)."""
+    if data.get("year"):
+        inspections = inspections.filter(campaign_year=data["year"])
+    if data.get("branch"):
+        inspections = inspections.filter(branch=data["branch"])
+    if data.get("kind"):
+        inspections = inspections.filter(kind=data["kind"])
+    if data.get("status"):
+        inspections = inspections.filter(status=data["status"])
+    if data.get("overdue"):
+        inspections = inspections.overdue(today)
+    return inspections
+
+
+def inspectors(years):
+    """Who may be named as inspector: the office and leading group of the years' institutes."""
+    committees = years.values("campaign__committee")
+    return (
+        Person.objects.filter(
+            Q(office_seats__campaign__committee__in=committees)
+            | Q(leading_group_seats__campaign__committee__in=committees)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
 def draw_list(draws):
     return (
         draws.select_related("campaign_year", "drawn_by__person")
@@ -140,6 +168,33 @@ def review_round_list(rounds):
 
 def review_list(reviews):
     return reviews.select_related("round__campaign_year", "branch", "person", "written_by__person")
+
+
+def filter_reviews(reviews, data: dict):
+    """``reviews`` narrowed by a review list's filter (``forms.ReviewFilterForm``)."""
+    if data.get("kind"):
+        reviews = reviews.filter(kind=data["kind"])
+    if data.get("status"):
+        reviews = reviews.filter(status=data["status"])
+    if data.get("branch"):
+        reviews = reviews.filter(branch=data["branch"])
+    return reviews
+
+
+def round_branches(review_round: ReviewRound):
+    """The branches with a review in ``review_round``, for its filter."""
+    return Branch.objects.filter(reviews__round=review_round).distinct().order_by("name")
+
+
+def next_pending(review: Review) -> int | None:
+    """The id of the next review of the round still to be written, to go on with after saving."""
+    return (
+        review.round.reviews.filter(status=Review.Status.PENDING)
+        .exclude(pk=review.pk)
+        .order_by("kind", "branch__name", "person__name", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def review_detail(reviews):

@@ -5,6 +5,10 @@ Every job is idempotent — the review rounds by their unique keys, the reminder
 ``ReminderLog`` — so beat firing twice, a retry or two workers running it at once change
 nothing. ``on`` (an ISO date) lets a job run as of another day; by default it is today in the
 site's time zone. Jobs write their messages in the site's language.
+
+A job acts as the scheduler, not as a person: it calls services with ``access=SCHEDULER``
+(``services.reviews``), which skips ``authorize`` and leaves the history without a user. Nothing
+here is queued from a service; a job is started by beat or by ``run_scheduled_job`` by name.
 """
 
 import datetime
@@ -54,7 +58,9 @@ def open_due_review_rounds(on: str | None = None) -> list[dict]:
                     continue
                 if ReviewRound.objects.filter(campaign_year=year, half=half).exists():
                     continue
-                review_round, created = services.review_round_open(campaign_year=year, half=half)
+                review_round, created = services.review_round_open(
+                    campaign_year=year, half=half, access=services.SCHEDULER
+                )
                 opened.append({"round": review_round.pk, "created": created})
     return opened
 

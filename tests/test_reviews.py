@@ -156,7 +156,7 @@ def test_database_refuses_a_second_review_of_the_same_subject(institute):
 def test_only_the_office_opens_a_round_by_hand(client, institute):
     year = year_of(institute.campaign)
     with pytest.raises(PermissionDenied):
-        services.review_round_open(campaign_year=year, half=1, actor=institute.leader.user)
+        services.review_round_open(campaign_year=year, half=1, access=compute_access(institute.leader.user))
     client.force_login(institute.office.user)
     response = client.post(reverse("supervision:review_round_open"), {"campaign_year": year.pk, "half": 1})
     review_round = ReviewRound.objects.get()
@@ -171,9 +171,11 @@ def test_write_then_acknowledge(institute):
     review_round, _ = services.review_round_open(campaign_year=year_of(institute.campaign), half=1)
     review = review_of(review_round, branch=institute.branch)
     with pytest.raises(ValidationError):  # not written yet
-        services.review_acknowledge(actor=secretary, review=review)
+        services.review_acknowledge(access=compute_access(secretary), review=review)
     with pytest.raises(ValidationError) as error:
-        services.review_write(actor=office, review=review, achievements="成绩", problems=" ", direction="")
+        services.review_write(
+            access=compute_access(office), review=review, achievements="成绩", problems=" ", direction=""
+        )
     assert set(error.value.error_dict) == {"problems", "direction"}
     with pytest.raises(PermissionDenied):
         write(review, secretary)
@@ -187,14 +189,14 @@ def test_write_then_acknowledge(institute):
     # Who may acknowledge the branch's review: a secretary over the branch, not a member, not the office.
     for actor in (institute.member.user, institute.other_secretary.user, office):
         with pytest.raises(PermissionDenied):
-            services.review_acknowledge(actor=actor, review=review)
-    review = services.review_acknowledge(actor=secretary, review=review, comment="认真整改")
+            services.review_acknowledge(access=compute_access(actor), review=review)
+    review = services.review_acknowledge(access=compute_access(secretary), review=review, comment="认真整改")
     assert review.status == Review.Status.ACKNOWLEDGED and review.acknowledgement == "认真整改"
     assert Notification.objects.filter(user=office, message__contains=institute.branch.name).exists()
     with pytest.raises(ValidationError):
         write(review, office, "再改")
     with pytest.raises(ValidationError):
-        services.review_acknowledge(actor=secretary, review=review)
+        services.review_acknowledge(access=compute_access(secretary), review=review)
     assert [h.status for h in review.history.order_by("history_id")] == [
         "pending",
         "written",
@@ -210,10 +212,13 @@ def test_member_acknowledges_own_review_only(institute):
     # Not even the member's secretary acknowledges for the member.
     for actor in (institute.secretary.user, institute.gb_secretary.user, institute.office.user):
         with pytest.raises(PermissionDenied):
-            services.review_acknowledge(actor=actor, review=own)
+            services.review_acknowledge(access=compute_access(actor), review=own)
     with pytest.raises(PermissionDenied):
-        services.review_acknowledge(actor=institute.member.user, review=others)
-    assert services.review_acknowledge(actor=institute.member.user, review=own).status == "acknowledged"
+        services.review_acknowledge(access=compute_access(institute.member.user), review=others)
+    assert (
+        services.review_acknowledge(access=compute_access(institute.member.user), review=own).status
+        == "acknowledged"
+    )
 
 
 def test_write_and_acknowledge_through_the_pages(client, institute):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from accounts.access import compute_access
 from accounts.models import Notification
 from branches.models import Person
 from supervision import services, tasks
@@ -148,7 +149,7 @@ def test_review_reminders_once_a_day(with_emails, mailoutbox, django_capture_on_
     assert "2026-07-10" in Notification.objects.get(user=institute.member.user).message
 
     # The next day they are reminded again, once; an acknowledged review no more.
-    services.review_acknowledge(actor=institute.member.user, review=member_review)
+    services.review_acknowledge(access=compute_access(institute.member.user), review=member_review)
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.send_review_reminders(on="2026-07-21") == {"write": 1, "acknowledge": 1}
     assert ReminderLog.objects.filter(kind="review_acknowledge", recipient=institute.member.user).count() == 1

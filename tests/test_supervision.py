@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.access import compute_access
 from accounts.models import Notification
 from supervision import services
 from supervision.models import Inspection, InspectionEvidence, SpotCheckDraw, SupervisionRound
@@ -124,9 +125,12 @@ def test_reply_then_close(institute):
     inspection = inspect(institute, institute.branch)
     # The office cannot close what the branch has not answered.
     with pytest.raises(ValidationError):
-        services.inspection_close(actor=office, inspection=inspection)
+        services.inspection_close(access=compute_access(office), inspection=inspection)
     inspection = services.inspection_reply(
-        actor=secretary, inspection=inspection, reply="已补齐记录", files=[pdf(), pdf("照片.pdf")]
+        access=compute_access(secretary),
+        inspection=inspection,
+        reply="已补齐记录",
+        files=[pdf(), pdf("照片.pdf")],
     )
     assert inspection.status == Inspection.Status.REPLIED
     assert inspection.replied_by == secretary and inspection.replied_at is not None
@@ -136,26 +140,36 @@ def test_reply_then_close(institute):
     assert Notification.objects.filter(user=office, message__contains=institute.branch.name).exists()
     # A second reply is refused.
     with pytest.raises(ValidationError):
-        services.inspection_reply(actor=secretary, inspection=inspection, reply="again", files=[pdf()])
-    inspection = services.inspection_close(actor=office, inspection=inspection, comment="整改到位")
+        services.inspection_reply(
+            access=compute_access(secretary), inspection=inspection, reply="again", files=[pdf()]
+        )
+    inspection = services.inspection_close(
+        access=compute_access(office), inspection=inspection, comment="整改到位"
+    )
     assert inspection.status == Inspection.Status.CLOSED
     assert inspection.closed_by == office and inspection.office_comment == "整改到位"
     with pytest.raises(ValidationError):
-        services.inspection_close(actor=office, inspection=inspection)
+        services.inspection_close(access=compute_access(office), inspection=inspection)
     assert [h.status for h in inspection.history.order_by("history_id")] == ["open", "replied", "closed"]
 
 
 def test_return_reopens_with_reason_and_keeps_evidence(institute):
     secretary, office = institute.secretary.user, institute.office.user
     inspection = inspect(institute, institute.branch)
-    services.inspection_reply(actor=secretary, inspection=inspection, reply="已整改", files=[pdf()])
+    services.inspection_reply(
+        access=compute_access(secretary), inspection=inspection, reply="已整改", files=[pdf()]
+    )
     with pytest.raises(ValidationError):
-        services.inspection_return(actor=office, inspection=inspection, comment="  ")
-    inspection = services.inspection_return(actor=office, inspection=inspection, comment="缺少会议记录照片")
+        services.inspection_return(access=compute_access(office), inspection=inspection, comment="  ")
+    inspection = services.inspection_return(
+        access=compute_access(office), inspection=inspection, comment="缺少会议记录照片"
+    )
     assert inspection.status == Inspection.Status.OPEN
     assert Notification.objects.filter(user=secretary, message__contains="缺少会议记录照片").exists()
     # The second reply may rely on the evidence already given.
-    inspection = services.inspection_reply(actor=secretary, inspection=inspection, reply="已补充说明")
+    inspection = services.inspection_reply(
+        access=compute_access(secretary), inspection=inspection, reply="已补充说明"
+    )
     assert inspection.status == Inspection.Status.REPLIED and inspection.evidence.count() == 1
 
 
@@ -163,24 +177,34 @@ def test_reply_rules(institute):
     secretary = institute.secretary.user
     inspection = inspect(institute, institute.branch)
     with pytest.raises(ValidationError) as error:
-        services.inspection_reply(actor=secretary, inspection=inspection, reply="已整改")
+        services.inspection_reply(access=compute_access(secretary), inspection=inspection, reply="已整改")
     assert "files" in error.value.error_dict  # a deadline asks for closing evidence
     with pytest.raises(ValidationError) as error:
-        services.inspection_reply(actor=secretary, inspection=inspection, reply=" ", files=[pdf()])
+        services.inspection_reply(
+            access=compute_access(secretary), inspection=inspection, reply=" ", files=[pdf()]
+        )
     assert "reply" in error.value.error_dict
     with pytest.raises(ValidationError):  # a renamed file is refused (validate_evidence)
         services.inspection_reply(
-            actor=secretary, inspection=inspection, reply="x", files=[pdf("fake.pdf", b"MZ\x90\x00")]
+            access=compute_access(secretary),
+            inspection=inspection,
+            reply="x",
+            files=[pdf("fake.pdf", b"MZ\x90\x00")],
         )
     # Another branch's secretary, and the office, may not answer for the branch.
     for actor in (institute.other_secretary.user, institute.office.user):
         with pytest.raises(PermissionDenied):
-            services.inspection_reply(actor=actor, inspection=inspection, reply="x", files=[pdf()])
+            services.inspection_reply(
+                access=compute_access(actor), inspection=inspection, reply="x", files=[pdf()]
+            )
     assert not InspectionEvidence.objects.exists()
     # Findings without a deadline can be answered without a file.
     observation = inspect(institute, institute.branch, findings="学习资料可以更丰富", due=None)
     assert (
-        services.inspection_reply(actor=secretary, inspection=observation, reply="已补充").status == "replied"
+        services.inspection_reply(
+            access=compute_access(secretary), inspection=observation, reply="已补充"
+        ).status
+        == "replied"
     )
 
 
@@ -188,8 +212,13 @@ def test_nothing_to_rectify_closes_at_once_and_cannot_be_answered(institute):
     office = institute.office.user
     clean = inspect(institute, institute.branch, findings="", due=None, kind=Inspection.Kind.MEETING)
     with pytest.raises(ValidationError):
-        services.inspection_reply(actor=institute.secretary.user, inspection=clean, reply="x")
-    assert services.inspection_close(actor=office, inspection=clean).status == Inspection.Status.CLOSED
+        services.inspection_reply(
+            access=compute_access(institute.secretary.user), inspection=clean, reply="x"
+        )
+    assert (
+        services.inspection_close(access=compute_access(office), inspection=clean).status
+        == Inspection.Status.CLOSED
+    )
     assert not Notification.objects.filter(user=institute.secretary.user).exists()
 
 
@@ -207,17 +236,20 @@ def test_create_and_update_rules(institute):
         inspect(institute, institute.foreign_branch, actor=institute.admin)
     planned = inspect(institute, institute.branch, findings="", due=None)
     services.inspection_update(
-        actor=office, inspection=planned, findings="支部台账不规范", rectification_due=D(2026, 5, 1)
+        access=compute_access(office),
+        inspection=planned,
+        findings="支部台账不规范",
+        rectification_due=D(2026, 5, 1),
     )
     planned.refresh_from_db()
     assert planned.findings == "支部台账不规范"
     # Findings added later are announced like new ones.
     assert Notification.objects.filter(user=institute.secretary.user, message__contains="2026-05-01").exists()
     services.inspection_reply(
-        actor=institute.secretary.user, inspection=planned, reply="已整改", files=[pdf()]
+        access=compute_access(institute.secretary.user), inspection=planned, reply="已整改", files=[pdf()]
     )
     with pytest.raises(ValidationError):
-        services.inspection_update(actor=office, inspection=planned, findings="改口")
+        services.inspection_update(access=compute_access(office), inspection=planned, findings="改口")
 
 
 def test_database_refuses_inconsistent_states(institute):
@@ -307,7 +339,10 @@ def test_spot_check_draw_is_reproducible(institute):
     for n in range(5):
         BranchFactory(committee=institute.committee, name=f"抽查支部{n}")
     draw = services.spot_check_draw_create(
-        actor=office, campaign_year=year, population_kind=SpotCheckDraw.Population.BRANCHES, sample_size=3
+        access=compute_access(office),
+        campaign_year=year,
+        population_kind=SpotCheckDraw.Population.BRANCHES,
+        sample_size=3,
     )
     draw.refresh_from_db()
     population = sorted(institute.committee.branches.filter(is_active=True).values_list("pk", flat=True))
@@ -324,7 +359,10 @@ def test_spot_check_draw_is_reproducible(institute):
     assert services.spot_check_sample(population, 3, other) != draw.result or len(population) == 3
     # Two draws get two different seeds from the operating system.
     second = services.spot_check_draw_create(
-        actor=office, campaign_year=year, population_kind=SpotCheckDraw.Population.BRANCHES, sample_size=3
+        access=compute_access(office),
+        campaign_year=year,
+        population_kind=SpotCheckDraw.Population.BRANCHES,
+        sample_size=3,
     )
     assert second.seed != draw.seed
 
@@ -334,7 +372,7 @@ def test_spot_check_draw_opens_inspections_and_page_rederives(client, institute)
     year = year_of(institute.campaign)
     make_member(institute.branch, name="抽样党员")
     draw = services.spot_check_draw_create(
-        actor=office,
+        access=compute_access(office),
         campaign_year=year,
         population_kind=SpotCheckDraw.Population.BRANCHES,
         sample_size=2,
@@ -353,12 +391,15 @@ def test_spot_check_draw_opens_inspections_and_page_rederives(client, institute)
     assert 'alert-danger" data-testid="rederive"' in page
     # Members can be sampled too, but inspections are per branch.
     members = services.spot_check_draw_create(
-        actor=office, campaign_year=year, population_kind=SpotCheckDraw.Population.MEMBERS, sample_size=1
+        access=compute_access(office),
+        campaign_year=year,
+        population_kind=SpotCheckDraw.Population.MEMBERS,
+        sample_size=1,
     )
     assert services.spot_check_redraw(members) == members.result
     with pytest.raises(ValidationError):
         services.spot_check_draw_create(
-            actor=office,
+            access=compute_access(office),
             campaign_year=year,
             population_kind=SpotCheckDraw.Population.MEMBERS,
             sample_size=1,
@@ -366,14 +407,14 @@ def test_spot_check_draw_opens_inspections_and_page_rederives(client, institute)
         )
     with pytest.raises(ValidationError):
         services.spot_check_draw_create(
-            actor=office,
+            access=compute_access(office),
             campaign_year=year,
             population_kind=SpotCheckDraw.Population.BRANCHES,
             sample_size=99,
         )
     with pytest.raises(PermissionDenied):
         services.spot_check_draw_create(
-            actor=institute.leader.user,
+            access=compute_access(institute.leader.user),
             campaign_year=year,
             population_kind=SpotCheckDraw.Population.BRANCHES,
             sample_size=1,
@@ -401,12 +442,16 @@ def test_quarterly_round_lists_each_branch_and_concludes_with_snapshot(client, i
     year = year_of(institute.campaign)
     inspect(institute, institute.branch, inspected_on=D(2026, 2, 10), due=D(2026, 3, 1))
     done = inspect(institute, institute.branch, inspected_on=D(2026, 3, 5), due=D(2026, 3, 20))
-    services.inspection_reply(actor=institute.secretary.user, inspection=done, reply="已整改", files=[pdf()])
-    services.inspection_close(actor=office, inspection=done)
+    services.inspection_reply(
+        access=compute_access(institute.secretary.user), inspection=done, reply="已整改", files=[pdf()]
+    )
+    services.inspection_close(access=compute_access(office), inspection=done)
     inspect(institute, institute.other_branch, inspected_on=D(2026, 5, 5), due=D(2026, 6, 5))  # Q2
-    supervision_round = services.supervision_round_create(actor=office, campaign_year=year, quarter=1)
+    supervision_round = services.supervision_round_create(
+        access=compute_access(office), campaign_year=year, quarter=1
+    )
     with pytest.raises(ValidationError):
-        services.supervision_round_create(actor=office, campaign_year=year, quarter=1)
+        services.supervision_round_create(access=compute_access(office), campaign_year=year, quarter=1)
     assert (supervision_round.starts_on, supervision_round.ends_on) == (D(2026, 1, 1), D(2026, 3, 31))
 
     from supervision.selectors import round_rows
@@ -451,13 +496,13 @@ def _more(institute):
         inspect(institute, branch, inspectors=[institute.office, institute.leader])
         inspect(institute, institute.branch, kind=Inspection.Kind.SPOT_CHECK, findings="", due=None)
         services.spot_check_draw_create(
-            actor=office,
+            access=compute_access(office),
             campaign_year=year,
             population_kind="branches",
             sample_size=2,
             inspect_on=D(2026, 10, 1),
         )
-    services.supervision_round_create(actor=office, campaign_year=year, quarter=2)
+    services.supervision_round_create(access=compute_access(office), campaign_year=year, quarter=2)
 
 
 PAGES = [
@@ -502,7 +547,7 @@ def test_inspection_list_lists_new_rows(client, institute, sv):  # noqa: F811
 def test_office_completes_a_drawn_spot_check_through_the_edit_page(client, institute):
     office = institute.office.user
     draw = services.spot_check_draw_create(
-        actor=office,
+        access=compute_access(office),
         campaign_year=year_of(institute.campaign),
         population_kind=SpotCheckDraw.Population.BRANCHES,
         sample_size=1,

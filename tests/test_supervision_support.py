@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.access import compute_access
 from campaigns.models import CampaignYear
 from supervision import services
 from supervision.models import Inspection, Review, SpotCheckDraw
@@ -29,7 +30,7 @@ def pdf(name="整改报告.pdf", content=PDF):
 
 def inspect(institute, branch, *, year=None, actor=None, findings="三会一课记录不全", due=DUE, **kwargs):
     return services.inspection_create(
-        actor=actor or institute.office.user,
+        access=compute_access(actor or institute.office.user),
         campaign_year=year or year_of(institute.campaign),
         branch=branch,
         kind=kwargs.pop("kind", Inspection.Kind.ROUTINE),
@@ -48,7 +49,7 @@ def review_of(round_, *, branch=None, person=None) -> Review:
 
 def write(review, actor, text="好"):
     return services.review_write(
-        actor=actor,
+        access=compute_access(actor),
         review=review,
         achievements=f"成绩{text}",
         problems=f"问题{text}",
@@ -66,14 +67,17 @@ def sv(institute):
     ns.other_inspection = inspect(institute, institute.other_branch)
     ns.replied = inspect(institute, institute.branch, inspected_on=D(2026, 2, 1), due=D(2026, 3, 1))
     services.inspection_reply(
-        actor=institute.secretary.user, inspection=ns.replied, reply="已整改", files=[pdf()]
+        access=compute_access(institute.secretary.user), inspection=ns.replied, reply="已整改", files=[pdf()]
     )
     ns.replied.refresh_from_db()
     ns.evidence = ns.replied.evidence.get()
     ns.draw = services.spot_check_draw_create(
-        actor=office, campaign_year=year, population_kind=SpotCheckDraw.Population.BRANCHES, sample_size=2
+        access=compute_access(office),
+        campaign_year=year,
+        population_kind=SpotCheckDraw.Population.BRANCHES,
+        sample_size=2,
     )
-    ns.round = services.supervision_round_create(actor=office, campaign_year=year, quarter=1)
+    ns.round = services.supervision_round_create(access=compute_access(office), campaign_year=year, quarter=1)
     ns.review_round, _ = services.review_round_open(campaign_year=year, half=1)
     ns.branch_review = write(review_of(ns.review_round, branch=institute.branch), office)
     ns.member_review = write(review_of(ns.review_round, person=institute.member), office)

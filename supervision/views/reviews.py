@@ -1,0 +1,225 @@
+"""Pages of the semi-annual reviews (半年点评): the rounds (about a whole institute) and the
+reviews (reached by branch, or the own for a member)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView
+
+from branches.models import Branch
+from core.audit import object_history
+from core.forms import add_service_errors
+
+from .. import selectors, services
+from ..forms import AcknowledgeForm, ReviewFilterForm, ReviewRoundOpenForm, ReviewWriteForm
+from ..models import Review, ReviewRound
+from ..workflow import REVIEW
+from .base import SupervisionMixin
+
+# --- review rounds --------------------------------------------------------------------------
+
+
+class ReviewRoundMixin(SupervisionMixin):
+    model = ReviewRound
+    section = "review_rounds"
+    institute_only = True
+    scope_permission = "reviews.view"
+
+
+class ReviewRoundListView(ReviewRoundMixin, ListView):
+    permission = "reviews.view"
+    template_name = "supervision/review_round_list.html"
+    context_object_name = "review_rounds"
+    paginate_by = 40
+
+    def get_queryset(self):
+        return selectors.review_round_list(self.objects())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.access.reaches_institute("reviews.write"):
+            years = self.years("reviews.write")
+            context["open_form"] = ReviewRoundOpenForm(
+                years=years, initial={"campaign_year": self.current_year(years)}
+            )
+        return context
+
+
+class ReviewRoundOpenView(ReviewRoundMixin, FormView):
+    """Open a round before its date, or add the reviews of branches and members added since."""
+
+    permission = "reviews.write"
+    template_name = "supervision/review_round_open.html"
+    form_class = ReviewRoundOpenForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "years": self.years()}
+
+    def form_valid(self, form):
+        try:
+            review_round, created = services.review_round_open(access=self.access, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("%(round)s: %(n)s reviews were added.") % {"round": review_round, "n": created}
+        )
+        return redirect("supervision:review_round_detail", review_round.pk)
+
+
+class ReviewRoundDetailView(ReviewRoundMixin, ListView):
+    permission = "reviews.view"
+    template_name = "supervision/review_round_detail.html"
+    context_object_name = "reviews"
+    paginate_by = 50
+
+    @cached_property
+    def review_round(self):
+        return get_object_or_404(selectors.review_round_list(self.objects()), pk=self.kwargs["pk"])
+
+    def get_queryset(self):
+        self.filter_form = ReviewFilterForm(
+            self.request.GET or None, branches=selectors.round_branches(self.review_round)
+        )
+        reviews = selectors.review_list(self.review_round.reviews.all())
+        if self.filter_form.is_valid():
+            reviews = selectors.filter_reviews(reviews, self.filter_form.cleaned_data)
+        return reviews
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            review_round=self.review_round,
+            filter_form=self.filter_form,
+            # the office of the round's institute writes every review of the round
+            can_write=self.access.reaches_institute(
+                "reviews.write", self.review_round.campaign_year.campaign.committee_id
+            ),
+            **kwargs,
+        )
+
+
+# --- reviews --------------------------------------------------------------------------------
+
+
+class ReviewMixin(SupervisionMixin):
+    # A member's grant is over the own records (scope "person"); a secretary's over the branch.
+    model = Review
+    section = "reviews"
+    person = "person"
+
+
+class ReviewActionMixin(ReviewMixin):
+    """A page acting on one review (write, acknowledge)."""
+
+    @cached_property
+    def review(self):
+        return get_object_or_404(selectors.review_detail(self.objects()), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(review=self.review, **kwargs)
+
+    def refuse_get(self, action: str):
+        """On GET, an action the review's state refuses goes back to it with the reason."""
+        refusal = self.refused_now(REVIEW, self.review, action)
+        if refusal is None:
+            return None
+        messages.warning(self.request, refusal)
+        return redirect("supervision:review_detail", self.review.pk)
+
+
+class ReviewIndexView(ReviewMixin, ListView):
+    """The reviews the user may read: a member the own, a secretary the branch's and its
+    members', the office all of its institute."""
+
+    permission = "reviews.view"
+    template_name = "supervision/review_index.html"
+    context_object_name = "reviews"
+    paginate_by = 50
+
+    def get_queryset(self):
+        branches = self.restrict(Branch.objects.active(), branch="").order_by("name")
+        self.filter_form = ReviewFilterForm(self.request.GET or None, branches=branches)
+        reviews = selectors.review_list(self.objects()).order_by(
+            "-round__campaign_year__year", "-round__half", "kind", "branch__name", "person__name", "pk"
+        )
+        if self.filter_form.is_valid():
+            reviews = selectors.filter_reviews(reviews, self.filter_form.cleaned_data)
+        return reviews
+
+    def get_context_data(self, **kwargs):
+        to_ack = set(
+            Review.objects.to_acknowledge().acknowledgeable_by(self.access).values_list("pk", flat=True)[:500]
+        )
+        return super().get_context_data(filter_form=self.filter_form, acknowledgeable=to_ack, **kwargs)
+
+
+class ReviewDetailView(ReviewMixin, DetailView):
+    permission = "reviews.view"
+    template_name = "supervision/review_detail.html"
+    context_object_name = "review"
+
+    def get_queryset(self):
+        return selectors.review_detail(self.objects())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["actions"] = REVIEW.actions(self.access, self.object)
+        if self.access.has("history.view"):
+            context["history"] = object_history(self.object)
+        return context
+
+
+class ReviewWriteView(ReviewActionMixin, FormView):
+    permission = "reviews.write"
+    template_name = "supervision/review_write.html"
+    form_class = ReviewWriteForm
+
+    def get(self, request, *args, **kwargs):
+        return self.refuse_get("write") or super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "edits": self.review}
+
+    def get_initial(self):
+        r = self.review
+        return {"achievements": r.achievements, "problems": r.problems, "direction": r.direction}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next_pending=selectors.next_pending(self.review), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.review_write(access=self.access, review=self.review, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The review has been saved."))
+        following = self.request.POST.get("next")
+        if following and following.isdigit() and self.objects().filter(pk=following).exists():
+            return redirect("supervision:review_write", int(following))
+        return redirect("supervision:review_detail", self.review.pk)
+
+
+class ReviewAcknowledgeView(ReviewActionMixin, FormView):
+    permission = "reviews.acknowledge"
+    template_name = "supervision/review_acknowledge.html"
+    form_class = AcknowledgeForm
+
+    def objects(self):
+        return Review.objects.acknowledgeable_by(self.access)
+
+    def get(self, request, *args, **kwargs):
+        return self.refuse_get("acknowledge") or super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.review_acknowledge(
+                access=self.access, review=self.review, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("You have acknowledged the review."))
+        return redirect("supervision:review_detail", self.review.pk)
