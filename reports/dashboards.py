@@ -26,7 +26,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.access import Access, Role
-from activities import selectors as activity_selectors
 from activities.compliance import Status, compliance_table
 from awards.models import BranchCriterion, RubricItem, ScoreItem, ScoreLine, ScoringRun, Subject
 from branches.models import Branch
@@ -64,31 +63,10 @@ def dashboard_role(access: Access, wanted: str | None) -> str | None:
 
 
 def dashboard_years(access: Access, kind: str):
-    """The campaign years the dashboard may show: those of the institutes the dashboard
-    permission reaches, or for a member those of the own institute."""
-    if kind == MEMBER:
-        if access.person is None:
-            return CampaignYear.objects.none()
-        return (
-            CampaignYear.objects.filter(campaign__committee_id=access.person.committee_id)
-            .select_related("campaign__committee")
-            .order_by("-year", "pk")
-        )
-    return activity_selectors.campaign_years(access, PERMISSION)
-
-
-def pick_year(years, wanted: str | None, today: datetime.date) -> CampaignYear | None:
-    """``?year=``: a campaign year's id (as the year menus send it) or a calendar year; else this
-    calendar year's, else the latest."""
-    years = list(years)
-    if wanted and wanted.isdigit():
-        number = int(wanted)
-        chosen = next((y for y in years if y.pk == number), None) or next(
-            (y for y in years if y.year == number), None
-        )
-        if chosen is not None:
-            return chosen
-    return activity_selectors.pick_campaign_year(years, None, today)
+    """The campaign years the dashboard may show: where the dashboard's permission reaches. For
+    a member that is ``pledges.write_own`` over the own branch, so the years of the own
+    institute."""
+    return CampaignYear.objects.visible_to(access, PERMISSION_OF_KIND.get(kind, PERMISSION))
 
 
 def branches_reached(access: Access, campaign_year: CampaignYear):

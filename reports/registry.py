@@ -86,9 +86,9 @@ def available(access: Access) -> list[Report]:
 
 
 def years(access: Access, permission: str):
-    from awards.selectors import years_for
+    from campaigns.models import CampaignYear
 
-    return years_for(access, permission).select_related("campaign__committee")
+    return CampaignYear.objects.visible_to(access, permission)
 
 
 def branches(access: Access, permission: str):

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.access import compute_access
+from accounts.access import Access, compute_access
 from core.queue import enqueue
 
 from . import builders  # noqa: F401  (registers the reports)
@@ -28,6 +28,7 @@ from .registry import PDF_ROW_LIMIT, get, resolve
 from .render.pdf import write_pdf
 from .render.xlsx import write_xlsx
 from .table import with_progress
+from .workflow import authorize
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +40,13 @@ class Refused(Exception):
     """The report can no longer be written for its reader (permission or data changed)."""
 
 
-def report_request(*, actor, kind: str, fmt: str, params: dict, access=None) -> ReportFile:
-    """Queue a report for ``actor``. Refuses (ValidationError/PermissionDenied) what the reader
-    may not see or what cannot be written; the same request still waiting is not queued twice."""
-    access = access or compute_access(actor)
+def report_request(*, access: Access, kind: str, fmt: str, params: dict) -> ReportFile:
+    """Queue a report for ``access.user``. Refuses (ValidationError/PermissionDenied) what the
+    reader may not see or what cannot be written; the same request still waiting is not queued
+    twice."""
+    actor = access.user
     report = get(kind)
-    if not access.has(report.permission) or not access.has("reports.request"):
-        raise PermissionDenied
+    authorize(access, report, "request")
     if fmt not in report.formats:
         raise ValidationError(_("Choose PDF or Excel."))
     resolved = resolve(access, report, params)
@@ -78,10 +79,9 @@ def report_request(*, actor, kind: str, fmt: str, params: dict, access=None) -> 
             title=report.title_for(resolved),
             total=total,
         )
-        from .tasks import generate_report
-
         # Sent after commit; kept in the outbox while the broker is down (dispatch.deferred).
-        report_file.dispatch = enqueue(generate_report, report_file.pk)
+        # Queued by name: the tasks call these services, so the services do not import them.
+        report_file.dispatch = enqueue("reports.tasks.generate_report", report_file.pk)
     return report_file
 
 
@@ -109,8 +109,7 @@ def report_generate(*, report_file_id: int) -> ReportFile:
         access = compute_access(report_file.requested_by)
         report = get(report_file.kind)
         try:
-            if not access.has(report.permission):
-                raise PermissionDenied
+            authorize(access, report, "write")
             params = resolve(access, report, report_file.params)
         except (ValidationError, PermissionDenied) as refused:
             message = (

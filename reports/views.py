@@ -155,11 +155,7 @@ class RequestView(AccessRequiredMixin, View):
         if form.is_valid():
             try:
                 report_file = services.report_request(
-                    actor=request.user,
-                    kind=kind,
-                    fmt=form.cleaned_data["format"],
-                    params=form.params(),
-                    access=self.access,
+                    access=self.access, kind=kind, fmt=form.cleaned_data["format"], params=form.params()
                 )
             except ValidationError as error:
                 for message in error.messages:

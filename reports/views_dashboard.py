@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from accounts.access import Role, get_access
+from campaigns.selectors import pick_year
 from core.mixins import AccessRequiredMixin
 
 from . import dashboards
@@ -38,7 +39,7 @@ class DashboardView(AccessRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = self.get_today()
         years = list(dashboards.dashboard_years(self.access, self.kind))
-        year = dashboards.pick_year(years, self.request.GET.get("year"), today)
+        year = pick_year(years, self.request.GET.get("year"), today)
         context.update(
             role=self.role,
             role_choices=[(r, Role(r).label) for r in self.access.roles if r in dashboards.KIND_OF_ROLE],

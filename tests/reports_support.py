@@ -20,20 +20,18 @@ S = AwardCycle.Status
 
 
 def advance(cycle, to, user, today):
-    return award_services.cycle_advance(
-        cycle=cycle, to=to, actor=user, access=compute_access(user), today=today
-    )
+    return award_services.cycle_advance(cycle=cycle, to=to, access=compute_access(user), today=today)
 
 
 @pytest.fixture
 def approved(institute, scored):
     """The scored worked example with its award list approved and a model post designated."""
     run = run_now(scored.year, scored.office)
-    award_services.scoring_run_approve(run=run, actor=scored.office)
-    cycle = award_services.cycle_create(campaign_year=scored.year, actor=scored.office)
+    award_services.scoring_run_approve(run=run, access=compute_access(scored.office))
+    cycle = award_services.cycle_create(campaign_year=scored.year, access=compute_access(scored.office))
     cycle.outstanding_member_share = Decimal("0.5")
     cycle.save()
-    award_services.cycle_propose(cycle=cycle, actor=scored.office)
+    award_services.cycle_propose(cycle=cycle, access=compute_access(scored.office))
     advance(cycle, S.NOTICE, scored.office, D(2026, 5, 1))
     advance(cycle, S.APPROVAL, scored.office, D(2026, 5, 6))
     cycle = advance(cycle, S.APPROVED, institute.leader.user, D(2026, 5, 7))
@@ -52,7 +50,7 @@ def approved(institute, scored):
 def generate(user, kind, fmt, capture, **params) -> ReportFile:
     """Ask for a report and run the queued task (Celery is eager in the tests)."""
     with capture(execute=True):
-        f = services.report_request(actor=user, kind=kind, fmt=fmt, params=params)
+        f = services.report_request(access=compute_access(user), kind=kind, fmt=fmt, params=params)
     f.refresh_from_db()
     return f
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.access import compute_access
 from activities.models import Attendance, AttendanceStatus
 from reports import registry, services
 from reports.models import ReportFile
@@ -74,7 +75,10 @@ def test_award_list_pdf_is_an_official_notice_in_chinese(
 def test_award_list_waits_for_approval(institute, scored):  # noqa: F811
     with pytest.raises(ValidationError) as refused:
         services.report_request(
-            actor=scored.office, kind="award_list", fmt="pdf", params={"year": scored.year.pk}
+            access=compute_access(scored.office),
+            kind="award_list",
+            fmt="pdf",
+            params={"year": scored.year.pk},
         )
     assert "尚未批准" in refused.value.messages[0]
     assert not ReportFile.objects.exists()
@@ -136,7 +140,7 @@ def test_score_sheet_of_a_secretary_holds_the_own_branch_only(
     # Another branch is refused outright, not silently emptied.
     with pytest.raises(ValidationError):
         services.report_request(
-            actor=institute.secretary.user,
+            access=compute_access(institute.secretary.user),
             kind="score_sheet",
             fmt="xlsx",
             params={"year": approved.year.pk, "subject": "branch", "branch": institute.other_branch.pk},
@@ -209,7 +213,10 @@ def test_pdf_refused_beyond_its_row_limit(institute, scored, monkeypatch):  # no
     monkeypatch.setattr(services, "PDF_ROW_LIMIT", 1)
     with pytest.raises(ValidationError) as refused:
         services.report_request(
-            actor=institute.office.user, kind="pledge_register", fmt="pdf", params={"year": scored.year.pk}
+            access=compute_access(institute.office.user),
+            kind="pledge_register",
+            fmt="pdf",
+            params={"year": scored.year.pk},
         )
     assert "Excel" in refused.value.messages[0]
 
@@ -217,24 +224,38 @@ def test_pdf_refused_beyond_its_row_limit(institute, scored, monkeypatch):  # no
 def test_refusals(institute, approved):  # noqa: F811
     with pytest.raises(PermissionDenied):  # a secretary does not see the award list
         services.report_request(
-            actor=institute.secretary.user, kind="award_list", fmt="pdf", params={"year": approved.year.pk}
+            access=compute_access(institute.secretary.user),
+            kind="award_list",
+            fmt="pdf",
+            params={"year": approved.year.pk},
         )
     with pytest.raises(ValidationError):
-        services.report_request(actor=institute.office.user, kind="no_such", fmt="pdf", params={})
+        services.report_request(
+            access=compute_access(institute.office.user), kind="no_such", fmt="pdf", params={}
+        )
     with pytest.raises(ValidationError):
         services.report_request(
-            actor=institute.office.user, kind="award_list", fmt="docx", params={"year": approved.year.pk}
+            access=compute_access(institute.office.user),
+            kind="award_list",
+            fmt="docx",
+            params={"year": approved.year.pk},
         )
     foreign = institute.foreign_member  # another institute's year is not found
     with pytest.raises(ValidationError):
-        services.report_request(actor=institute.office.user, kind="award_list", fmt="pdf", params={"year": 0})
+        services.report_request(
+            access=compute_access(institute.office.user), kind="award_list", fmt="pdf", params={"year": 0}
+        )
     assert not ReportFile.objects.exists() and foreign
 
 
 def test_same_request_twice_is_queued_once(institute, approved):  # noqa: F811
     params = {"year": approved.year.pk}
-    a = services.report_request(actor=approved.office, kind="award_list", fmt="xlsx", params=params)
-    b = services.report_request(actor=approved.office, kind="award_list", fmt="xlsx", params=params)
+    a = services.report_request(
+        access=compute_access(approved.office), kind="award_list", fmt="xlsx", params=params
+    )
+    b = services.report_request(
+        access=compute_access(approved.office), kind="award_list", fmt="xlsx", params=params
+    )
     assert a.pk == b.pk and ReportFile.objects.count() == 1
 
 
@@ -246,7 +267,9 @@ def test_generation_rechecks_permission_in_the_worker(
     # No longer secretary when the worker writes it: the sheet holds no branch (a member sees
     # only the own line), rather than what the request was made with.
     with django_capture_on_commit_callbacks(execute=False):
-        queued = services.report_request(actor=secretary, kind="score_sheet", fmt="xlsx", params=params)
+        queued = services.report_request(
+            access=compute_access(secretary), kind="score_sheet", fmt="xlsx", params=params
+        )
     institute.secretary.positions.update(ended_on=D(2020, 1, 1))
     f = services.report_generate(report_file_id=queued.pk)
     assert f.state == ReportFile.State.DONE

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.access import compute_access
 from awards.models import ScoreLine, ScoringRun
 from reports import services
 from reports.models import ReportFile
@@ -78,7 +79,7 @@ def scored_members(institute, n):
 def test_worker_writes_the_file_in_the_background(celery_worker_process, institute):
     year = scored_members(institute, 10)
     f = services.report_request(
-        actor=institute.office.user,
+        access=compute_access(institute.office.user),
         kind="score_sheet",
         fmt="xlsx",
         params={"year": year.pk, "subject": "member"},
@@ -92,7 +93,7 @@ def test_worker_killed_half_way_starts_over(celery_worker_process, institute):
     rows = 60000
     year = scored_members(institute, rows)
     f = services.report_request(
-        actor=institute.office.user,
+        access=compute_access(institute.office.user),
         kind="score_sheet",
         fmt="xlsx",
         params={"year": year.pk, "subject": "member"},
