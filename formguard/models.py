@@ -7,7 +7,7 @@ class SubmissionToken(models.Model):
 
     The unique key makes a second submission of the same page (a double click, a reload, two
     tabs, two requests at once) fail on the database, whatever the timing. A technical record,
-    not part of the campaign's history; rows may be purged after a day."""
+    not part of the campaign's history; purged after two days (formguard.tasks)."""
 
     key = models.UUIDField(_("key"), unique=True)
     used_at = models.DateTimeField(_("used at"), auto_now_add=True)
