@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.access import compute_access
 from branches import roster
 from branches.models import Membership, Person, RosterImport
-from accounts.access import compute_access
 from branches.services import SYSTEM, member_join, member_transfer
 
 from .factories import PersonFactory, make_member
@@ -699,3 +699,23 @@ def test_another_institutes_import_is_not_found(office, institute):
     assert office.post(url, {"digest": roster_import.summary["digest"]}).status_code == 404
     roster_import.refresh_from_db()
     assert roster_import.status == RosterImport.Status.PREVIEWED
+
+
+# --- Who may change memberships (branches/workflow.py) -----------------------------------------
+
+
+def test_transfer_and_import_are_refused_to_whom_the_workflow_refuses(institute):
+    from django.core.exceptions import PermissionDenied
+
+    secretary = compute_access(institute.secretary.user)
+    with pytest.raises(PermissionDenied):
+        member_transfer(person=institute.member, branch=institute.branch2, on=TODAY, access=secretary)
+    office = compute_access(institute.office.user)
+    with pytest.raises(PermissionDenied):  # into another institute's branch
+        member_transfer(person=institute.member, branch=institute.foreign_branch, on=TODAY, access=office)
+    with pytest.raises(PermissionDenied):
+        roster.roster_import_create(
+            committee=institute.other_committee, file=upload(xlsx([line()])), access=office
+        )
+    assert not RosterImport.objects.exists()
+    assert Person.objects.get(pk=institute.member.pk).branch == institute.branch
