@@ -124,35 +124,6 @@ def person_detail(people):
     )
 
 
-def history_rows(obj, limit: int = 50):
-    """The audit trail of ``obj``: newest first, each with the fields that changed.
-
-    One query: the diffs are computed from the loaded history rows, not fetched per row."""
-    records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
-    )
-    rows = []
-    for newer, older in zip(records, records[1:] + [None], strict=False):
-        if len(rows) == limit:
-            break
-        changes = []
-        if older is not None and newer.history_type == "~":
-            delta = newer.diff_against(older, foreign_keys_are_objs=False)
-            for change in delta.changes:
-                field = obj._meta.get_field(change.field)
-                if field.many_to_many:
-                    # simple-history gives the through rows; say how many there are now.
-                    changes.append((field.verbose_name, len(change.old), len(change.new)))
-                    continue
-                old, new = change.old, change.new
-                if field.choices:
-                    labels = dict(field.flatchoices)
-                    old, new = labels.get(old, old), labels.get(new, new)
-                changes.append((field.verbose_name, old, new))
-        rows.append({"record": newer, "changes": changes})
-    return rows
-
-
 def names_to_suggest(queryset, limit: int = 100) -> list[str] | None:
     """The names of ``queryset`` for a typed filter to suggest (a datalist), or None when there
     are more than ``limit``: too many to send with the page."""
