@@ -28,6 +28,10 @@ ensure_apt() {
 APP_PACKAGES=(python3.11 python3.11-venv python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0
               libharfbuzz-subset0 fonts-noto-cjk ca-certificates)
 
+# Packages the tests need besides APP_PACKAGES: PostgreSQL, Redis, Chromium for the browser tests,
+# poppler-utils to read PDFs back, nginx for the deployment test (tests/test_deploy.py).
+TEST_PACKAGES=(postgresql redis-server chromium poppler-utils nginx)
+
 # A virtualenv with the project installed; reinstalled only when pyproject.toml changes.
 ensure_venv() {
   local extra="${1:-}"
