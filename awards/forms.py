@@ -1,10 +1,14 @@
+"""One form per action of the scoring and award pages: the views read the request only
+through these (subjects and objects chosen among those in reach, texts checked by formguard)."""
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.evidence import ACCEPT
 from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin
 
-from .models import DEFAULT_SATISFACTION_POINTS, ModelPostReview, RubricItem, Title
+from .models import DEFAULT_SATISFACTION_POINTS, ModelPostReview, RubricItem, ScoreLine, Title
 from .scoring.indicators import INDICATOR_CHOICES
 
 DATE = {"type": "date"}
@@ -51,12 +55,24 @@ class SettingsForm(GuardedForm):
                 label=Satisfaction(option).label, min_value=0, max_value=100
             )
 
+    @staticmethod
+    def initial_of(current) -> dict:
+        """The form's initial values from a year's ``ScoringSettings``."""
+        names = ("branch_rubric_weight", "branch_evaluation_weight", "member_rubric_weight")
+        initial = {f: getattr(current, f) for f in (*names, "member_evaluation_weight", "trim_extremes")}
+        initial.update({f"points_{k}": v for k, v in current.satisfaction_points.items()})
+        return initial
+
+    def values(self) -> dict:
+        """The cleaned data as ``services.settings_update`` takes it."""
+        data = dict(self.cleaned_data)
+        points = {k[len("points_") :]: data.pop(k) for k in list(data) if k.startswith("points_")}
+        return {**data, "satisfaction_points": points}
+
 
 class EntryForm(SubmitOnceMixin, GuardedForm):
     item = forms.ModelChoiceField(label=_("item"), queryset=RubricItem.objects.none())
-    subject = forms.CharField(
-        label=_("branch or member"), help_text=_("b-<id> for a branch, p-<id> for a member")
-    )
+    subject = forms.ChoiceField(label=_("branch or member"))
     points = forms.DecimalField(label=_("points"), min_value=0, required=False, initial=0)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
     evidence_url = forms.CharField(
@@ -66,43 +82,97 @@ class EntryForm(SubmitOnceMixin, GuardedForm):
         label=_("evidence file"), required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
     )
 
-    def __init__(self, *args, items, subjects, **kwargs):
+    def __init__(self, *args, items, branches, members, **kwargs):
+        """``branches`` and ``members``: those the office may enter points for (a branch is
+        offered as ``b-<id>``, a member as ``p-<id>``)."""
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items
-        self.fields["subject"].widget = forms.Select(choices=subjects)
+        self.branches = {str(b.pk): b for b in branches}
+        self.members = {str(p.pk): p for p in members}
+        self.fields["subject"].choices = [(f"b-{pk}", b.name) for pk, b in self.branches.items()] + [
+            (f"p-{pk}", f"{p.name} · {p.branch.name}") for pk, p in self.members.items()
+        ]
+
+    def clean_subject(self):
+        """The chosen subject as (branch, member or None)."""
+        kind, _sep, pk = self.cleaned_data["subject"].partition("-")
+        if kind == "p" and pk in self.members:
+            person = self.members[pk]
+            return person.branch, person
+        if kind == "b" and pk in self.branches:
+            return self.branches[pk], None
+        raise ValidationError(_("Choose a branch or a member of this institute."))
+
+    def values(self) -> dict:
+        """The cleaned data as ``services.entry_create`` takes it."""
+        data = self.cleaned_data
+        branch, person = data["subject"]
+        return {
+            "item": data["item"],
+            "branch": branch,
+            "person": person,
+            "points": data["points"] or 0,
+            "reason": data["reason"],
+            "evidence_url": data["evidence_url"],
+            "file": data["file"],
+        }
+
+
+class ConfirmForm(GuardedForm):
+    """A button with no input (withdraw an entry, approve the scores…)."""
 
 
 class ReasonForm(GuardedForm):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CycleStepForm(GuardedForm):
+    """A step of the cycle; returning it to proposing needs a reason (the service says so)."""
+
+    reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class AddCandidateForm(SubmitOnceMixin, GuardedForm):
     title = forms.ChoiceField(
         label=_("title"), choices=[c for c in Title.choices if c[0] != Title.MODEL_POST]
     )
-    line = forms.IntegerField(widget=forms.HiddenInput)
+    line = forms.ModelChoiceField(queryset=ScoreLine.objects.none(), widget=forms.HiddenInput)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, lines=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if lines is not None:  # the lines of the cycle's ranking
+            self.fields["line"].queryset = lines
 
 
 class ObjectionForm(SubmitOnceMixin, GuardedForm):
+    candidate = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
     text = forms.CharField(label=_("objection"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, candidates, **kwargs):
+        """``candidates``: those on the notice (not removed); any other is not a choice."""
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].queryset = candidates
 
 
 class AnswerForm(GuardedForm):
     answer = forms.CharField(label=_("answer"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        return f"{person.name} · {person.branch}"
+
+
 class ModelPostForm(SubmitOnceMixin, GuardedForm):
-    person = forms.IntegerField(label=_("member"))
+    person = PersonChoiceField(label=_("member"), queryset=None)
     post_name = forms.CharField(label=_("post"), max_length=200)
     designated_on = forms.DateField(label=_("designated on"), widget=forms.DateInput(attrs=DATE))
     term_ends_on = forms.DateField(label=_("term ends on"), widget=forms.DateInput(attrs=DATE))
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].widget = forms.Select(
-            choices=[(p.pk, f"{p.name} · {p.branch}") for p in people]
-        )
+        self.fields["person"].queryset = people
 
 
 class ModelPostReviewForm(GuardedForm):

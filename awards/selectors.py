@@ -2,31 +2,120 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from accounts.access import Access, Role
-from campaigns.models import CampaignYear
+from branches.models import Branch, BranchCategory, Person
 from core.counts import counted
 
-from .models import AwardCycle, Candidate, Objection, ScoreLine, ScoringRun
+from .models import (
+    AwardCycle,
+    Candidate,
+    ModelPost,
+    Objection,
+    Rubric,
+    RubricItem,
+    ScoreEntry,
+    ScoreLine,
+    ScoringRun,
+    ScoringSettings,
+    Subject,
+)
 
 
-def years_for(access: Access, permission: str):
-    """The campaign years of the institutes ``permission`` reaches (any scope within them)."""
-    from branches.models import Branch
+def rubric_for(*, campaign_year, kind: str) -> Rubric:
+    """The year's rubric of ``kind`` (created with the year, ``awards.defaults``)."""
+    return Rubric.objects.select_related("campaign_year__campaign").get(
+        campaign_year=campaign_year, kind=kind
+    )
 
-    branches = access.restrict(Branch.objects.all(), permission, branch="")
-    committees = branches.values("committee")
-    q = Q(campaign__committee__in=committees)
-    for kind, pk in access.reach(permission):
-        if kind == "all":
-            q = Q(pk__isnull=False)
-        elif kind == "committee":
-            q |= Q(campaign__committee_id=pk)
-        elif kind == "person" and access.person is not None:
-            q |= Q(campaign__committee_id=access.person.committee_id)
-    return CampaignYear.objects.filter(q).select_related("campaign").order_by("-year", "pk")
+
+def rubrics_with_items(campaign_year) -> list[tuple[Rubric, list[RubricItem]]]:
+    """The year's rubrics, branches first, each with its items in order. Two queries."""
+    rubrics = Rubric.objects.filter(campaign_year=campaign_year).prefetch_related(
+        Prefetch("items", queryset=RubricItem.objects.order_by("sort_order", "pk"))
+    )
+    order = {kind: i for i, kind in enumerate(Subject.values)}
+    return [(r, list(r.items.all())) for r in sorted(rubrics, key=lambda r: order[r.kind])]
+
+
+def settings_for(*, campaign_year) -> ScoringSettings:
+    """The year's weights (created with the year, ``awards.defaults``)."""
+    return ScoringSettings.objects.get(campaign_year=campaign_year)
+
+
+def entry_items(campaign_year):
+    """The items the office enters points against: neither indicators nor automatic vetoes."""
+    return RubricItem.objects.filter(
+        rubric__campaign_year=campaign_year,
+        source__in=[RubricItem.Source.OFFICE, RubricItem.Source.DEDUCTION, RubricItem.Source.VETO],
+        indicator="",
+    )
+
+
+def entry_subjects(campaign_year) -> dict:
+    """Who the office may enter points for: the institute's active branches and its members."""
+    committee = campaign_year.campaign.committee_id
+    return {
+        "branches": Branch.objects.active().filter(committee_id=committee),
+        "members": Person.objects.members().filter(committee_id=committee).select_related("branch"),
+    }
+
+
+def entries_of(campaign_year):
+    return (
+        ScoreEntry.objects.filter(item__rubric__campaign_year=campaign_year)
+        .select_related("item", "branch", "person", "by")
+        .order_by("-pk")
+    )
+
+
+def runs_of(campaign_year) -> dict[str, ScoringRun]:
+    """The year's runs by status (at most a draft and an approved one)."""
+    return {
+        r.status: r
+        for r in ScoringRun.objects.filter(campaign_year=campaign_year).select_related("requested_by")
+    }
+
+
+def cycle_of(campaign_year) -> AwardCycle | None:
+    return (
+        AwardCycle.objects.filter(campaign_year=campaign_year)
+        .select_related("run", "campaign_year__campaign")
+        .first()
+    )
+
+
+def approved_run(campaign_year) -> ScoringRun | None:
+    return ScoringRun.objects.filter(campaign_year=campaign_year, status=ScoringRun.Status.APPROVED).first()
+
+
+def addable_lines(cycle: AwardCycle, candidates) -> list[ScoreLine]:
+    """The lines of the cycle's ranking that are not candidates yet (to add one by hand)."""
+    taken = {(c.branch_id, c.person_id) for c in candidates if not c.removed}
+    return [
+        line
+        for line in cycle.run.lines.select_related("branch", "person").order_by("kind", "category", "rank")
+        if (line.branch_id, line.person_id if line.kind == Subject.MEMBER else None) not in taken
+    ]
+
+
+def model_posts_of(campaign_year):
+    return (
+        ModelPost.objects.filter(branch__committee=campaign_year.campaign.committee_id)
+        .select_related("person", "branch")
+        .prefetch_related("reviews")
+    )
+
+
+def model_post_people(campaign_year):
+    """The members who may be designated: the institute's."""
+    return (
+        Person.objects.members()
+        .filter(committee=campaign_year.campaign.committee_id)
+        .select_related("branch")
+    )
 
 
 def current_run(campaign_year) -> ScoringRun | None:
@@ -46,10 +135,6 @@ def lines_for(access: Access, run: ScoringRun):
 
 def ranking(lines) -> list[tuple[str, str, list[ScoreLine]]]:
     """Lines grouped by (kind, category), ranked. Two queries."""
-    from branches.models import BranchCategory
-
-    from .models import Subject
-
     rows = list(lines.select_related("branch", "person").order_by("kind", "category", "rank", "pk"))
     groups = []
     for kind, kind_label in Subject.choices:
@@ -134,3 +219,8 @@ def notice_candidates(cycle: AwardCycle):
         .select_related("branch", "person")
         .order_by("title", "branch__name", "person__name")
     )
+
+
+def live_candidates(cycle: AwardCycle | None):
+    """The candidates not removed (those one may object to)."""
+    return Candidate.objects.filter(cycle=cycle, removed=False) if cycle else Candidate.objects.none()

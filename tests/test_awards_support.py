@@ -8,8 +8,9 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone, translation
 
+from accounts.access import compute_access
 from activities.models import ActivityRecord
-from awards import services
+from awards import selectors, services
 from awards.models import RubricItem, ScoringRun, Subject
 from campaigns.models import CampaignYear
 from evaluations.models import (
@@ -81,7 +82,7 @@ def grade(year, branch, person, value, actor):
 
 def item(year, kind, name):
     """A default rubric item by its English name (stored in the language it was created in)."""
-    rubric = services.rubric_for(campaign_year=year, kind=kind)
+    rubric = selectors.rubric_for(campaign_year=year, kind=kind)
     return RubricItem.objects.get(rubric=rubric, name__in={name, translation.gettext(name)})
 
 
@@ -93,7 +94,7 @@ def entry(year, kind, name, branch, points, actor, person=None, reason="有依�
         points=Decimal(points),
         reason=reason,
         evidence_url="/activities/",
-        actor=actor,
+        access=compute_access(actor),
     )
 
 
@@ -117,7 +118,7 @@ def evaluate_branch(year, branch, counts: dict, ballots: int, actor):
 
 def run_now(year, actor, as_of=AS_OF) -> ScoringRun:
     """Request and execute a run in the test process (Celery is eager in the tests)."""
-    services.scoring_run_request(campaign_year=year, actor=actor, as_of=as_of)
+    services.scoring_run_request(campaign_year=year, access=compute_access(actor), as_of=as_of)
     # The task is queued on commit, which never comes inside a test's transaction: run it here.
     return services.scoring_run_execute(campaign_year=year)
 

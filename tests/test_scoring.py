@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from awards import services
+from accounts.access import compute_access
+from awards import selectors, services
 from awards.models import ScoreItem, ScoreLine, ScoringRun, ScoringSettings, Subject
 from awards.tasks import scoring_run_task
 
@@ -72,7 +73,9 @@ def test_branch_worked_example(institute, scored):  # noqa: F811
 def test_trimming_changes_the_figure_used_only(institute, scored):  # noqa: F811
     """Trimmed: drop one 0 and one 100 → (55 + 75 + 75 + 100 + 100) / 5 = 81.00;
     total = 0.70 × 65.81 + 0.30 × 81 = 46.067 + 24.3 = 70.367 → 70.37."""
-    services.settings_update(campaign_year=scored.year, trim_extremes=True)
+    services.settings_update(
+        access=compute_access(scored.office), campaign_year=scored.year, trim_extremes=True
+    )
     line = line_of(run_now(scored.year, scored.office), branch=institute.branch)
     assert line.eval_used == Decimal("81.00")
     assert line.eval_mean == Decimal("72.14") and line.eval_median == Decimal("75.00")
@@ -124,7 +127,7 @@ def test_rerun_replaces_draft_and_approved_snapshot_is_immutable(institute, scor
     assert rerun.pk == run.pk
     assert not first_ids & set(rerun.lines.values_list("pk", flat=True))
     assert ScoringRun.objects.filter(campaign_year=scored.year).count() == 1
-    services.scoring_run_approve(run=rerun, actor=scored.office)
+    services.scoring_run_approve(run=rerun, access=compute_access(scored.office))
     line = rerun.lines.first()
     line.total = Decimal("99")
     with pytest.raises(ValidationError):
@@ -138,10 +141,12 @@ def test_rerun_replaces_draft_and_approved_snapshot_is_immutable(institute, scor
     with pytest.raises(ValidationError):
         ScoringRun.objects.get(pk=rerun.pk).save()
     with pytest.raises(ValidationError):
-        services.scoring_run_request(campaign_year=scored.year, actor=scored.office)
+        services.scoring_run_request(campaign_year=scored.year, access=compute_access(scored.office))
     assert services.scoring_run_execute(campaign_year=scored.year) is None
     with pytest.raises(ValidationError):
-        services.settings_update(campaign_year=scored.year, trim_extremes=True)
+        services.settings_update(
+            access=compute_access(scored.office), campaign_year=scored.year, trim_extremes=True
+        )
     assert ScoreLine.objects.get(pk=line.pk).total != Decimal("99")
 
 
@@ -156,9 +161,10 @@ def test_run_is_deterministic(institute, scored):  # noqa: F811
 
 
 def test_weights_validated(institute, scored):  # noqa: F811
-    services.settings_for(campaign_year=scored.year)
+    selectors.settings_for(campaign_year=scored.year)
     with pytest.raises(ValidationError):
         services.settings_update(
+            access=compute_access(scored.office),
             campaign_year=scored.year,
             branch_rubric_weight=Decimal("60"),
             branch_evaluation_weight=Decimal("30"),
@@ -168,12 +174,13 @@ def test_weights_validated(institute, scored):  # noqa: F811
 
 def test_default_rubric_is_idempotent_and_edits_bump_version(institute):
     year = year_of(institute)
-    a = services.rubric_for(campaign_year=year, kind=Subject.BRANCH)
-    b = services.rubric_for(campaign_year=year, kind=Subject.BRANCH)
+    a = selectors.rubric_for(campaign_year=year, kind=Subject.BRANCH)
+    b = selectors.rubric_for(campaign_year=year, kind=Subject.BRANCH)
     assert a.pk == b.pk and a.items.count() == 12
     assert sum(i.max_points for i in a.items.exclude(source__in=["deduction", "veto"])) == 100
     item = a.items.get(indicator="lecture_given")
     services.rubric_item_save(
+        access=compute_access(institute.office.user),
         rubric=a,
         item=item,
         criterion=item.criterion,
@@ -191,7 +198,7 @@ def test_run_costs_fixed_queries(institute, scored, django_assert_max_num_querie
 
     from .test_awards_support import record
 
-    services.scoring_run_request(campaign_year=scored.year, actor=scored.office, as_of=AS_OF)
+    services.scoring_run_request(campaign_year=scored.year, access=compute_access(scored.office), as_of=AS_OF)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -213,7 +220,9 @@ def test_task_through_real_worker(institute, celery_worker_process):  # noqa: F8
     import time
 
     year = year_of(institute)
-    services.scoring_run_request(campaign_year=year, actor=institute.office.user, as_of=AS_OF)
+    services.scoring_run_request(
+        campaign_year=year, access=compute_access(institute.office.user), as_of=AS_OF
+    )
     # A second delivery of the same task is harmless (idempotent).
     result = scoring_run_task.apply_async(
         kwargs={"campaign_year_id": year.pk, "user_id": institute.office.user.pk}

@@ -25,6 +25,7 @@ from pledges.models import Pledge
 from supervision.models import Inspection, Review
 
 from ..models import RubricItem, ScoreEntry, ScoreItem, ScoreLine, ScoringRun, Subject
+from ..selectors import rubric_for, settings_for
 from . import aggregation as agg
 from .indicators import (
     BRANCH_INDICATORS,
@@ -182,9 +183,9 @@ def _score_subject(key, items, facts, ctx, entries, indicators):
             if item.indicator == "appraisal_below_competent":
                 if getattr(facts, "grade", None) in BELOW_COMPETENT:
                     explanation = str(VETOES[item.indicator])
-                    reasons.append(f"{item.name}: {Grade(facts.grade).label}")
+                    reasons.append(f"{item.label}: {Grade(facts.grade).label}")
             for e in entries.get((item.pk, key), []):
-                reasons.append(f"{item.name}: {e.reason}")
+                reasons.append(f"{item.label}: {e.reason}")
                 evidence += _entry_evidence(e)
                 explanation = e.reason
         else:
@@ -200,7 +201,7 @@ def _score_subject(key, items, facts, ctx, entries, indicators):
             {
                 "rubric_item": item,
                 "criterion": item.criterion,
-                "name": item.name,
+                "name": item.label,  # copied in the run's language: a snapshot
                 "source": item.source,
                 "points": points,
                 "max_points": max_points,
@@ -282,8 +283,6 @@ def _write(lines: list[ScoreLine], item_rows: list[list[dict]]) -> None:
 
 def compute(run: ScoringRun) -> int:
     """Fill the (empty, draft) ``run``. Returns the number of lines written."""
-    from ..services import rubric_for, settings_for
-
     campaign_year = run.campaign_year
     committee_id = campaign_year.campaign.committee_id
     rubrics = {kind: rubric_for(campaign_year=campaign_year, kind=kind) for kind in Subject.values}

@@ -1,0 +1,228 @@
+"""Writes of the award cycle: proposing candidates, the public notice with its objections, the
+approval and the announcement (``workflow.CYCLE``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import Access
+from accounts.services import notify
+from core.services import lock, save_as
+
+from ..models import BRANCH_TITLES, AwardCycle, Candidate, Objection, ScoreLine, ScoringRun, Subject, Title
+from ..scoring import aggregation as agg
+from ..workflow import CYCLE, cycle_step
+
+
+def _locked(cycle: AwardCycle) -> AwardCycle:
+    """The cycle re-read under a row lock (two clicks cannot both move it)."""
+    return lock(cycle, refresh=("status", "notice_starts_on", "notice_ends_on"))
+
+
+@transaction.atomic
+def cycle_create(*, access: Access, campaign_year) -> AwardCycle:
+    existing = AwardCycle.objects.filter(campaign_year=campaign_year).first()
+    CYCLE.authorize(access, existing or AwardCycle(campaign_year=campaign_year), "create")
+    if existing is not None:
+        return existing
+    run = ScoringRun.objects.filter(campaign_year=campaign_year, status=ScoringRun.Status.APPROVED).first()
+    if run is None:
+        raise ValidationError(
+            _("Approve the year's scores first: candidates are proposed from the approved ranking.")
+        )
+    cycle, _created = AwardCycle.objects.get_or_create(campaign_year=campaign_year, defaults={"run": run})
+    return cycle
+
+
+def _unit_sizes(run) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for unit in run.lines.filter(kind=Subject.MEMBER).values_list("quota_unit", flat=True):
+        sizes[unit] = sizes.get(unit, 0) + 1
+    return sizes
+
+
+def _used_quota(cycle) -> dict[str, int]:
+    used: dict[str, int] = {}
+    for unit in cycle.candidates.filter(title=Title.OUTSTANDING, removed=False).values_list(
+        "line__quota_unit", flat=True
+    ):
+        used[unit] = used.get(unit, 0) + 1
+    return used
+
+
+@transaction.atomic
+def cycle_propose(*, access: Access, cycle: AwardCycle) -> list[Candidate]:
+    """(Re)propose the candidates from the ranking: per branch category the best eligible
+    branches (five-good first, then advanced), per general branch (or branch without one) the
+    best eligible members up to the quota. Candidates the office added are kept; those it
+    removed stay removed."""
+    CYCLE.authorize(access, _locked(cycle), "propose")
+    cycle.candidates.filter(source=Candidate.Source.RANKING, removed=False).delete()
+    taken = set(cycle.candidates.values_list("title", "branch_id", "person_id"))
+    lines = list(cycle.run.lines.filter(eligible=True).order_by("kind", "category", "rank", "pk"))
+    new = []
+    for category in sorted({line.category for line in lines if line.kind == Subject.BRANCH}):
+        ranked = [line for line in lines if line.kind == Subject.BRANCH and line.category == category]
+        plan = [Title.FIVE_GOOD] * cycle.five_good_per_category + [
+            Title.ADVANCED
+        ] * cycle.advanced_per_category
+        for title, line in zip(plan, ranked, strict=False):
+            if any(key[1] == line.branch_id and key[2] is None for key in taken):
+                continue
+            new.append(
+                Candidate(
+                    cycle=cycle, title=title, branch=line.branch, line=line, source=Candidate.Source.RANKING
+                )
+            )
+    sizes = _unit_sizes(cycle.run)
+    used = _used_quota(cycle)
+    for unit in sorted(sizes):
+        ranked = sorted(
+            (line for line in lines if line.kind == Subject.MEMBER and line.quota_unit == unit),
+            key=lambda line: (-line.total, line.pk),
+        )
+        room = agg.quota(cycle.outstanding_member_share, sizes[unit]) - used.get(unit, 0)
+        for line in ranked:
+            if room <= 0:
+                break
+            if (Title.OUTSTANDING, line.branch_id, line.person_id) in taken:
+                continue
+            new.append(
+                Candidate(
+                    cycle=cycle,
+                    title=Title.OUTSTANDING,
+                    branch=line.branch,
+                    person=line.person,
+                    line=line,
+                    source=Candidate.Source.RANKING,
+                )
+            )
+            room -= 1
+    return Candidate.objects.bulk_create(new)
+
+
+@transaction.atomic
+def candidate_add(
+    *, access: Access, cycle: AwardCycle, title: str, line: ScoreLine, reason: str
+) -> Candidate:
+    """Add a candidate by hand, with a reason. Eligibility and the quota still apply."""
+    CYCLE.authorize(access, _locked(cycle), "add")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for adding.")})
+    if line.run_id != cycle.run_id:
+        raise ValidationError(_("Not a line of this cycle's ranking."))
+    if (title in BRANCH_TITLES) != (line.kind == Subject.BRANCH):
+        raise ValidationError(
+            {"title": _("This title is not for %(kind)s.") % {"kind": line.get_kind_display()}}
+        )
+    if not line.eligible:
+        raise ValidationError(_("Ineligible: %(reasons)s") % {"reasons": "; ".join(line.reasons)})
+    if cycle.candidates.filter(title=title, branch=line.branch, person=line.person, removed=False).exists():
+        raise ValidationError(_("Already a candidate."))
+    if title == Title.OUTSTANDING:
+        allowed = agg.quota(cycle.outstanding_member_share, _unit_sizes(cycle.run).get(line.quota_unit, 0))
+        if _used_quota(cycle).get(line.quota_unit, 0) >= allowed:
+            raise ValidationError(
+                _("The quota of outstanding members of this general branch (%(n)s) is reached.")
+                % {"n": allowed}
+            )
+    candidate = Candidate(
+        cycle=cycle,
+        title=title,
+        branch=line.branch,
+        person=line.person,
+        line=line,
+        source=Candidate.Source.ADDED,
+        reason=reason,
+    )
+    return save_as(candidate, access.user)
+
+
+@transaction.atomic
+def candidate_remove(*, access: Access, candidate: Candidate, reason: str) -> Candidate:
+    CYCLE.authorize(access, _locked(candidate.cycle), "remove")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for removing.")})
+    candidate.removed, candidate.removed_reason = True, reason
+    return save_as(candidate, access.user, update_fields=["removed", "removed_reason"])
+
+
+@transaction.atomic
+def cycle_advance(
+    *, access: Access, cycle: AwardCycle, to: str, reason: str = "", today: datetime.date | None = None
+) -> AwardCycle:
+    """Move the cycle to the status ``to`` by the step that leads there (``workflow.STEPS``)."""
+    today = today or timezone.localdate()
+    cycle = AwardCycle.objects.select_for_update().select_related("campaign_year__campaign").get(pk=cycle.pk)
+    action = cycle_step(cycle, to)
+    CYCLE.authorize(access, cycle, action)
+    if action == "open_notice":
+        if not cycle.candidates.filter(removed=False).exists():
+            raise ValidationError(_("Propose at least one candidate first."))
+        cycle.notice_starts_on = today
+        cycle.notice_ends_on = today + datetime.timedelta(days=cycle.notice_days - 1)
+        cycle.return_reason = ""
+    elif action == "submit":
+        if today <= cycle.notice_ends_on:
+            raise ValidationError(
+                _("The public notice runs until %(date)s.") % {"date": cycle.notice_ends_on}
+            )
+        if Objection.objects.filter(candidate__cycle=cycle, answered_on__isnull=True).exists():
+            raise ValidationError(_("Answer every objection first."))
+    elif action in ("withdraw", "return"):
+        if not reason.strip():
+            raise ValidationError({"reason": _("Give the reason for returning.")})
+        cycle.return_reason = reason
+        cycle.notice_starts_on = cycle.notice_ends_on = None
+    elif action == "approve":
+        cycle.approved_by, cycle.approved_at = access.user, timezone.now()
+    elif action == "announce":
+        cycle.announced_on = today
+    CYCLE.advance(cycle, action)
+    return save_as(cycle, access.user)
+
+
+@transaction.atomic
+def objection_lodge(
+    *, access: Access, candidate: Candidate, text: str, today: datetime.date | None = None
+) -> Objection:
+    today = today or timezone.localdate()
+    cycle = candidate.cycle
+    CYCLE.authorize(access, cycle, "object")
+    if not (cycle.notice_starts_on <= today <= cycle.notice_ends_on):
+        raise CYCLE.refusal(cycle, "object")
+    if candidate.removed:
+        raise ValidationError(_("This candidate was removed."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write the objection.")})
+    objection = save_as(
+        Objection(candidate=candidate, text=text, submitted_on=today, submitted_by=access.user), access.user
+    )
+    from campaigns.models import OfficeMember
+
+    office = [
+        m.person.user
+        for m in OfficeMember.objects.filter(campaign=cycle.campaign_year.campaign).select_related(
+            "person__user"
+        )
+    ]
+    notify(
+        users=office,
+        message=_("A new objection to the candidate %(name)s.") % {"name": candidate.subject_name},
+        email=False,
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_answer(*, access: Access, objection: Objection, answer: str) -> Objection:
+    CYCLE.authorize(access, objection.candidate.cycle, "answer")
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    objection.answer, objection.answered_by, objection.answered_on = answer, access.user, timezone.localdate()
+    return save_as(objection, access.user)
