@@ -49,11 +49,10 @@ def test_office_scores_and_proposes_leader_approves(login, live_server, institut
     cycle = AwardCycle.objects.get(campaign_year=scored.year)
     today = datetime.date.today()
     office = institute.office.user
-    services.cycle_advance(cycle=cycle, to="notice", actor=office, access=compute_access(office), today=today)
+    services.cycle_advance(cycle=cycle, to="notice", access=compute_access(office), today=today)
     services.cycle_advance(
         cycle=cycle,
         to="approval",
-        actor=office,
         access=compute_access(office),
         today=today + datetime.timedelta(days=10),
     )

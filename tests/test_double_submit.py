@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from awards import services as award_services
+from awards import selectors as award_selectors
 from awards.models import RubricItem
 from campaigns.models import CampaignYear, OfficeMember
 from evaluations.models import Suggestion
@@ -151,7 +151,7 @@ def test_two_office_users_writing_the_same_review(institute, second_office):
 @pytest.mark.django_db
 def test_two_office_users_changing_the_same_rubric_item(institute, second_office):
     year = CampaignYear.objects.get(campaign=institute.campaign)
-    rubric = award_services.rubric_for(campaign_year=year, kind="branch")
+    rubric = award_selectors.rubric_for(campaign_year=year, kind="branch")
     item = rubric.items.filter(source="office_points").first()
     url = reverse("awards:rubric_item", args=[year.pk, "branch", item.pk])
     first, v1, second, v2 = both_open(institute, second_office, url)

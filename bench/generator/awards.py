@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.access import compute_access
 from awards.models import AwardCycle, ScoringRun
 from awards.services import cycle_create, cycle_propose, scoring_run_approve, scoring_run_execute
 
@@ -34,11 +35,11 @@ def award(world: w.World) -> None:
         office = _user(world.office_user(c))
         leader = world.user_of[c.leaders[0]]
         run = ScoringRun.objects.get(campaign_year=c.campaign_year, status=ScoringRun.Status.DRAFT)
-        scoring_run_approve(run=run, actor=office)
-        cycle = cycle_create(campaign_year=c.campaign_year, actor=office)
+        scoring_run_approve(run=run, access=compute_access(office))
+        cycle = cycle_create(campaign_year=c.campaign_year, access=compute_access(office))
         AwardCycle.objects.filter(pk=cycle.pk).update(outstanding_member_share=OUTSTANDING_SHARE)
         cycle.refresh_from_db()
-        cycle_propose(cycle=cycle, actor=office)
+        cycle_propose(cycle=cycle, access=compute_access(office))
         # The notice ran its days without objections and the leading group approved: set the
         # dates the state machine would have recorded (it refuses to skip the waiting).
         year = c.campaign_year.year
