@@ -19,6 +19,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.access import compute_access
 from activities import evidence
 from activities import services as activity_services
 from activities.models import ActivityRecord, Kind
@@ -487,7 +488,7 @@ def test_texts_read_without_a_form_are_checked_too(client, institute):
         post_name="技术攻关岗",
         designated_on=datetime.date(2026, 1, 1),
         term_ends_on=datetime.date(2026, 12, 31),
-        actor=institute.office.user,
+        access=compute_access(institute.office.user),
     )
     client.force_login(institute.office.user)
     url = reverse("awards:model_post_action", args=[year_pk(institute), post.pk, "withdraw"])

@@ -29,8 +29,10 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.access import compute_access
 from activities import services as activity_services
 from activities.models import Kind
+from awards import selectors as award_selectors
 from awards import services as award_services
 from awards.models import Candidate, Objection, Subject
 from branches.models import RosterImport
@@ -602,7 +604,7 @@ def world(institute):
     )
 
     # Scoring and awards
-    rubric = award_services.rubric_for(campaign_year=w.year, kind=Subject.MEMBER)
+    rubric = award_selectors.rubric_for(campaign_year=w.year, kind=Subject.MEMBER)
     w.rubric_item = rubric.items.filter(source="office_points").first()
     w.report_file = ReportFile.objects.create(
         requested_by=office,
@@ -620,15 +622,17 @@ def world(institute):
         points=Decimal("3"),
         reason="有依据",
         file=pdf("依据.pdf"),
-        actor=office,
+        access=compute_access(office),
     )
-    award_services.scoring_run_request(campaign_year=w.year, actor=office, as_of=datetime.date(2026, 3, 31))
+    award_services.scoring_run_request(
+        campaign_year=w.year, access=compute_access(office), as_of=datetime.date(2026, 3, 31)
+    )
     run = award_services.scoring_run_execute(campaign_year=w.year)
     w.branch_line = run.lines.get(kind=Subject.BRANCH, branch=i.branch)
     w.member_line = run.lines.get(person=i.member)
     w.other_line = run.lines.get(kind=Subject.BRANCH, branch=i.other_branch)
-    award_services.scoring_run_approve(run=run, actor=office)
-    cycle = award_services.cycle_create(campaign_year=w.year, actor=office)
+    award_services.scoring_run_approve(run=run, access=compute_access(office))
+    cycle = award_services.cycle_create(campaign_year=w.year, access=compute_access(office))
     w.candidate = Candidate.objects.create(
         cycle=cycle,
         title="five_good_branch",
@@ -648,7 +652,7 @@ def world(institute):
         post_name="技术攻关岗",
         designated_on=datetime.date(2026, 1, 1),
         term_ends_on=datetime.date(2026, 12, 31),
-        actor=office,
+        access=compute_access(office),
     )
     return w
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime
 
 from activities.services import required_frequencies_for
-from awards.models import Subject
-from awards.services import rubric_for, settings_for
 from campaigns.models import Campaign, ContactPoint, LeadingGroupMember, OfficeMember
 from campaigns.services import campaign_year_create
 
@@ -70,6 +68,4 @@ def build(world: w.World) -> None:
             [ContactPoint(campaign=campaign, leader_id=leader, branch_id=b) for leader, b in sorted(pairs)]
         )
         required_frequencies_for(campaign_year=c.campaign_year)
-        for kind in Subject.values:
-            rubric_for(campaign_year=c.campaign_year, kind=kind)
-        settings_for(campaign_year=c.campaign_year)
+        # The year's rubrics and scoring settings come with it (awards.defaults).
