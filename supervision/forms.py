@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.evidence import EvidenceFilesField
 from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin
 
-from .models import Inspection, Review, ReviewRound, SpotCheckDraw
+from .models import Inspection, ReviewRound, SpotCheckDraw
 
 DATE = {"type": "date"}
 ISO = "%Y-%m-%d"  # what <input type="date"> reads and writes
@@ -91,25 +91,6 @@ class DecisionForm(GuardedForm):
             self.fields["decision"].choices = self.fields["decision"].choices[:1]
 
 
-class InspectionFilterForm(GuardedForm):
-    year = YearChoiceField(label=_("Year"), queryset=None, required=False, empty_label=_("All years"))
-    branch = forms.ModelChoiceField(
-        label=_("Branch"), queryset=None, required=False, empty_label=_("All branches")
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds"))] + Inspection.Kind.choices
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status"))] + Inspection.Status.choices
-    )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-
-    def __init__(self, *args, years, branches, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].queryset = years
-        self.fields["branch"].queryset = branches
-
-
 class DrawForm(SubmitOnceMixin, GuardedForm):
     campaign_year = YearChoiceField(label=_("Campaign year"), queryset=None, empty_label=None)
     population_kind = forms.ChoiceField(label=_("Draw from"), choices=SpotCheckDraw.Population.choices)
@@ -165,19 +146,3 @@ class AcknowledgeForm(GuardedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional: anything you want the campaign office to know."),
     )
-
-
-class ReviewFilterForm(GuardedForm):
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Branches and members"))] + Review.Kind.choices
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status"))] + Review.Status.choices
-    )
-    branch = forms.ModelChoiceField(
-        label=_("Branch"), queryset=None, required=False, empty_label=_("All branches")
-    )
-
-    def __init__(self, *args, branches, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches

@@ -35,21 +35,6 @@ def inspection_detail(inspections):
     )
 
 
-def filter_inspections(inspections, data: dict, *, today: datetime.date):
-    """``inspections`` narrowed by the list's filter (``forms.InspectionFilterForm``)."""
-    if data.get("year"):
-        inspections = inspections.filter(campaign_year=data["year"])
-    if data.get("branch"):
-        inspections = inspections.filter(branch=data["branch"])
-    if data.get("kind"):
-        inspections = inspections.filter(kind=data["kind"])
-    if data.get("status"):
-        inspections = inspections.filter(status=data["status"])
-    if data.get("overdue"):
-        inspections = inspections.overdue(today)
-    return inspections
-
-
 def inspectors(years):
     """Who may be named as inspector: the office and leading group of the years' institutes."""
     committees = years.values("campaign__committee")
@@ -168,17 +153,6 @@ def review_round_list(rounds):
 
 def review_list(reviews):
     return reviews.select_related("round__campaign_year", "branch", "person", "written_by__person")
-
-
-def filter_reviews(reviews, data: dict):
-    """``reviews`` narrowed by a review list's filter (``forms.ReviewFilterForm``)."""
-    if data.get("kind"):
-        reviews = reviews.filter(kind=data["kind"])
-    if data.get("status"):
-        reviews = reviews.filter(status=data["status"])
-    if data.get("branch"):
-        reviews = reviews.filter(branch=data["branch"])
-    return reviews
 
 
 def round_branches(review_round: ReviewRound):

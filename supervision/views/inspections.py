@@ -16,7 +16,8 @@ from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
 from .. import selectors, services
-from ..forms import DecisionForm, InspectionFilterForm, InspectionForm, ReplyForm
+from ..filters import InspectionFilterSet
+from ..forms import DecisionForm, InspectionForm, ReplyForm
 from ..models import Inspection, InspectionEvidence
 from ..workflow import INSPECTION
 from .base import SupervisionMixin
@@ -61,19 +62,18 @@ class InspectionListView(InspectionMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.filter_form = InspectionFilterForm(
-            self.request.GET or None, years=self.years(), branches=self.branches()
+        self.filterset = InspectionFilterSet(
+            self.request.GET or None,
+            queryset=selectors.inspection_list(self.objects()),
+            years=self.years(),
+            branches=self.branches(),
+            today=timezone.localdate(),
         )
-        inspections = selectors.inspection_list(self.objects())
-        if self.filter_form.is_valid():
-            inspections = selectors.filter_inspections(
-                inspections, self.filter_form.cleaned_data, today=timezone.localdate()
-            )
-        return inspections
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            filter_form=self.filter_form,
+            filter_form=self.filterset.form,
             can_create=self.access.reaches_institute("supervision.change"),
             **kwargs,
         )

@@ -13,7 +13,8 @@ from core.audit import object_history
 from core.forms import add_service_errors
 
 from .. import selectors, services
-from ..forms import AcknowledgeForm, ReviewFilterForm, ReviewRoundOpenForm, ReviewWriteForm
+from ..filters import ReviewFilterSet
+from ..forms import AcknowledgeForm, ReviewRoundOpenForm, ReviewWriteForm
 from ..models import Review, ReviewRound
 from ..workflow import REVIEW
 from .base import SupervisionMixin
@@ -80,18 +81,17 @@ class ReviewRoundDetailView(ReviewRoundMixin, ListView):
         return get_object_or_404(selectors.review_round_list(self.objects()), pk=self.kwargs["pk"])
 
     def get_queryset(self):
-        self.filter_form = ReviewFilterForm(
-            self.request.GET or None, branches=selectors.round_branches(self.review_round)
+        self.filterset = ReviewFilterSet(
+            self.request.GET or None,
+            queryset=selectors.review_list(self.review_round.reviews.all()),
+            branches=selectors.round_branches(self.review_round),
         )
-        reviews = selectors.review_list(self.review_round.reviews.all())
-        if self.filter_form.is_valid():
-            reviews = selectors.filter_reviews(reviews, self.filter_form.cleaned_data)
-        return reviews
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             review_round=self.review_round,
-            filter_form=self.filter_form,
+            filter_form=self.filterset.form,
             # the office of the round's institute writes every review of the round
             can_write=self.access.reaches_institute(
                 "reviews.write", self.review_round.campaign_year.campaign.committee_id
@@ -140,19 +140,17 @@ class ReviewIndexView(ReviewMixin, ListView):
 
     def get_queryset(self):
         branches = self.restrict(Branch.objects.active(), branch="").order_by("name")
-        self.filter_form = ReviewFilterForm(self.request.GET or None, branches=branches)
         reviews = selectors.review_list(self.objects()).order_by(
             "-round__campaign_year__year", "-round__half", "kind", "branch__name", "person__name", "pk"
         )
-        if self.filter_form.is_valid():
-            reviews = selectors.filter_reviews(reviews, self.filter_form.cleaned_data)
-        return reviews
+        self.filterset = ReviewFilterSet(self.request.GET or None, queryset=reviews, branches=branches)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         to_ack = set(
             Review.objects.to_acknowledge().acknowledgeable_by(self.access).values_list("pk", flat=True)[:500]
         )
-        return super().get_context_data(filter_form=self.filter_form, acknowledgeable=to_ack, **kwargs)
+        return super().get_context_data(filter_form=self.filterset.form, acknowledgeable=to_ack, **kwargs)
 
 
 class ReviewDetailView(ReviewMixin, DetailView):
