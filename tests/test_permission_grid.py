@@ -548,14 +548,19 @@ def world(institute):
         i, i.branch, year=w.year, inspected_on=datetime.date(2026, 2, 1), due=datetime.date(2026, 3, 1)
     )
     supervision_services.inspection_reply(
-        actor=i.secretary.user, inspection=w.replied, reply="已整改", files=[pdf()]
+        access=compute_access(i.secretary.user), inspection=w.replied, reply="已整改", files=[pdf()]
     )
     w.inspection_evidence = w.replied.evidence.get()
     w.foreign_inspection = inspect(i, i.foreign_branch, year=w.foreign_year, actor=admin)
     w.draw = supervision_services.spot_check_draw_create(
-        actor=office, campaign_year=w.year, population_kind=SpotCheckDraw.Population.BRANCHES, sample_size=2
+        access=compute_access(office),
+        campaign_year=w.year,
+        population_kind=SpotCheckDraw.Population.BRANCHES,
+        sample_size=2,
     )
-    w.round = supervision_services.supervision_round_create(actor=office, campaign_year=w.year, quarter=1)
+    w.round = supervision_services.supervision_round_create(
+        access=compute_access(office), campaign_year=w.year, quarter=1
+    )
     w.review_round, _ = supervision_services.review_round_open(campaign_year=w.year, half=1)
     w.branch_review = write(review_of(w.review_round, branch=i.branch), office)
     w.member_review = write(review_of(w.review_round, person=i.member), office)
