@@ -13,6 +13,7 @@ from core.forms import add_service_errors
 
 from .. import forms, selectors, services
 from ..models import AwardCycle, Candidate, Objection
+from ..workflow import CYCLE
 from .base import InlineActionView, YearMixin
 
 
@@ -35,6 +36,8 @@ class CycleView(CycleMixin, TemplateView):
         cycle = selectors.cycle_of(self.year)
         context["cycle"] = cycle
         context["approved_run"] = selectors.approved_run(self.year)
+        # The buttons: what the workflow lets this reader do now (a cycle not yet created: "create").
+        context["actions"] = CYCLE.actions(self.access, cycle or AwardCycle(campaign_year=self.year))
         if cycle:
             today = timezone.localdate()
             context["candidates"] = selectors.cycle_candidates(cycle, with_objections=True)
