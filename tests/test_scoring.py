@@ -237,3 +237,32 @@ def test_task_through_real_worker(institute, celery_worker_process):  # noqa: F8
     branches = institute.committee.branches.filter(is_active=True).count()
     assert run.lines.filter(kind=Subject.BRANCH).count() == branches
     assert ScoringRun.objects.filter(campaign_year=year).count() == 1
+
+
+def test_a_new_year_comes_with_its_rubrics_and_settings_and_older_years_get_them_by_migration(institute):
+    """Reads do not write: the defaults are created with the year (names stored untranslated and
+    translated on display) and, for a year older than that rule, by the data migration."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import translation
+
+    from awards.models import Rubric, RubricItem
+
+    year = year_of(institute)
+    rubric = selectors.rubric_for(campaign_year=year, kind=Subject.BRANCH)
+    item = rubric.items.get(indicator="news_report_months")
+    assert item.name == "Months with a news report"  # the source string
+    with translation.override("en"):
+        assert item.label == "Months with a news report"
+    assert selectors.settings_for(campaign_year=year).branch_rubric_weight == Decimal("70")
+
+    RubricItem.objects.filter(rubric__campaign_year=year).delete()
+    Rubric.objects.filter(campaign_year=year).delete()
+    ScoringSettings.objects.filter(campaign_year=year).delete()
+    migration = importlib.import_module("awards.migrations.0003_year_defaults")
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # idempotent
+    assert Rubric.objects.filter(campaign_year=year).count() == 2
+    assert RubricItem.objects.filter(rubric__campaign_year=year).count() == 22
+    assert ScoringSettings.objects.filter(campaign_year=year).count() == 1
