@@ -39,7 +39,7 @@ def _settings(monkeypatch, **env) -> dict:
 
 def test_without_redis_the_broker_is_a_folder_and_tasks_are_not_run_in_process(monkeypatch, tmp_path):
     conf = _settings(monkeypatch, CXZY_VAR_DIR=str(tmp_path))
-    assert conf["CELERY_BROKER_URL"] == "filesystem://"
+    assert conf["CELERY_BROKER_URL"] == "filesystem://localhost//"
     assert conf["CELERY_TASK_ALWAYS_EAGER"] is False
     assert conf["CELERY_BEAT_SCHEDULER"] == "django_celery_beat.schedulers:DatabaseScheduler"
     options = conf["CELERY_BROKER_TRANSPORT_OPTIONS"]
