@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
@@ -131,6 +132,16 @@ def lines_for(access: Access, run: ScoringRun):
         committee="run__campaign_year__campaign__committee",
         person="person",
     )
+
+
+def ranking_page(access: Access, run: ScoringRun, number, per_page: int):
+    """One page of the ranking the reader may see, grouped (see :func:`ranking`), and the page.
+    A group's institute ranks some 13,000 lines: a page of them at a time, in rank order within
+    kind and category (a group continues on the next page), read as ids through the ranking
+    index, then the page's rows."""
+    lines = lines_for(access, run).order_by("kind", "category", "rank", "pk")
+    page = Paginator(lines.values_list("pk", flat=True), per_page).get_page(number)
+    return ranking(ScoreLine.objects.filter(pk__in=list(page))), page
 
 
 def ranking(lines) -> list[tuple[str, str, list[ScoreLine]]]:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -225,14 +224,10 @@ class RankingView(YearMixin, TemplateView):
         context["run"] = run
         context["groups"] = []
         if run:
-            # A group's institute ranks some 13,000 lines: a page of them at a time, in rank order
-            # within kind and category (a group continues on the next page).
-            lines = selectors.lines_for(self.access, run).order_by("kind", "category", "rank", "pk")
-            page = Paginator(lines.values_list("pk", flat=True), self.paginate_by).get_page(
-                self.request.GET.get("page")
+            groups, page = selectors.ranking_page(
+                self.access, run, self.request.GET.get("page"), self.paginate_by
             )
-            context["groups"] = selectors.ranking(ScoreLine.objects.filter(pk__in=list(page)))
-            context.update(page_obj=page, is_paginated=page.has_other_pages())
+            context.update(groups=groups, page_obj=page, is_paginated=page.has_other_pages())
         return context
 
 
