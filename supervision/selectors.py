@@ -152,7 +152,8 @@ def review_round_list(rounds):
 
 
 def review_list(reviews):
-    return reviews.select_related("round__campaign_year", "branch", "person", "written_by__person")
+    # the campaign too: a row's buttons ask for the round's institute (workflow.REVIEW)
+    return reviews.select_related("round__campaign_year__campaign", "branch", "person", "written_by__person")
 
 
 def round_branches(review_round: ReviewRound):

@@ -46,7 +46,7 @@ def _lock(inspection: Inspection) -> Inspection:
     return lock(
         inspection,
         refresh=[f.attname for f in Inspection._meta.concrete_fields],
-        select_related=("branch", "campaign_year__campaign"),
+        select_related=("branch", "campaign_year", "campaign_year__campaign"),
     )
 
 

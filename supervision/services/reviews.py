@@ -117,7 +117,8 @@ def _lock(review: Review) -> Review:
     return lock(
         review,
         refresh=[f.attname for f in Review._meta.concrete_fields],
-        select_related=("round__campaign_year__campaign", "branch", "person__user"),
+        # a name and its path: lock() copies the related rows named without "__"
+        select_related=("round", "round__campaign_year__campaign", "branch", "person", "person__user"),
     )
 
 

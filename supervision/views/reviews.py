@@ -19,6 +19,22 @@ from ..models import Review, ReviewRound
 from ..workflow import REVIEW
 from .base import SupervisionMixin
 
+
+class ReviewTableMixin:
+    """A page with the table of reviews (``_review_table.html``): each row's buttons are the
+    actions ``workflow.REVIEW`` allows the reader, of those the page ``offers``."""
+
+    offers: frozenset[str] = frozenset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        reviews = list(context["reviews"])  # the page's rows, loaded once
+        for review in reviews:
+            review.actions = REVIEW.actions(self.access, review) & self.offers
+        context["reviews"] = reviews
+        return context
+
+
 # --- review rounds --------------------------------------------------------------------------
 
 
@@ -70,7 +86,10 @@ class ReviewRoundOpenView(ReviewRoundMixin, FormView):
         return redirect("supervision:review_round_detail", review_round.pk)
 
 
-class ReviewRoundDetailView(ReviewRoundMixin, ListView):
+class ReviewRoundDetailView(ReviewTableMixin, ReviewRoundMixin, ListView):
+    """The round's reviews, to write one after the other."""
+
+    offers = frozenset({"write"})
     permission = "reviews.view"
     template_name = "supervision/review_round_detail.html"
     context_object_name = "reviews"
@@ -92,10 +111,6 @@ class ReviewRoundDetailView(ReviewRoundMixin, ListView):
         return super().get_context_data(
             review_round=self.review_round,
             filter_form=self.filterset.form,
-            # the office of the round's institute writes every review of the round
-            can_write=self.access.reaches_institute(
-                "reviews.write", self.review_round.campaign_year.campaign.committee_id
-            ),
             **kwargs,
         )
 
@@ -129,9 +144,12 @@ class ReviewActionMixin(ReviewMixin):
         return redirect("supervision:review_detail", self.review.pk)
 
 
-class ReviewIndexView(ReviewMixin, ListView):
+class ReviewIndexView(ReviewTableMixin, ReviewMixin, ListView):
     """The reviews the user may read: a member the own, a secretary the branch's and its
-    members', the office all of its institute."""
+    members', the office all of its institute; to acknowledge them (writing is done from the
+    round's page)."""
+
+    offers = frozenset({"acknowledge"})
 
     permission = "reviews.view"
     template_name = "supervision/review_index.html"
@@ -147,10 +165,7 @@ class ReviewIndexView(ReviewMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        to_ack = set(
-            Review.objects.to_acknowledge().acknowledgeable_by(self.access).values_list("pk", flat=True)[:500]
-        )
-        return super().get_context_data(filter_form=self.filterset.form, acknowledgeable=to_ack, **kwargs)
+        return super().get_context_data(filter_form=self.filterset.form, **kwargs)
 
 
 class ReviewDetailView(ReviewMixin, DetailView):
