@@ -7,8 +7,10 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activity record")
 
     def ready(self):
+        from campaigns.signals import campaign_year_created
         from core.sections import offer
 
+        from .defaults import on_campaign_year_created
         from .selectors import home_context
 
         offer(home_context, uid="activities")  # its home-page section
@@ -16,3 +18,5 @@ class ActivitiesConfig(AppConfig):
         from .summary import connect_signals
 
         connect_signals()
+        # A new year gets its default required frequencies at once: the pages only read them.
+        campaign_year_created.connect(on_campaign_year_created, dispatch_uid="activities.year_defaults")

@@ -36,21 +36,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, PartyGroup
 
-from .models import ActivityRecord, Kind, Period
-
-# DOMAIN.md: news report, 支委会 and 党小组会 monthly; 党员大会 quarterly; the secretary's party
-# lecture and the reading-notes review yearly. Other kinds exist as rows, not required, so that
-# the office can switch them on for a year.
-DEFAULT_FREQUENCIES: dict[str, tuple[str, int]] = {
-    Kind.NEWS_REPORT: (Period.MONTHLY, 1),
-    Kind.COMMITTEE_MEETING: (Period.MONTHLY, 1),
-    Kind.GROUP_MEETING: (Period.MONTHLY, 1),
-    Kind.GENERAL_MEETING: (Period.QUARTERLY, 1),
-    Kind.SECRETARY_LECTURE: (Period.YEARLY, 1),
-    Kind.READING_REVIEW: (Period.YEARLY, 1),
-}
-# Every kind a requirement may be set for ("other" is never required).
-REQUIRABLE_KINDS = [k for k in Kind if k != Kind.OTHER]
+from .defaults import REQUIRABLE_KINDS
+from .models import ActivityRecord, Kind, Period, RequiredFrequency
 
 
 class Status(models.TextChoices):
@@ -288,11 +275,17 @@ class ComplianceTable:
         return [i for row in self.rows for i in row.due]
 
 
+def required_frequencies_for(*, campaign_year) -> list[RequiredFrequency]:
+    """The requirements of ``campaign_year``, one per kind, in the order of the kinds (one
+    query). They are created with the year (``defaults.create_year_defaults``): reading them
+    writes nothing."""
+    rows = {r.kind: r for r in RequiredFrequency.objects.filter(campaign_year=campaign_year)}
+    return [rows[k] for k in REQUIRABLE_KINDS if k in rows]
+
+
 def compliance_table(*, campaign_year, branches, today: datetime.date | None = None) -> ComplianceTable:
     """Compliance of ``branches`` (a queryset, already narrowed to what the user may see) in
     ``campaign_year``, as of ``today`` (default: the local date)."""
-    from .services import required_frequencies_for
-
     today = today or timezone.localdate()
     year = campaign_year.year
     requirements = [r for r in required_frequencies_for(campaign_year=campaign_year) if r.is_required]

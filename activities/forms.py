@@ -187,50 +187,6 @@ class ArchiveForm(GuardedForm):
     )
 
 
-class RecordFilterForm(GuardedForm):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Kind"),
-        required=False,
-        choices=[("", gettext_lazy("All kinds"))] + Kind.choices,
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-    )
-    month = forms.DateField(
-        label=gettext_lazy("Month"),
-        required=False,
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(
-            attrs={"type": "month", "class": "form-control form-control-sm"}, format="%Y-%m"
-        ),
-    )
-    # A group has thousands of branches: typed (a part of the name), not chosen from a select.
-    branch_q = forms.CharField(
-        label=gettext_lazy("Branch"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "spellcheck": "false", "class": "form-control form-control-sm"}
-        ),
-    )
-    # One branch by id, from a link (the branch's compliance page); not a field of the form.
-    branch = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    archived = forms.BooleanField(
-        label=gettext_lazy("Archived records"),
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
-
-    def __init__(self, *args, branch_names=None, lookup=None, **kwargs):
-        """``branch_names``: suggested from the page when the reader reaches few branches;
-        else ``lookup``, the URL static/js/lookup.js asks as one types."""
-        super().__init__(*args, **kwargs)
-        attrs = self.fields["branch_q"].widget.attrs
-        attrs["placeholder"] = _("All branches")
-        if branch_names is not None:
-            attrs["list"] = "branch-names"
-        elif lookup:
-            attrs["data-lookup"] = lookup
-
-
 class FrequencyForm(GuardedForm):
     is_required = forms.BooleanField(label=gettext_lazy("Required"), required=False)
     period = forms.ChoiceField(label=gettext_lazy("Period"), choices=Period.choices)

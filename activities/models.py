@@ -305,8 +305,8 @@ class Period(models.TextChoices):
 class RequiredFrequency(models.Model):
     """How often a branch must hold (or write) one kind of record in a campaign year.
 
-    Created with the defaults of DOMAIN.md the first time a year is looked at
-    (``services.required_frequencies_for``); the campaign office may change them per year."""
+    Created with the defaults of DOMAIN.md when the year is created (``defaults``); the campaign
+    office may change them per year."""
 
     campaign_year = models.ForeignKey(
         "campaigns.CampaignYear",

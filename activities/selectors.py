@@ -4,7 +4,6 @@ however many branches, records, attendance rows or files there are."""
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -12,11 +11,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from accounts.access import Access, Role
-from accounts.models import User
-from branches.models import Branch, PartyCommittee, PartyGroup, Person, Position
+from branches.models import Branch, PartyGroup, Person, Position
 from campaigns.models import CampaignYear
 
 from .compliance import compliance_table
+from .compliance import required_frequencies_for as required_frequencies_for  # a read
 from .models import (
     ActivityRecord,
     Attendance,
@@ -28,31 +27,6 @@ from .models import (
     RequiredFrequency,
 )
 from .summary import compliance_summary
-
-
-def committees_reached(access: Access, permission: str):
-    """The party committees in which ``permission`` reaches at least one branch."""
-    branches = access.restrict(Branch.objects.all(), permission, branch="")
-    return PartyCommittee.objects.filter(pk__in=branches.values("committee_id"))
-
-
-def campaign_years(access: Access, permission: str):
-    return (
-        CampaignYear.objects.filter(campaign__committee__in=committees_reached(access, permission))
-        .select_related("campaign__committee")
-        .order_by("-year", "campaign__committee__name")
-    )
-
-
-def pick_campaign_year(years, wanted: str | None, today: datetime.date):
-    """The year asked for (by pk), else this calendar year's, else the latest."""
-    years = list(years)
-    if wanted and wanted.isdigit():
-        chosen = next((y for y in years if y.pk == int(wanted)), None)
-        if chosen is not None:
-            return chosen
-    return next((y for y in years if y.year == today.year), years[0] if years else None)
-
 
 # --- records ----------------------------------------------------------------------------------
 
@@ -66,13 +40,31 @@ def count_of(model, **filters):
 
 
 def record_list(records):
-    from .models import Attendance, Evidence
-
     return records.select_related("branch", "party_group", "host").annotate(
         evidence_count=count_of(Evidence, archived_at__isnull=True),
         present_count=count_of(Attendance, status=AttendanceStatus.PRESENT),
         attendance_count=count_of(Attendance),
     )
+
+
+def records_in_month(records, month: datetime.date):
+    """The records held in the calendar month of ``month``. A range, not held_on__month:
+    EXTRACT(MONTH …) cannot use the date index (2 s at a group)."""
+    first = month.replace(day=1)
+    following = (first + datetime.timedelta(days=31)).replace(day=1)
+    return records.filter(held_on__gte=first, held_on__lt=following)
+
+
+def records_of_branches_named(records, branches, typed: str, few: int):
+    """The records of the ``branches`` whose name contains ``typed``. Up to ``few`` such
+    branches: by their ids, which PostgreSQL reads through the branch index. More: by a join,
+    read along the date index. (A subquery, or UPPER() of icontains, leaves it guessing how many
+    branches match: 0.5 s of nested loops over every record.)"""
+    typed = " ".join(typed.split())
+    ids = list(branches.filter(name__contains=typed).values_list("pk", flat=True)[: few + 1])
+    if len(ids) <= few:
+        return records.filter(branch__in=ids)
+    return records.filter(branch__name__contains=typed)
 
 
 class Ledger:
@@ -113,6 +105,42 @@ class Ledger:
         return [rows[pk] for pk in ids]
 
 
+def branches_to_record(branches) -> list[tuple]:
+    """The branches a new record may be for, each with its active party groups (the first step
+    of a new record)."""
+    branches = branches.prefetch_related("party_groups").order_by("sort_order", "name")
+    return [(b, [g for g in b.party_groups.all() if g.is_active]) for b in branches]
+
+
+def record_form_choices(*, branch: Branch, record: ActivityRecord | None = None) -> dict:
+    """What a record's form may name: the branch's people (and the host and recorder already
+    named, after a transfer), its party groups (active, or the one already named) and the reading
+    lists of its institute."""
+    named = [p for p in ((record.host_id, record.recorder_id) if record else ()) if p]
+    return {
+        "people": Person.objects.filter(Q(branch=branch) | Q(pk__in=named)).order_by("employee_no"),
+        "party_groups": PartyGroup.objects.filter(branch=branch).filter(
+            Q(is_active=True) | Q(pk=getattr(record, "party_group_id", None))
+        ),
+        "reading_lists": ReadingList.objects.filter(committee_id=branch.committee_id).order_by(
+            "-published_on"
+        ),
+    }
+
+
+def attendees_to_record(*, branch: Branch, kind: str, party_group, record=None) -> tuple[list, dict]:
+    """Who a meeting's attendance form lists, and the rows already recorded: the expected
+    attendees and, for a record being corrected, anyone recorded before (after a transfer)."""
+    people = expected_attendees(branch=branch, kind=kind, party_group=party_group)
+    existing = {}
+    if record is not None:
+        existing = {a.person_id: a for a in record.attendance.select_related("person")}
+        known = {p.pk for p in people}
+        people += [a.person for a in existing.values() if a.person_id not in known]
+        people.sort(key=lambda p: p.employee_no)
+    return people, existing
+
+
 def record_detail(records):
     return records.select_related(
         "branch__committee",
@@ -137,66 +165,6 @@ def record_detail(records):
     )
 
 
-def audit_trail(obj, limit: int = 50):
-    """The audit trail of ``obj``, newest first, for ``includes/history.html``: each change as
-    (label, old, new) in words — a person's name rather than an id, a kind's label rather than
-    its code, the members of a team by name.
-
-    Like ``branches.selectors.history_rows``, but the people behind the users and the objects the
-    changes point at are loaded in one query per related model, however long the history is."""
-    records = list(
-        obj.history.select_related("history_user__person").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
-    )
-    raw, wanted = [], defaultdict(set)
-    for newer, older in zip(records, records[1:] + [None], strict=False):
-        if len(raw) == limit:
-            break
-        changes = []
-        if older is not None and newer.history_type == "~":
-            for change in newer.diff_against(older, foreign_keys_are_objs=False).changes:
-                field = obj._meta.get_field(change.field)
-                changes.append((field, change.old, change.new))
-                if field.many_to_many:
-                    key = field.m2m_reverse_field_name()
-                    for value in (change.old or []) + (change.new or []):
-                        wanted[field.related_model].add(value[key])
-                elif field.is_relation:
-                    wanted[field.related_model].update(v for v in (change.old, change.new) if v is not None)
-        raw.append((newer, changes))
-    names = {}
-    for model, ids in wanted.items():
-        found = model._default_manager.filter(pk__in=ids)
-        if model is User:
-            found = found.select_related("person")
-        names[model] = {
-            o.pk: (o.display_name() if model is User else getattr(o, "name", None) or str(o)) for o in found
-        }
-
-    def words(field, value):
-        if value in (None, "", []):
-            return None
-        if field.many_to_many:
-            key = field.m2m_reverse_field_name()
-            return "、".join(str(names[field.related_model].get(v[key], v[key])) for v in value)
-        if field.is_relation:
-            return names[field.related_model].get(value, value)
-        if field.choices:
-            return dict(field.flatchoices).get(value, value)
-        return value
-
-    return [
-        {
-            "record": record,
-            "changes": [
-                (field.verbose_name, words(field, old), words(field, new)) for field, old, new in changes
-            ],
-        }
-        for record, changes in raw
-    ]
-
-
 def attendance_history(record, limit: int = 100):
     """Corrections of the attendance of ``record`` (the first entry of each row is not one)."""
     rows = list(
@@ -212,6 +180,22 @@ def attendance_history(record, limit: int = 100):
         previous[row.person_id] = row
     changes.sort(key=lambda c: c["record"].history_date, reverse=True)
     return changes[:limit]
+
+
+def grid_branch_ids(branches, campaign_year) -> list[int]:
+    """The ids of ``branches`` (narrowed to the reader's reach) of the year's institute, in the
+    tree's order: the compliance grid pages these, then builds the table of one page."""
+    return list(
+        branches.filter(committee_id=campaign_year.campaign.committee_id)
+        .order_by(*Branch.TREE_ORDER)
+        .values_list("pk", flat=True)
+    )
+
+
+def owing_items(table, *, status: str | None = None, kind: str | None = None) -> list:
+    """The items of ``table`` overdue (or, with ``status`` "due", due now), of ``kind`` if given."""
+    items = table.due if status == "due" else table.overdue
+    return [i for i in items if i.kind == kind] if kind else items
 
 
 def frequency_history(campaign_year, limit: int = 50):
@@ -251,7 +235,56 @@ def expected_attendees(*, branch: Branch, kind: str, party_group: PartyGroup | N
 
 
 def reading_lists_visible(access: Access):
-    return ReadingList.objects.filter(committee__in=committees_reached(access, "activities.view"))
+    """The reading lists of the institutes whose years ``access`` may see."""
+    years = CampaignYear.objects.visible_to(access, "activities.view")
+    return ReadingList.objects.filter(committee__in=years.values("campaign__committee_id"))
+
+
+def reading_lists_to_edit(access: Access):
+    """The reading lists ``access`` may correct (``workflow.ReadingListWorkflow``, as a query)."""
+    years = CampaignYear.objects.visible_to(access, "activities.reading_list")
+    return ReadingList.objects.filter(committee__in=years.values("campaign__committee_id"))
+
+
+def records_of_reading_list(records, reading_list, limit: int = 100):
+    """The latest records (narrowed to the reader's reach) that name ``reading_list``."""
+    return records.filter(reading_list=reading_list).select_related("branch").order_by("-held_on")[:limit]
+
+
+# --- vanguard teams and research champions ------------------------------------------------------
+
+
+def vanguard_page(*, teams, champions, campaign_year) -> dict:
+    """The teams and champions of ``campaign_year`` (querysets narrowed to the reader's reach)."""
+    return {
+        "teams": teams.filter(campaign_year=campaign_year)
+        .select_related("branch", "leader")
+        .prefetch_related("members")
+        .order_by("branch__name", "name"),
+        "champions": champions.filter(campaign_year=campaign_year)
+        .select_related("branch", "person")
+        .order_by("branch__name", "person__employee_no"),
+    }
+
+
+def team_detail(teams):
+    return teams.select_related("branch", "leader", "campaign_year", "created_by__person").prefetch_related(
+        "members"
+    )
+
+
+def champion_detail(champions):
+    return champions.select_related("branch", "person", "campaign_year", "created_by__person")
+
+
+def people_to_name(*, branches, extra=()):
+    """The people a team or champion form may name: those of ``branches``, and ``extra`` (those
+    already named, after a transfer)."""
+    return (
+        Person.objects.filter(Q(branch__in=branches) | Q(pk__in=list(extra)))
+        .select_related("branch")
+        .order_by("branch__name", "employee_no")
+    )
 
 
 def reading_list_page(lists):

@@ -1,5 +1,8 @@
 """Writes of the activity record: every change goes through here, validated, in one transaction,
-with the acting user in the history. Nothing is deleted: records and files are archived."""
+with the acting user in the history. Nothing is deleted: records and files are archived.
+
+Every service takes the actor's ``access`` and asks ``workflow`` whether the actor may act
+(``PermissionDenied`` otherwise) before it writes: a view's check is not trusted."""
 
 from __future__ import annotations
 
@@ -12,10 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import Access
 from branches.models import Branch, PartyGroup, Person
 from core.evidence import MAX_FILES, validate_evidence
+from core.services import save_as
 
-from .compliance import DEFAULT_FREQUENCIES, REQUIRABLE_KINDS
+from .compliance import required_frequencies_for
 from .models import (
     ATTENDANCE_KINDS,
     READING_KINDS,
@@ -31,6 +36,7 @@ from .models import (
     ResearchChampion,
     VanguardTeam,
 )
+from .workflow import BRANCH_WORK, FREQUENCIES, READING_LISTS, RECORDS
 
 # The fields of a record a secretary may set or correct.
 RECORD_FIELDS = (
@@ -52,12 +58,6 @@ class AttendanceEntry:
     person: Person
     status: str
     reason: str = ""
-
-
-def _save(obj, actor, **kwargs):
-    """Save with ``actor`` in the history row (also outside a request, e.g. in tests)."""
-    obj._history_user = actor
-    obj.save(**kwargs)
 
 
 # --- records ----------------------------------------------------------------------------------
@@ -154,10 +154,10 @@ def _write_attendance(record: ActivityRecord, entries: Iterable[AttendanceEntry]
         reason = entry.reason.strip()
         row = existing.get(entry.person.pk)
         if row is None:
-            _save(Attendance(record=record, person=entry.person, status=entry.status, reason=reason), actor)
+            save_as(Attendance(record=record, person=entry.person, status=entry.status, reason=reason), actor)
         elif (row.status, row.reason) != (entry.status, reason):
             row.status, row.reason = entry.status, reason
-            _save(row, actor)
+            save_as(row, actor)
 
 
 def _add_files(record: ActivityRecord, files: Iterable, actor) -> list[Evidence]:
@@ -165,9 +165,16 @@ def _add_files(record: ActivityRecord, files: Iterable, actor) -> list[Evidence]
     for file in files:
         evidence = Evidence(record=record, original_name=file.name[:255], size=file.size, uploaded_by=actor)
         evidence.file.save(file.name, file, save=False)
-        _save(evidence, actor)
+        save_as(evidence, actor)
         added.append(evidence)
     return added
+
+
+def _locked(record: ActivityRecord) -> ActivityRecord:
+    """The record as it is now, read under a row lock (with its branch, which decides who may
+    act): two corrections, or a correction and an archiving, do not overwrite each other. The
+    whole row is read again, as the changes are compared with what is stored."""
+    return ActivityRecord.objects.select_for_update(of=("self",)).select_related("branch").get(pk=record.pk)
 
 
 @transaction.atomic
@@ -175,7 +182,7 @@ def record_create(
     *,
     branch: Branch,
     kind: str,
-    actor,
+    access: Access,
     held_on: datetime.date,
     title: str,
     place: str = "",
@@ -190,6 +197,7 @@ def record_create(
     today: datetime.date | None = None,
 ) -> ActivityRecord:
     """Enter a record of ``branch``, with its attendance and evidence files."""
+    actor = access.user
     record = ActivityRecord(
         branch=branch,
         kind=kind,
@@ -204,9 +212,10 @@ def record_create(
         reading_list=reading_list,
         created_by=actor,
     )
+    RECORDS.authorize(access, record, "create")
     _validate_record(record, today=today or timezone.localdate())
     files = _validate_files(files)
-    _save(record, actor)
+    save_as(record, actor)
     _write_attendance(record, attendance, actor)
     _add_files(record, files, actor)
     return record
@@ -216,7 +225,7 @@ def record_create(
 def record_update(
     *,
     record: ActivityRecord,
-    actor,
+    access: Access,
     changes: Mapping[str, object],
     attendance: Iterable[AttendanceEntry] = (),
     files: Iterable = (),
@@ -224,9 +233,9 @@ def record_update(
     today: datetime.date | None = None,
 ) -> ActivityRecord:
     """Correct a record. The previous values stay in its history; a removed file is archived."""
-    record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
-    if record.is_archived:
-        raise ValidationError(_("An archived record cannot be changed."))
+    actor = access.user
+    record = _locked(record)
+    RECORDS.authorize(access, record, "edit")
     unknown = set(changes) - set(RECORD_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -238,66 +247,48 @@ def record_update(
     _validate_record(record, today=today or timezone.localdate())
     files = _validate_files(files)
     if changed:
-        _save(record, actor)
+        save_as(record, actor)
     _write_attendance(record, attendance, actor)
     now = timezone.now()
     for evidence in remove_evidence:
         if evidence.record_id != record.pk or evidence.archived_at is not None:
             raise ValidationError(_("This file is not attached to the record."))
         evidence.archived_at, evidence.archived_by = now, actor
-        _save(evidence, actor)
+        save_as(evidence, actor)
     _add_files(record, files, actor)
     return record
 
 
 @transaction.atomic
-def record_archive(*, record: ActivityRecord, actor, reason: str) -> ActivityRecord:
+def record_archive(*, record: ActivityRecord, access: Access, reason: str) -> ActivityRecord:
     """Take a record out of lists and compliance counts. It stays readable, with its history."""
-    record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
-    if record.is_archived:
-        raise ValidationError(_("This record is already archived."))
+    actor = access.user
+    record = _locked(record)
+    RECORDS.authorize(access, record, "archive")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("State why the record is archived.")})
     record.archived_at, record.archived_by, record.archive_reason = timezone.now(), actor, reason[:300]
-    _save(record, actor)
+    save_as(record, actor)
     return record
 
 
 @transaction.atomic
-def evidence_add(*, record: ActivityRecord, actor, files: Iterable) -> list[Evidence]:
-    if record.is_archived:
-        raise ValidationError(_("An archived record cannot be changed."))
-    return _add_files(record, _validate_files(files), actor)
+def evidence_add(*, record: ActivityRecord, access: Access, files: Iterable) -> list[Evidence]:
+    RECORDS.authorize(access, record, "add_evidence")
+    return _add_files(record, _validate_files(files), access.user)
 
 
 # --- required frequencies ---------------------------------------------------------------------
 
 
-def required_frequencies_for(*, campaign_year) -> list[RequiredFrequency]:
-    """The requirements of ``campaign_year``, one per kind, created with the defaults the first
-    time they are needed. Idempotent: a second call only reads (one query)."""
-    rows = {r.kind: r for r in RequiredFrequency.objects.filter(campaign_year=campaign_year)}
-    missing = [k for k in REQUIRABLE_KINDS if k not in rows]
-    for kind in missing:
-        # get_or_create, not create: another request may create the same row at the same moment.
-        rows[kind], _created = RequiredFrequency.objects.get_or_create(
-            campaign_year=campaign_year, kind=kind, defaults=default_frequency(kind)
-        )
-    return [rows[k] for k in REQUIRABLE_KINDS]
-
-
-def default_frequency(kind: str) -> dict:
-    """The requirement of ``kind`` before the office changes it (DOMAIN.md)."""
-    period, count = DEFAULT_FREQUENCIES.get(kind, (Period.YEARLY, 1))
-    return {"period": period, "count": count, "is_required": kind in DEFAULT_FREQUENCIES}
-
-
 @transaction.atomic
 def required_frequencies_update(
-    *, campaign_year, actor, values: Mapping[str, tuple[bool, str, int]]
+    *, campaign_year, access: Access, values: Mapping[str, tuple[bool, str, int]]
 ) -> list[RequiredFrequency]:
     """Set, per kind, whether it is required, per which period and how many times."""
+    FREQUENCIES.authorize(access, campaign_year, "set")
+    actor = access.user
     rows = {r.kind: r for r in required_frequencies_for(campaign_year=campaign_year)}
     for kind, (is_required, period, count) in values.items():
         if kind not in rows:
@@ -309,7 +300,7 @@ def required_frequencies_update(
         row = rows[kind]
         if (row.is_required, row.period, row.count) != (is_required, period, count):
             row.is_required, row.period, row.count = is_required, period, count
-            _save(row, actor)
+            save_as(row, actor)
     return list(rows.values())
 
 
@@ -321,7 +312,7 @@ def reading_list_save(
     *,
     reading_list: ReadingList | None,
     campaign_year,
-    actor,
+    access: Access,
     title: str,
     note: str,
     published_on: datetime.date,
@@ -329,6 +320,9 @@ def reading_list_save(
 ) -> ReadingList:
     """Publish a reading list, or correct a published one; ``books`` replaces its books
     (removed books stay in the history)."""
+    actor = access.user
+    if reading_list is not None:
+        READING_LISTS.authorize(access, reading_list, "save")
     books = [b for b in books if (b.get("title") or "").strip()]
     if not books:
         raise ValidationError(_("A reading list names at least one book."))
@@ -336,8 +330,9 @@ def reading_list_save(
         reading_list = ReadingList(published_by=actor)
     reading_list.campaign_year = campaign_year
     reading_list.committee_id = campaign_year.campaign.committee_id
+    READING_LISTS.authorize(access, reading_list, "save")  # and the institute it now belongs to
     reading_list.title, reading_list.note, reading_list.published_on = title.strip(), note, published_on
-    _save(reading_list, actor)
+    save_as(reading_list, actor)
     kept = []
     for n, data in enumerate(books):
         book = data.get("instance") or Book(reading_list=reading_list)
@@ -352,7 +347,7 @@ def reading_list_save(
         if not book.pk or any(getattr(book, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(book, k, v)
-            _save(book, actor)
+            save_as(book, actor)
         kept.append(book.pk)
     for book in reading_list.books.exclude(pk__in=kept):
         book._history_user = actor
@@ -385,7 +380,7 @@ def vanguard_team_save(
     team: VanguardTeam | None,
     branch: Branch,
     campaign_year,
-    actor,
+    access: Access,
     name: str,
     topic: str,
     leader: Person | None,
@@ -394,6 +389,8 @@ def vanguard_team_save(
 ) -> VanguardTeam:
     """Create or correct a vanguard research team. Its leader and new members must be members of
     the branch; someone already in the team stays after a transfer."""
+    actor = access.user
+    BRANCH_WORK.authorize(access, team or VanguardTeam(branch=branch), "save")
     members = list(members)
     current = set(team.members.values_list("pk", flat=True)) if team and team.pk else set()
     _check_year(branch, campaign_year)
@@ -407,7 +404,7 @@ def vanguard_team_save(
     duplicate = VanguardTeam.objects.filter(branch=branch, campaign_year=campaign_year, name=team.name)
     if duplicate.exclude(pk=team.pk).exists():
         raise ValidationError({"name": _("The branch already has a team of this name this year.")})
-    _save(team, actor)
+    save_as(team, actor)
     if {m.pk for m in members} != current:
         team._history_user = actor
         team.members.set(members)
@@ -420,10 +417,12 @@ def research_champion_save(
     champion: ResearchChampion | None,
     branch: Branch,
     campaign_year,
-    actor,
+    access: Access,
     person: Person,
     achievement: str,
 ) -> ResearchChampion:
+    actor = access.user
+    BRANCH_WORK.authorize(access, champion or ResearchChampion(branch=branch), "save")
     _check_year(branch, campaign_year)
     if champion is None or person != champion.person:
         _check_people(branch, [person], "person")
@@ -437,5 +436,5 @@ def research_champion_save(
     if champion is None:
         champion = ResearchChampion(branch=branch, created_by=actor)
     champion.campaign_year, champion.person, champion.achievement = campaign_year, person, achievement.strip()
-    _save(champion, actor)
+    save_as(champion, actor)
     return champion

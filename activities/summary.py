@@ -25,8 +25,8 @@ from django.utils import timezone
 from branches.models import Branch, PartyGroup
 
 from .compliance import compliance_table
+from .defaults import default_frequency
 from .models import ActivityRecord, ComplianceSummary, RequiredFrequency
-from .services import default_frequency
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,8 @@ def _record_changed(sender, instance, **kwargs):
 
 
 def _requirements_changed(sender, instance, created=False, **kwargs):
-    # A default created on first use (services.required_frequencies_for, which compliance_table
-    # calls before counting) changes no figure: the figures being computed already use it.
+    # A year's default created with the year (defaults.create_year_defaults) changes no figure
+    # already computed: those are of another year.
     if created and all(getattr(instance, k) == v for k, v in default_frequency(instance.kind).items()):
         return
     touch(committee_id=instance.campaign_year.campaign.committee_id)

@@ -4,12 +4,12 @@ and the record pages."""
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from activities import evidence as evidence_module
+from accounts.access import compute_access
 from activities import selectors, services
 from activities.models import (
     ActivityRecord,
@@ -25,6 +25,7 @@ from activities.services import AttendanceEntry
 from branches.models import Position
 from branches.services import SYSTEM, member_join
 from campaigns.models import CampaignYear
+from core import evidence as evidence_module
 
 from .factories import PartyGroupFactory, PersonFactory, make_member
 
@@ -61,7 +62,7 @@ def make_record(institute, **kwargs):
     values = {
         "branch": institute.branch,
         "kind": Kind.GENERAL_MEETING,
-        "actor": institute.secretary.user,
+        "access": compute_access(institute.secretary.user),
         "held_on": DAY,
         "title": "第一季度党员大会",
         "today": datetime.date(2026, 11, 1),
@@ -75,7 +76,8 @@ def make_record(institute, **kwargs):
 
 def refusal(file):
     with pytest.raises(ValidationError) as caught:
-        services.evidence_add(record=ActivityRecord.objects.first(), actor=None, files=[file])
+        record = ActivityRecord.objects.first()
+        services.evidence_add(record=record, access=compute_access(record.created_by), files=[file])
     return " ".join(caught.value.messages)
 
 
@@ -269,7 +271,7 @@ def test_edit_keeps_history(institute):
     office_user = institute.secretary.user
     services.record_update(
         record=record,
-        actor=office_user,
+        access=compute_access(office_user),
         changes={
             "held_on": datetime.date(2026, 3, 31),
             "kind": Kind.PARTY_CLASS,
@@ -304,7 +306,7 @@ def test_unchanged_edit_writes_no_history(institute):
     record = make_record(institute, attendance=[AttendanceEntry(institute.member, AttendanceStatus.PRESENT)])
     services.record_update(
         record=record,
-        actor=institute.secretary.user,
+        access=compute_access(institute.secretary.user),
         changes={"title": record.title, "held_on": record.held_on},
         attendance=[AttendanceEntry(institute.member, AttendanceStatus.PRESENT)],
         today=datetime.date(2026, 11, 1),
@@ -318,8 +320,8 @@ def test_archive_keeps_everything(institute):
         institute, attendance=[AttendanceEntry(institute.member, AttendanceStatus.PRESENT)], files=[pdf()]
     )
     with pytest.raises(ValidationError):
-        services.record_archive(record=record, actor=institute.secretary.user, reason=" ")
-    services.record_archive(record=record, actor=institute.secretary.user, reason="重复录入")
+        services.record_archive(record=record, access=compute_access(institute.secretary.user), reason=" ")
+    services.record_archive(record=record, access=compute_access(institute.secretary.user), reason="重复录入")
     record.refresh_from_db()
     assert record.is_archived and record.archive_reason == "重复录入"
     assert record.archived_by == institute.secretary.user
@@ -328,7 +330,9 @@ def test_archive_keeps_everything(institute):
     assert [h.history_type for h in record.history.order_by("history_date")] == ["+", "~"]
     assert ActivityRecord.objects.active().count() == 0
     with pytest.raises(ValidationError):
-        services.record_update(record=record, actor=institute.secretary.user, changes={"title": "改"})
+        services.record_update(
+            record=record, access=compute_access(institute.secretary.user), changes={"title": "改"}
+        )
 
 
 def test_archive_through_the_pages(client, institute):
@@ -494,7 +498,7 @@ def test_vanguard_team_members_must_be_of_the_branch(institute, year):
             team=None,
             branch=institute.branch,
             campaign_year=year,
-            actor=institute.secretary.user,
+            access=compute_access(institute.secretary.user),
             name="微波组件攻关团队",
             topic="小型化",
             leader=institute.secretary,
@@ -505,7 +509,7 @@ def test_vanguard_team_members_must_be_of_the_branch(institute, year):
         team=None,
         branch=institute.branch,
         campaign_year=year,
-        actor=institute.secretary.user,
+        access=compute_access(institute.secretary.user),
         name="微波组件攻关团队",
         topic="小型化",
         leader=institute.secretary,
@@ -515,7 +519,7 @@ def test_vanguard_team_members_must_be_of_the_branch(institute, year):
         team=team,
         branch=institute.branch,
         campaign_year=year,
-        actor=institute.secretary.user,
+        access=compute_access(institute.secretary.user),
         name=team.name,
         topic=team.topic,
         leader=team.leader,
@@ -550,7 +554,7 @@ def test_history_shows_names_and_labels(client, institute, year):
     record = make_record(institute, host=institute.secretary)
     services.record_update(
         record=record,
-        actor=institute.secretary.user,
+        access=compute_access(institute.secretary.user),
         changes={"host": institute.member, "kind": Kind.PARTY_CLASS},
         today=datetime.date(2026, 11, 1),
     )
@@ -558,7 +562,7 @@ def test_history_shows_names_and_labels(client, institute, year):
         team=None,
         branch=institute.branch,
         campaign_year=year,
-        actor=institute.secretary.user,
+        access=compute_access(institute.secretary.user),
         name="攻关团队",
         topic="课题",
         leader=None,
@@ -568,7 +572,7 @@ def test_history_shows_names_and_labels(client, institute, year):
         team=team,
         branch=institute.branch,
         campaign_year=year,
-        actor=institute.secretary.user,
+        access=compute_access(institute.secretary.user),
         name="攻关团队",
         topic="课题",
         leader=None,
@@ -609,10 +613,56 @@ def test_admin_pages(client, institute, year):
     record = make_record(
         institute, attendance=[AttendanceEntry(institute.member, AttendanceStatus.PRESENT)], files=[pdf()]
     )
-    services.required_frequencies_for(campaign_year=year)
+    selectors.required_frequencies_for(campaign_year=year)
     client.force_login(institute.admin)
     for model in ("activityrecord", "readinglist", "requiredfrequency", "vanguardteam", "researchchampion"):
         assert client.get(reverse(f"admin:activities_{model}_changelist")).status_code == 200
     assert client.get(reverse("admin:activities_activityrecord_change", args=[record.pk])).status_code == 200
     response = client.get(reverse("admin:activities_activityrecord_delete", args=[record.pk]))
     assert response.status_code == 403
+
+
+def test_services_refuse_whom_the_workflow_refuses(institute, year):
+    """Every write service asks the workflow itself: a view's check is not trusted."""
+    record = make_record(institute)
+    other = compute_access(institute.other_secretary.user)  # the secretary of another branch
+    secretary = compute_access(institute.secretary.user)  # not the campaign office
+    calls = [
+        lambda: make_record(institute, access=other),
+        lambda: services.record_update(record=record, access=other, changes={"title": "改"}),
+        lambda: services.record_archive(record=record, access=other, reason="重复"),
+        lambda: services.evidence_add(record=record, access=other, files=[pdf()]),
+        lambda: services.required_frequencies_update(campaign_year=year, access=secretary, values={}),
+        lambda: services.reading_list_save(
+            reading_list=None,
+            campaign_year=year,
+            access=secretary,
+            title="书目",
+            note="",
+            published_on=DAY,
+            books=[{"title": "红岩"}],
+        ),
+        lambda: services.vanguard_team_save(
+            team=None,
+            branch=institute.branch,
+            campaign_year=year,
+            access=other,
+            name="团队",
+            topic="课题",
+            leader=None,
+            members=[],
+        ),
+        lambda: services.research_champion_save(
+            champion=None,
+            branch=institute.branch,
+            campaign_year=year,
+            access=other,
+            person=institute.member,
+            achievement="成果",
+        ),
+    ]
+    for call in calls:
+        with pytest.raises(PermissionDenied):
+            call()
+    record.refresh_from_db()
+    assert record.title == "第一季度党员大会" and not record.is_archived and record.evidence.count() == 0

@@ -9,12 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.access import compute_access
 from activities import services
 from activities.models import AttendanceStatus, Kind
 from activities.services import AttendanceEntry
 from campaigns.models import CampaignYear
 
-from .factories import BranchFactory, PartyGroupFactory, make_campaign, make_member
+from .factories import BranchFactory, PartyGroupFactory, make_campaign, make_member, make_secretary
 
 ALL_ROLES = [
     "anonymous",
@@ -52,13 +53,13 @@ def data(institute):
     year = CampaignYear.objects.get(campaign=institute.campaign)
     foreign_campaign = make_campaign(institute.other_committee)
     foreign_year = CampaignYear.objects.get(campaign=foreign_campaign)
-    foreign_secretary = make_member(institute.foreign_branch, name="外所书记", user=True)
+    foreign_secretary = make_secretary(institute.foreign_branch, name="外所书记")
 
     def record(branch, actor):
         return services.record_create(
             branch=branch,
             kind=Kind.GENERAL_MEETING,
-            actor=actor,
+            access=compute_access(actor),
             held_on=datetime.date(2026, 3, 1),
             title="党员大会",
             files=[SimpleUploadedFile("记录.pdf", PDF)],
@@ -69,7 +70,7 @@ def data(institute):
         return services.reading_list_save(
             reading_list=None,
             campaign_year=year,
-            actor=actor,
+            access=compute_access(actor),
             title="推荐书目",
             note="",
             published_on=datetime.date(2026, 3, 1),
@@ -82,7 +83,7 @@ def data(institute):
         team=None,
         branch=institute.branch,
         campaign_year=year,
-        actor=institute.secretary.user,
+        access=compute_access(institute.secretary.user),
         name="攻关团队",
         topic="课题",
         leader=institute.secretary,
@@ -92,7 +93,7 @@ def data(institute):
         champion=None,
         branch=institute.branch,
         campaign_year=year,
-        actor=institute.secretary.user,
+        access=compute_access(institute.secretary.user),
         person=institute.member,
         achievement="攻克难题",
     )
@@ -203,7 +204,7 @@ def _grow(institute, data):
             branch=branch,
             kind=Kind.GROUP_MEETING,
             party_group=group,
-            actor=institute.secretary.user,
+            access=compute_access(institute.gb_secretary.user),
             held_on=datetime.date(2026, 2, 1 + n),
             title="小组会",
             today=datetime.date(2026, 11, 1),
@@ -211,7 +212,7 @@ def _grow(institute, data):
         services.record_create(
             branch=institute.branch,
             kind=Kind.COMMITTEE_MEETING,
-            actor=institute.secretary.user,
+            access=compute_access(institute.secretary.user),
             held_on=datetime.date(2026, 4, 1 + n),
             title="支委会",
             attendance=[AttendanceEntry(institute.secretary, AttendanceStatus.PRESENT)],
@@ -222,7 +223,7 @@ def _grow(institute, data):
             team=None,
             branch=branch,
             campaign_year=data.year,
-            actor=institute.secretary.user,
+            access=compute_access(institute.gb_secretary.user),
             name=f"团队{n}",
             topic="课题",
             leader=people[0],
@@ -231,7 +232,7 @@ def _grow(institute, data):
     extra = [make_member(institute.branch) for _ in range(3)]
     services.record_update(
         record=data.record,
-        actor=institute.secretary.user,
+        access=compute_access(institute.secretary.user),
         changes={"title": "党员大会（更正）"},
         attendance=[AttendanceEntry(p, AttendanceStatus.ABSENT) for p in extra]
         + [AttendanceEntry(institute.member, AttendanceStatus.LEAVE, "出差")],
@@ -240,7 +241,7 @@ def _grow(institute, data):
     )
     services.record_update(
         record=data.record,
-        actor=institute.secretary.user,
+        access=compute_access(institute.secretary.user),
         changes={},
         attendance=[AttendanceEntry(institute.member, AttendanceStatus.PRESENT)],
         today=datetime.date(2026, 11, 1),

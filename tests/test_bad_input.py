@@ -20,13 +20,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.access import compute_access
-from activities import evidence
 from activities import services as activity_services
 from activities.models import ActivityRecord, Kind
 from awards.models import BranchCriterion
 from branches import roster
 from branches.models import Person, RosterImport
 from campaigns.models import CampaignYear
+from core import evidence
 from formguard.forms import TEXT_MAX, GuardedForm, GuardedModelForm
 from supervision import services as supervision_services
 from supervision.models import Review
@@ -60,7 +60,7 @@ def record_url(i):
     record = activity_services.record_create(
         branch=i.branch,
         kind=Kind.NEWS_REPORT,
-        actor=i.secretary.user,
+        access=compute_access(i.secretary.user),
         held_on=datetime.date(2026, 3, 1),
         title="报道",
         published_in="所刊",

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from activities import services
+from activities import selectors
 from activities.compliance import Status, compliance_table, spans
 from activities.models import ActivityRecord, Kind, Period, RequiredFrequency
 from branches.models import Branch
@@ -97,8 +97,8 @@ def test_month_status_at_its_edges(today, status):
 
 
 def test_defaults_created_once(institute, year, django_assert_num_queries):
-    rows = services.required_frequencies_for(campaign_year=year)
-    again = services.required_frequencies_for(campaign_year=year)
+    rows = selectors.required_frequencies_for(campaign_year=year)
+    again = selectors.required_frequencies_for(campaign_year=year)
     assert [r.pk for r in rows] == [r.pk for r in again]
     assert RequiredFrequency.objects.filter(campaign_year=year).count() == 9  # every kind but "other"
     required = {(r.kind, r.period, r.count) for r in rows if r.is_required}
@@ -111,7 +111,7 @@ def test_defaults_created_once(institute, year, django_assert_num_queries):
         (Kind.READING_REVIEW, Period.YEARLY, 1),
     }
     with django_assert_num_queries(1):
-        services.required_frequencies_for(campaign_year=year)
+        selectors.required_frequencies_for(campaign_year=year)
 
 
 def test_month_boundaries(institute, year):
@@ -230,7 +230,7 @@ def test_frequencies_are_set_per_year_and_change_the_result(client, institute, y
     table = compliance_table(campaign_year=year, branches=branches, today=D(2026, 5, 15))
     assert statuses(table, branch, Kind.COMMITTEE_MEETING)[0] == OVERDUE
     # The next year keeps the defaults.
-    nxt = {r.kind: r for r in services.required_frequencies_for(campaign_year=next_year)}
+    nxt = {r.kind: r for r in selectors.required_frequencies_for(campaign_year=next_year)}
     assert (nxt[Kind.COMMITTEE_MEETING].period, nxt[Kind.COMMITTEE_MEETING].count) == (Period.MONTHLY, 1)
     assert client.post(url, {**data, "committee_meeting-count": "0"}).status_code == 200  # refused
 

@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from activities import filters as activity_filters
 from activities import selectors
-from activities import views as activity_views
 from activities.compliance import describe
 from activities.models import ActivityRecord, Kind
 from branches.models import Branch
@@ -51,7 +51,7 @@ def test_ledger_filters_by_a_typed_branch_name_within_reach(client, institute, r
     # Another institute's branch is not found by its name either.
     assert shown(client, branch_q=institute.foreign_branch.name) == set()
     # Many branches match: the same answer through a join instead of a list of ids.
-    monkeypatch.setattr(activity_views, "BRANCH_DATALIST_LIMIT", 1)
+    monkeypatch.setattr(activity_filters, "BRANCH_DATALIST_LIMIT", 1)
     assert shown(client, branch_q="党支部") == mine
     assert shown(client, branch_q="第二") == {records["branch2"].pk}
     client.force_login(institute.secretary.user)
@@ -63,7 +63,7 @@ def test_ledger_names_few_branches_and_looks_many_up(client, institute, records,
     page = client.get(reverse("activities:list")).content.decode()
     assert '<datalist id="branch-names">' in page and f'<option value="{institute.branch2.name}">' in page
     assert institute.foreign_branch.name not in page and "lookup.js" not in page
-    monkeypatch.setattr(activity_views, "BRANCH_DATALIST_LIMIT", 2)
+    monkeypatch.setattr(activity_filters, "BRANCH_DATALIST_LIMIT", 2)
     page = client.get(reverse("activities:list")).content.decode()
     assert "<datalist" not in page and "js/lookup.js" in page
     assert f'data-lookup="{reverse("reports:lookup", args=["activity_ledger", "branch"])}"' in page

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 
-from activities.services import required_frequencies_for
 from campaigns.models import Campaign, ContactPoint, LeadingGroupMember, OfficeMember
 from campaigns.services import campaign_year_create
 
@@ -67,5 +66,4 @@ def build(world: w.World) -> None:
         ContactPoint.objects.bulk_create(
             [ContactPoint(campaign=campaign, leader_id=leader, branch_id=b) for leader, b in sorted(pairs)]
         )
-        required_frequencies_for(campaign_year=c.campaign_year)
         # The year's rubrics and scoring settings come with it (awards.defaults).

@@ -1,0 +1,43 @@
+"""The pages of the activity record, one module per area: records, compliance, reading lists,
+vanguard teams and research champions."""
+
+from .compliance import BranchOwesView, ComplianceGridView, FrequencyUpdateView, OverdueListView
+from .reading import ReadingListDetailView, ReadingListFormView, ReadingListListView
+from .records import (
+    EvidenceDownloadView,
+    RecordArchiveView,
+    RecordChooseView,
+    RecordCreateView,
+    RecordDetailView,
+    RecordListView,
+    RecordUpdateView,
+)
+from .teams import (
+    ResearchChampionDetailView,
+    ResearchChampionFormView,
+    VanguardListView,
+    VanguardTeamDetailView,
+    VanguardTeamFormView,
+)
+
+__all__ = [
+    "BranchOwesView",
+    "ComplianceGridView",
+    "EvidenceDownloadView",
+    "FrequencyUpdateView",
+    "OverdueListView",
+    "ReadingListDetailView",
+    "ReadingListFormView",
+    "ReadingListListView",
+    "RecordArchiveView",
+    "RecordChooseView",
+    "RecordCreateView",
+    "RecordDetailView",
+    "RecordListView",
+    "RecordUpdateView",
+    "ResearchChampionDetailView",
+    "ResearchChampionFormView",
+    "VanguardListView",
+    "VanguardTeamDetailView",
+    "VanguardTeamFormView",
+]
