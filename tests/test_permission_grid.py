@@ -45,7 +45,7 @@ from reports.models import ReportFile
 from supervision import services as supervision_services
 from supervision.models import SpotCheckDraw
 
-from .factories import DepartmentFactory, make_campaign, make_member
+from .factories import DepartmentFactory, make_campaign, make_member, make_secretary
 from .test_evaluations_support import create_evaluation, make_staff, today
 from .test_pledges_support import make_pledge, pdf, step
 from .test_supervision_support import inspect, review_of, write
@@ -469,7 +469,7 @@ def world(institute):
     w.year = CampaignYear.objects.get(campaign=i.campaign, year=2026)
     w.foreign_year = CampaignYear.objects.get(campaign=make_campaign(i.other_committee), year=2026)
     member3 = make_member(i.branch, name="黄党员", user=True)
-    foreign_member_with_login = make_member(i.foreign_branch, name="外所书记", user=True)
+    foreign_member_with_login = make_secretary(i.foreign_branch, name="外所书记")
 
     w.roster_import = RosterImport.objects.create(
         committee=i.committee, file="roster-imports/x.xlsx", original_name="x.xlsx", uploaded_by=office
@@ -498,7 +498,7 @@ def world(institute):
         return activity_services.record_create(
             branch=branch,
             kind=Kind.GENERAL_MEETING,
-            actor=actor,
+            access=compute_access(actor),
             held_on=datetime.date(2026, 3, 1),
             title="党员大会",
             files=[SimpleUploadedFile("记录.pdf", b"%PDF-1.4\n%%EOF\n")],
@@ -509,7 +509,7 @@ def world(institute):
         return activity_services.reading_list_save(
             reading_list=None,
             campaign_year=campaign_year,
-            actor=actor,
+            access=compute_access(actor),
             title="推荐书目",
             note="",
             published_on=datetime.date(2026, 3, 1),
@@ -526,7 +526,7 @@ def world(institute):
         team=None,
         branch=i.branch,
         campaign_year=w.year,
-        actor=i.secretary.user,
+        access=compute_access(i.secretary.user),
         name="攻关团队",
         topic="课题",
         leader=i.secretary,
@@ -536,7 +536,7 @@ def world(institute):
         champion=None,
         branch=i.branch,
         campaign_year=w.year,
-        actor=i.secretary.user,
+        access=compute_access(i.secretary.user),
         person=i.member,
         achievement="攻克难题",
     )
