@@ -42,6 +42,37 @@ def evaluations_for(access: Access, permission: str):
     return Evaluation.objects.filter(pk__in=reached.values("pk"))
 
 
+def evaluation_list(access: Access, permission: str):
+    """The evaluations of the list page: those ``permission`` reaches once opened, and the
+    drafts too where the reader runs them (``evaluations.manage``)."""
+    evaluations = evaluations_for(access, permission).exclude(status=Evaluation.Status.DRAFT)
+    evaluations = evaluations | evaluations_for(access, "evaluations.manage")
+    return evaluations.select_related("campaign_year").order_by("-opens_on", "title")
+
+
+def my_rolls(access: Access) -> tuple[list[Voter], list[AppraisalVoter]]:
+    """The rolls the person is on: of the evaluations opened in their scope (newest first) and
+    of the appraisals whose vote has begun."""
+    person = access.person
+    if person is None:
+        return [], []
+    evaluations = access.restrict(
+        Evaluation.objects.all(), "evaluations.vote", branch="", committee="committee"
+    ).exclude(status=Evaluation.Status.DRAFT)
+    rolls = (
+        Voter.objects.filter(person=person, evaluation__in=evaluations)
+        .select_related("evaluation")
+        .order_by("-evaluation__closes_on", "evaluation__pk")
+    )
+    appraisal_rolls = (
+        AppraisalVoter.objects.filter(person=person)
+        .exclude(appraisal__status__in=[Appraisal.Status.SELF_ASSESSMENT, Appraisal.Status.PEER_ASSESSMENT])
+        .select_related("appraisal__branch", "appraisal__campaign_year")
+        .order_by("-appraisal__campaign_year__year")
+    )
+    return list(rolls), list(appraisal_rolls)
+
+
 def targets_for(access: Access, permission: str, evaluation: Evaluation):
     return access.restrict(
         Target.objects.filter(evaluation=evaluation), permission, committee="evaluation__committee"
@@ -50,6 +81,11 @@ def targets_for(access: Access, permission: str, evaluation: Evaluation):
 
 def suggestions_for(access: Access, permission: str):
     return access.restrict(Suggestion.objects.all(), permission, committee="committee")
+
+
+def suggestion_inbox(access: Access, permission: str):
+    """The suggestions to handle, oldest first, with the branch each is addressed to."""
+    return suggestions_for(access, permission).select_related("branch").order_by("submitted_on", "id")
 
 
 def appraisals_for(access: Access, permission: str):

@@ -26,13 +26,10 @@ from .. import selectors, services
 from ..forms import BallotForm, EvaluationForm
 from ..models import (
     DEFAULT_CRITERIA,
-    Appraisal,
-    AppraisalVoter,
     Evaluation,
     FreeText,
     Satisfaction,
     Subject,
-    Voter,
 )
 from ..workflow import EVALUATION
 
@@ -66,10 +63,7 @@ class EvaluationListView(AccessRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        evaluations = selectors.evaluations_for(self.access, self.permission)
-        managed = selectors.evaluations_for(self.access, "evaluations.manage")
-        evaluations = evaluations.exclude(status=Evaluation.Status.DRAFT) | managed
-        return evaluations.select_related("campaign_year").order_by("-opens_on", "title")
+        return selectors.evaluation_list(self.access, self.permission)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -328,32 +322,11 @@ class MyEvaluationsView(AccessRequiredMixin, TemplateView):
     template_name = "evaluations/mine.html"
 
     def get_context_data(self, **kwargs):
-        person = self.access.person
-        evaluations = self.restrict(Evaluation.objects.all(), branch="", committee="committee").exclude(
-            status=Evaluation.Status.DRAFT
-        )
-        rolls = (
-            Voter.objects.filter(person=person, evaluation__in=evaluations)
-            if person
-            else Voter.objects.none()
-        )
-        appraisal_rolls = (
-            AppraisalVoter.objects.filter(person=person).exclude(
-                appraisal__status__in=[Appraisal.Status.SELF_ASSESSMENT, Appraisal.Status.PEER_ASSESSMENT]
-            )
-            if person
-            else AppraisalVoter.objects.none()
-        )
+        rolls, appraisal_rolls = selectors.my_rolls(self.access)
         return super().get_context_data(
-            rolls=list(
-                rolls.select_related("evaluation").order_by("-evaluation__closes_on", "evaluation__pk")
-            ),
-            appraisal_rolls=list(
-                appraisal_rolls.select_related("appraisal__branch", "appraisal__campaign_year").order_by(
-                    "-appraisal__campaign_year__year"
-                )
-            ),
-            grades=list(selectors.my_grades(person)),
+            rolls=rolls,
+            appraisal_rolls=appraisal_rolls,
+            grades=list(selectors.my_grades(self.access.person)),
             today=timezone.localdate(),
             **kwargs,
         )

@@ -15,6 +15,7 @@ from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
 from .. import selectors, services
+from ..filters import SuggestionFilterSet
 from ..forms import SuggestionAnswerForm, SuggestionForm, SuggestionTriageForm
 from ..models import Suggestion
 from ..workflow import SUGGESTION
@@ -87,18 +88,14 @@ class SuggestionInboxView(AccessRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        status = self.request.GET.get("status")
-        suggestions = selectors.suggestions_for(self.access, self.permission).select_related("branch")
-        if status in Suggestion.Status.values:
-            suggestions = suggestions.filter(status=status)
-        else:
-            suggestions = suggestions.exclude(status=Suggestion.Status.ANSWERED)
-        return suggestions.order_by("submitted_on", "id")
+        # Bound also without a query string, so that the default (not answered yet) applies.
+        self.filterset = SuggestionFilterSet(
+            self.request.GET, queryset=selectors.suggestion_inbox(self.access, self.permission)
+        )
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            statuses=Suggestion.Status.choices, status=self.request.GET.get("status", ""), **kwargs
-        )
+        return super().get_context_data(filter_form=self.filterset.form, **kwargs)
 
 
 class SuggestionHandleView(AccessRequiredMixin, DetailView):
