@@ -582,9 +582,9 @@ def world(institute):
         closes_on=today() + datetime.timedelta(days=10),
         branches=[i.foreign_branch],
         voter_departments=[foreign_department],
-        actor=admin,
+        access=compute_access(admin),
     )
-    evaluation_services.evaluation_open(evaluation=w.foreign_evaluation, actor=admin)
+    evaluation_services.evaluation_open(evaluation=w.foreign_evaluation, access=compute_access(admin))
     w.suggestion = evaluation_services.suggestion_submit(
         committee=i.committee, branch=i.branch, text="给支部"
     )
@@ -595,14 +595,14 @@ def world(institute):
         committee=i.other_committee, branch=i.foreign_branch, text="外所"
     )
     w.appraisal = evaluation_services.appraisal_start(
-        branch=i.branch, campaign_year=w.year, actor=i.secretary.user
+        branch=i.branch, campaign_year=w.year, access=compute_access(i.secretary.user)
     )
     for _ in range(2):  # to the vote
-        evaluation_services.appraisal_advance(appraisal=w.appraisal, actor=i.secretary.user)
+        evaluation_services.appraisal_advance(appraisal=w.appraisal, access=compute_access(i.secretary.user))
     w.appraisal_self = evaluation_services.appraisal_start(
         branch=i.branch,
         campaign_year=campaign_year_create(campaign=i.campaign, year=2025),
-        actor=i.secretary.user,
+        access=compute_access(i.secretary.user),
     )
     w.foreign_appraisal = Appraisal.objects.create(
         branch=i.foreign_branch, campaign_year=w.foreign_year, started_by=admin
