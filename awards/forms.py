@@ -58,8 +58,7 @@ class SettingsForm(GuardedForm):
     @staticmethod
     def initial_of(current) -> dict:
         """The form's initial values from a year's ``ScoringSettings``."""
-        names = ("branch_rubric_weight", "branch_evaluation_weight", "member_rubric_weight")
-        initial = {f: getattr(current, f) for f in (*names, "member_evaluation_weight", "trim_extremes")}
+        initial = {f: getattr(current, f) for f in SettingsForm.base_fields}
         initial.update({f"points_{k}": v for k, v in current.satisfaction_points.items()})
         return initial
 
