@@ -6,7 +6,7 @@ of the report's data."""
 from functools import cached_property
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models.functions import Length
 from django.http import FileResponse, Http404, JsonResponse
@@ -23,6 +23,8 @@ from core.queue import QUEUED_LATER
 from . import registry, services
 from .forms import LookupForm, RequestForm
 from .models import ReportFile
+from .workflow import READER, authorize
+from .workflow import WORKFLOW as REPORTS_WORKFLOW
 
 # Up to this many branches (or evaluations) within reach, their names are suggested from a
 # datalist on the page; beyond, static/js/lookup.js asks ``LookupView`` as one types.
@@ -149,8 +151,7 @@ class RequestView(AccessRequiredMixin, View):
             report = registry.get(kind)
         except ValidationError:
             raise Http404 from None
-        if not self.access.has(report.permission):
-            raise PermissionDenied
+        authorize(self.access, report, "request")  # the service asks again, under its transaction
         form = RequestForm(request.POST, report=report, choices=Choices(self.access, page=False))
         if form.is_valid():
             try:
@@ -207,7 +208,8 @@ class DownloadView(AccessRequiredMixin, View):
     def get(self, request, pk):
         f = get_object_or_404(own_files(request.user), pk=pk, state=ReportFile.State.DONE)
         report = registry.REPORTS.get(f.kind)
-        if report is None or not self.access.has(report.permission):
+        # Only while the reader may still see the report's data (else as if it were not there).
+        if report is None or READER not in REPORTS_WORKFLOW.parts(self.access, report):
             raise Http404
         if f.expires_at and f.expires_at <= timezone.now():
             raise Http404
@@ -228,8 +230,7 @@ class LookupView(AccessRequiredMixin, View):
         report = registry.REPORTS.get(kind)
         if report is None or field not in ("branch", "evaluation") or field not in report.needs:
             raise Http404
-        if not self.access.has(report.permission):
-            raise PermissionDenied
+        authorize(self.access, report, "request")
         form = LookupForm(request.GET)
         results = []
         if form.is_valid() and form.cleaned_data["q"].strip():
