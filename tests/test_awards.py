@@ -363,3 +363,26 @@ def test_home_context_by_role(institute, cycle):  # noqa: F811
         access=compute_access(institute.leader.user), role="leading_group", campaign_year=year()
     )
     assert leader["awards_to_approve"].pk == cycle.pk
+
+
+def test_model_post_buttons_follow_the_workflow(client, institute):
+    office, leader = institute.office.user, institute.leader.user
+    post = services.model_post_designate(
+        access=compute_access(office),
+        person=institute.member,
+        post_name="研发一线岗",
+        designated_on=D(2026, 1, 1),
+        term_ends_on=D(2026, 12, 31),
+    )
+    year = CampaignYear.objects.get(campaign=institute.campaign, year=2026)
+    url = reverse("awards:model_posts", args=[year.pk])
+    withdraw = reverse("awards:model_post_action", args=[year.pk, post.pk, "withdraw"])
+    client.force_login(leader)
+    assert withdraw not in client.get(url).content.decode()
+    assert client.post(withdraw, {"reason": "x"}).status_code == 403  # not the leading group's step
+    client.force_login(office)
+    assert withdraw in client.get(url).content.decode()
+    client.post(withdraw, {"reason": "调离岗位"})
+    assert withdraw not in client.get(url).content.decode()
+    with pytest.raises(PermissionDenied):
+        services.model_post_review(access=compute_access(leader), post=post, result="keep", note="x")

@@ -9,6 +9,7 @@ from core.forms import add_service_errors
 
 from .. import forms, selectors, services
 from ..models import ModelPost
+from ..workflow import MODEL_POSTS
 from .base import InlineActionView, YearMixin
 
 
@@ -25,9 +26,11 @@ class ModelPostsView(YearMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", self.get_form())
-        return super().get_context_data(
-            posts=selectors.model_posts_of(self.year), review_form=forms.ModelPostReviewForm(), **kwargs
-        )
+        # Each post with the actions the workflow allows the reader on it (its buttons).
+        posts = [
+            (post, MODEL_POSTS.actions(self.access, post)) for post in selectors.model_posts_of(self.year)
+        ]
+        return super().get_context_data(posts=posts, review_form=forms.ModelPostReviewForm(), **kwargs)
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
