@@ -266,3 +266,18 @@ def test_a_new_year_comes_with_its_rubrics_and_settings_and_older_years_get_them
     assert Rubric.objects.filter(campaign_year=year).count() == 2
     assert RubricItem.objects.filter(rubric__campaign_year=year).count() == 22
     assert ScoringSettings.objects.filter(campaign_year=year).count() == 1
+
+
+def test_run_page_buttons_follow_the_workflow(client, institute, scored):  # noqa: F811
+    from django.urls import reverse
+
+    run = run_now(scored.year, scored.office)
+    url = reverse("awards:run", args=[scored.year.pk])
+    client.force_login(scored.office)
+    page = client.get(url).content.decode()
+    assert 'data-testid="approve-run"' in page and 'data-testid="start-run"' in page
+    services.scoring_run_approve(access=compute_access(scored.office), run=run)
+    page = client.get(url).content.decode()
+    assert 'data-testid="approve-run"' not in page and 'data-testid="start-run"' not in page
+    with pytest.raises(ValidationError):  # the approved scores are not recomputed
+        services.scoring_run_request(access=compute_access(scored.office), campaign_year=scored.year)

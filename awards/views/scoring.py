@@ -16,6 +16,7 @@ from core.queue import QUEUED_LATER
 
 from .. import forms, selectors, services
 from ..models import Rubric, RubricItem, ScoreEntry, ScoreLine, ScoringRun
+from ..workflow import SCORING, standing_run
 from .base import InlineActionView, YearMixin
 
 
@@ -182,6 +183,8 @@ class RunView(YearMixin, TemplateView):
         context["draft"] = runs.get(ScoringRun.Status.DRAFT)
         context["approved"] = runs.get(ScoringRun.Status.APPROVED)
         context["busy"] = context["draft"] is not None and context["draft"].state in ("queued", "running")
+        # The buttons: what the scoring's workflow allows the reader now (run again, approve).
+        context["actions"] = SCORING.actions(self.access, standing_run(self.year))
         return context
 
     def post(self, request, *args, **kwargs):
