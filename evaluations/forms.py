@@ -206,6 +206,13 @@ class SuggestionAnswerForm(GuardedForm):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
+class ModerationForm(GuardedForm):
+    """One decision on one free text (the buttons of the moderation page; no labels shown)."""
+
+    free_text = forms.UUIDField()
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
+
+
 class AppraisalStartForm(SubmitOnceMixin, GuardedForm):
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
     campaign_year = forms.ModelChoiceField(label=_("Campaign year"), queryset=CampaignYear.objects.none())

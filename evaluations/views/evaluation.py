@@ -23,7 +23,7 @@ from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
 from .. import selectors, services
-from ..forms import BallotForm, EvaluationForm
+from ..forms import BallotForm, EvaluationForm, ModerationForm
 from ..models import (
     DEFAULT_CRITERIA,
     Evaluation,
@@ -248,19 +248,15 @@ class ModerationView(ManageMixin, TemplateView):
         return super().get_context_data(free_texts=self.queue()[:200], total=self.queue().count(), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        decision = request.POST.get("decision")
-        if decision not in ("approve", "reject"):
+        form = ModerationForm(request.POST)
+        if not form.is_valid():  # only the page's own buttons send this form
             raise Http404
-        try:
-            free_text = get_object_or_404(
-                FreeText.objects.filter(target__evaluation__in=self.managed()),
-                pk=request.POST.get("free_text"),
-            )
-        except ValidationError as error:  # not a UUID
-            raise Http404 from error
+        free_text = get_object_or_404(
+            FreeText.objects.filter(target__evaluation__in=self.managed()), pk=form.cleaned_data["free_text"]
+        )
         try:
             services.free_text_moderate(
-                free_text=free_text, approve=decision == "approve", access=self.access
+                free_text=free_text, approve=form.cleaned_data["decision"] == "approve", access=self.access
             )
         except ValidationError as error:
             messages.error(request, _error_text(error))
