@@ -186,7 +186,9 @@ def test_a_refused_archive_writes_nothing(tmp_path):
         link.linkname = "/etc/passwd"
         tar.addfile(link)
     manifest = json.loads((backup_dir / "manifest.json").read_text(encoding="utf-8"))
-    manifest["sha256"]["media.tar.gz"] = hashlib.sha256((backup_dir / "media.tar.gz").read_bytes()).hexdigest()
+    manifest["sha256"]["media.tar.gz"] = hashlib.sha256(
+        (backup_dir / "media.tar.gz").read_bytes()
+    ).hexdigest()
     (backup_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
     restored = tmp_path / "restored.sqlite3"
