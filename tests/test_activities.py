@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from activities import evidence as evidence_module
+from core import evidence as evidence_module
 from activities import selectors, services
 from activities.models import (
     ActivityRecord,
