@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from core import evidence as evidence_module
 from activities import selectors, services
 from activities.models import (
     ActivityRecord,
@@ -25,6 +24,7 @@ from activities.services import AttendanceEntry
 from branches.models import Position
 from branches.services import member_join
 from campaigns.models import CampaignYear
+from core import evidence as evidence_module
 
 from .factories import PartyGroupFactory, PersonFactory, make_member
 

@@ -19,13 +19,13 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core import evidence
 from activities import services as activity_services
 from activities.models import ActivityRecord, Kind
 from awards.models import BranchCriterion
 from branches import roster
 from branches.models import Person, RosterImport
 from campaigns.models import CampaignYear
+from core import evidence
 from formguard.forms import TEXT_MAX, GuardedForm, GuardedModelForm
 from supervision import services as supervision_services
 from supervision.models import Review
