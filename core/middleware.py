@@ -17,3 +17,23 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class ErrorPagesMiddleware:
+    """The answers that come back without a page of their own (a view's 405 for a method it
+    does not take, a 429) get the site's error page; Django's ``Allow`` header is kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (405, 429) and not response.content:
+            from .errors import render_error
+
+            page = render_error(request, response.status_code)
+            for header in ("Allow", "Retry-After"):
+                if header in response:
+                    page[header] = response[header]
+            return page
+        return response
