@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.AccessMiddleware",  # request.access: roles and permissions, lazily
+    "core.middleware.PrivatePagesMiddleware",  # no-store on every page and file of a logged-in person
+    "core.middleware.ErrorPagesMiddleware",  # a page for the bodiless 405 and 429
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the audit history.
@@ -78,6 +80,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"  # the site's page, not Django's English one
 
 # Benchmark only (bench/, scripts/bench): count each request's queries in X-Query-Count and add
 # the floor page. Off unless the environment asks for it.

@@ -20,3 +20,9 @@ urlpatterns = [
     path("audit/", AuditLogView.as_view(), name="audit_log"),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in the site's frame and the reader's language (core/errors.py).
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

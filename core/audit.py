@@ -99,7 +99,9 @@ def history_union(
     for audited in audited_models():
         if model and audited.label != model:
             continue
-        qs = audited.history.objects.all()
+        # No ordering inside the parts: SQLite refuses ORDER BY in a compound statement's parts
+        # (history models order by date by default); the union is ordered as a whole below.
+        qs = audited.history.objects.order_by()
         if committees is not None:
             if audited.committee_path is None:
                 continue  # not tied to an institute: the administrator's only

@@ -175,7 +175,18 @@ def restore(source: Path, *, alias: str = "default") -> dict:
     media_root = Path(settings.MEDIA_ROOT)
     if media_root.is_dir() and any(media_root.iterdir()):
         raise BackupError(f"MEDIA_ROOT ({media_root}) is not empty")
+    # Everything is checked before anything is written: a member the archive must not hold
+    # (a path outside MEDIA_ROOT, a link, a device) refuses the restore while the database and
+    # MEDIA_ROOT are still empty, not half-way through.
+    with tarfile.open(source / MEDIA_ARCHIVE, "r:gz") as tar:
+        members = list(_safe_members(tar, media_root))
+        _restore_database(source, connection, engine, alias)
+        media_root.mkdir(parents=True, exist_ok=True)
+        tar.extractall(media_root, members=members)
+    return manifest
 
+
+def _restore_database(source: Path, connection, engine: str, alias: str) -> None:
     if engine == "postgresql":
         pg_restore = _check_pg_client("pg_restore", alias)
         env, args = _pg_env_args(alias)
@@ -204,11 +215,6 @@ def restore(source: Path, *, alias: str = "default") -> dict:
         finally:
             target.close()
             backup_copy.close()
-
-    media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(source / MEDIA_ARCHIVE, "r:gz") as tar:
-        tar.extractall(media_root, members=_safe_members(tar, media_root))
-    return manifest
 
 
 def _safe_members(tar: tarfile.TarFile, root: Path):

@@ -4,7 +4,8 @@ double submission and lost updates. Every form class derives from ``GuardedForm`
 
 - Text: every text field refuses control characters (NUL, which PostgreSQL cannot store, and
   the other invisible C0 characters, which Excel files cannot hold; tab and line breaks are
-  kept) and has a maximum length: its own, or ``TEXT_MAX`` for a free text without one.
+  kept), loses invisible direction and zero-width characters (as file names do) and has a
+  maximum length: its own, or ``TEXT_MAX`` for a free text without one.
 - ``SubmitOnceMixin``: each rendering of a create form carries a fresh one-time token; the
   first accepted submission stores it (unique in the database), a second one of the same page
   is refused with a message. The token is optional: a client that sends none is not protected
@@ -37,6 +38,17 @@ INT_MAX = 2_147_483_647  # PostgreSQL's integer
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# Invisible direction and zero-width characters (U+200B–U+200F, U+202A–U+202E, U+2060–U+2064,
+# U+2066–U+2069, U+FEFF): they turn a name around on screen (U+202E), make two equal-looking
+# names differ, and creep in from pasted text. Removed from every text, as from file names;
+# removed rather than refused, since the person typing cannot see them either.
+INVISIBLE_CHARACTERS = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def strip_invisible(value):
+    return INVISIBLE_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
 def refuse_control_characters(value) -> None:
     if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
         raise ValidationError(
@@ -47,7 +59,7 @@ def refuse_control_characters(value) -> None:
 
 def clean_text(value, *, max_length: int = TEXT_MAX) -> str:
     """For a text a view reads from the request without a form: the same checks as a form field."""
-    value = "" if value is None else str(value)
+    value = strip_invisible("" if value is None else str(value))
     refuse_control_characters(value)
     if len(value) > max_length:
         raise ValidationError(
@@ -68,6 +80,7 @@ class _Guard:
                 continue
             field._guarded = True
             if isinstance(field, forms.CharField) and not isinstance(field, forms.UUIDField):
+                field.to_python = _stripping_invisible(field.to_python, strip=field.strip)
                 field.validators.append(refuse_control_characters)
                 if field.max_length is None:
                     field.max_length = TEXT_MAX
@@ -79,6 +92,18 @@ class _Guard:
                 if field.min_value is None:
                     field.validators.append(MinValueValidator(-INT_MAX))
         super().full_clean()
+
+
+def _stripping_invisible(to_python, *, strip: bool):
+    def wrapped(value):
+        cleaned = strip_invisible(to_python(value))
+        if strip and isinstance(cleaned, str):
+            # Spaces the invisible characters hid at the ends go too: a name of nothing but
+            # invisible characters and spaces is empty, and so refused where one is required.
+            cleaned = cleaned.strip()
+        return cleaned
+
+    return wrapped
 
 
 class GuardedForm(_Guard, forms.Form):

@@ -158,3 +158,50 @@ def test_restore_refuses_archive_members_outside_media_root(tmp_path):
     buffer.seek(0)
     with tarfile.open(fileobj=buffer, mode="r:gz") as tar, pytest.raises(BackupError):
         list(_safe_members(tar, tmp_path))
+
+
+def test_a_refused_archive_writes_nothing(tmp_path):
+    """A media archive with a member it must not hold (here a symbolic link after a good file)
+    is refused before the database or a single file is written, even with a manifest whose
+    checksums match (made by whoever altered the backup)."""
+    import hashlib
+    import io
+    import json
+    import tarfile
+
+    original = tmp_path / "db.sqlite3"
+    media = tmp_path / "media"
+    media.mkdir()
+    env = {"DATABASE_URL": f"sqlite:///{original}", "CXZY_MEDIA_ROOT": str(media)}
+    assert _manage("migrate", "contenttypes", "-v", "0", env=env).returncode == 0
+    backup_dir = tmp_path / "backup"
+    assert _manage("backup", str(backup_dir), env=env).returncode == 0
+
+    with tarfile.open(backup_dir / "media.tar.gz", "w:gz") as tar:
+        good = tarfile.TarInfo("evidence/纪实.pdf")
+        good.size = 4
+        tar.addfile(good, io.BytesIO(b"%PDF"))
+        link = tarfile.TarInfo("evidence/passwd")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "/etc/passwd"
+        tar.addfile(link)
+    manifest = json.loads((backup_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["sha256"]["media.tar.gz"] = hashlib.sha256(
+        (backup_dir / "media.tar.gz").read_bytes()
+    ).hexdigest()
+    (backup_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    restored = tmp_path / "restored.sqlite3"
+    restored_media = tmp_path / "restored-media"
+    result = _manage(
+        "restore",
+        str(backup_dir),
+        env={"DATABASE_URL": f"sqlite:///{restored}", "CXZY_MEDIA_ROOT": str(restored_media)},
+    )
+    assert result.returncode != 0 and "evidence/passwd" in result.stderr
+    tables = []
+    if restored.exists():
+        with sqlite3.connect(restored) as db:
+            tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert tables == []
+    assert not restored_media.exists() or not any(restored_media.rglob("*"))

@@ -214,6 +214,19 @@ def test_control_characters_give_a_clear_message(client, institute):
     assert not ActivityRecord.objects.exists()
 
 
+def test_invisible_direction_and_zero_width_characters_are_removed(client, institute):
+    """U+202E turns a title around on screen, U+200B makes two equal-looking names differ: gone
+    from what is saved, as from file names; a title of nothing else is empty, so refused."""
+    client.force_login(institute.secretary.user)
+    url = reverse("activities:create_kind", args=[institute.branch.pk, Kind.NEWS_REPORT])
+    response = client.post(url, {**news_report(institute), "title": "\u202e第一\u200b党支部\ufeff报道\u2066"})
+    assert response.status_code == 302
+    assert ActivityRecord.objects.get().title == "第一党支部报道"
+    response = client.post(url, {**news_report(institute), "title": "\u200b \u202e"})
+    assert response.status_code == 200 and response.context["form"].errors["title"]
+    assert ActivityRecord.objects.count() == 1
+
+
 def test_long_free_text_has_a_limit_with_a_message(client, institute):
     client.force_login(institute.secretary.user)
     url = reverse("activities:create_kind", args=[institute.branch.pk, Kind.NEWS_REPORT])

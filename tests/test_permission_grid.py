@@ -685,6 +685,9 @@ def ask(client, world, role, name, case):
             return f"GET {name} {url}: {response.status_code}, expected {want}"
         if role == "anonymous" and want == LOGIN and not response["Location"].startswith(reverse("login")):
             return f"GET {name} {url}: sent to {response['Location']}, not to the login page"
+        if role != "anonymous" and "no-store" not in response.get("Cache-Control", ""):
+            # Every page and file of a logged-in person holds personal data: never kept.
+            return f"GET {name} {url}: Cache-Control {response.get('Cache-Control')!r}, not no-store"
         return None
     before = database_state()
     response = client.post(url, {"reason": "x", "answer": "x", "title": "five_good_branch", "line": 1})
