@@ -18,8 +18,9 @@ What happens (a transactional outbox):
 
 A row is locked while it is being sent, so the commit hook and a drain never send it twice; a
 crash between the broker's acceptance and the mark could send it again, which is why tasks
-are idempotent (docs: STYLE.md). Without a broker (no REDIS_URL) tasks run in-process after
-commit, as before, and nothing is stored.
+are idempotent (docs: STYLE.md). Without REDIS_URL the broker is a folder of message files
+(kombu's filesystem transport, see config/settings.py), used the same way. Only where tasks run
+in-process (the tests, ``CXZY_TASKS_INLINE=1``) do they run after commit and nothing is stored.
 """
 
 from __future__ import annotations
@@ -31,14 +32,15 @@ import redis.exceptions
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from kombu.exceptions import OperationalError
+from kombu.exceptions import ChannelError, OperationalError
 
 from .models import QueuedTask
 
 logger = logging.getLogger(__name__)
 
 # What a broker that is down or unreachable raises when publishing.
-BROKER_ERRORS = (OperationalError, redis.exceptions.RedisError, OSError)
+# (ChannelError: the file broker of the default run when its folder cannot be written.)
+BROKER_ERRORS = (OperationalError, ChannelError, redis.exceptions.RedisError, OSError)
 # Publishing tries twice at most, quickly: a request must not hang on a broker that is down.
 RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 

@@ -80,6 +80,7 @@ class Command(BaseCommand):
     def child(self, *args, env=None) -> dict:
         env = {**os.environ, **(env or {})}
         env.pop("REDIS_URL", None)  # the task runs in the child itself, as the worker would
+        env["CXZY_TASKS_INLINE"] = "1"  # without Redis the default is a broker folder, not in-process
         env.pop("BENCH_COUNT_QUERIES", None)
         out = subprocess.run(
             [sys.executable, str(settings.BASE_DIR / "manage.py"), "bench_task", *args],
@@ -102,7 +103,7 @@ class Command(BaseCommand):
         import time
 
         started = time.perf_counter()
-        env = {**os.environ}
+        env = {**os.environ, "CXZY_TASKS_INLINE": "1"}  # in-process, as the worker would run them
         env.pop("REDIS_URL", None)
         procs = [
             subprocess.Popen(
