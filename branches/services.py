@@ -4,9 +4,7 @@ if not), validates (``ValidationError``), keeps the history row (who and when, t
 django-simple-history) and never deletes.
 
 Who acts when no person does: the demo loader, the bench generator and the test factories set
-up people as the system. They pass ``access=SYSTEM``: an explicit value, not a default, so
-that a forgotten ``access`` fails loudly instead of writing unchecked. ``SYSTEM`` is allowed
-everything and is recorded as no user in the history (as a management command is).
+up people as the system, ``access=core.workflow.SYSTEM``.
 """
 
 import datetime
@@ -16,29 +14,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.services import save_as
+from core.workflow import SYSTEM  # noqa: F401  (callers import it from here too)
 
 from .models import Branch, Membership, PartyGroup, Person
 from .workflow import MEMBERSHIPS, ROSTER
 
 
-class _System:
-    """The system acting (see the module): no user, no check."""
-
-    user = None
-
-    def __repr__(self):
-        return "SYSTEM"
-
-
-SYSTEM = _System()
-
-
 def authorize(access, obj, action: str) -> None:
     """Refuse ``action`` on ``obj`` (a Branch for memberships, a PartyCommittee for a roster
     import) unless ``access`` may take it: ``core.workflow.Workflow.authorize`` of the action's
-    workflow, skipped only for ``SYSTEM``."""
-    if access is SYSTEM:
-        return
+    workflow."""
     workflow = ROSTER if action in ROSTER.actors else MEMBERSHIPS
     workflow.authorize(access, obj, action)
 

@@ -15,6 +15,7 @@ from accounts.models import User
 from branches.models import Branch, Person
 from campaigns.models import CampaignYear
 from core.services import lock, save_as
+from core.workflow import SYSTEM
 
 from ..models import Review, ReviewRound
 from ..workflow import REVIEW, REVIEW_ROUND
@@ -23,10 +24,10 @@ from .notifications import office_users, secretary_users, tell
 # Days the office has, after a round's review date, to write its reviews (ReviewRound.write_by).
 WRITE_WITHIN_DAYS = 15
 
-# The scheduled jobs (``tasks.open_due_review_rounds``) open rounds as nobody: ``access=None``
-# is the scheduler. It is not authorised (no person acts), and the history records no user.
-# Only ``review_round_open`` accepts it; every service a person calls requires an Access.
-SCHEDULER = None
+# The scheduled jobs (``tasks.open_due_review_rounds``) open rounds as the system
+# (``core.workflow.SYSTEM``: no person acts, the history records no user). Only
+# ``review_round_open`` takes it as its default; every service a person calls requires an Access.
+SCHEDULER = SYSTEM
 
 
 def review_date(campaign_year: CampaignYear, half: int) -> datetime.date:
@@ -38,7 +39,7 @@ def review_date(campaign_year: CampaignYear, half: int) -> datetime.date:
 
 @transaction.atomic
 def review_round_open(
-    *, campaign_year: CampaignYear, half: int, access: Access | None = SCHEDULER
+    *, campaign_year: CampaignYear, half: int, access: Access = SCHEDULER
 ) -> tuple[ReviewRound, int]:
     """Open a year's mid-year or year-end round with one review for every active branch of the
     institute and every member of those branches. Returns the round and how many reviews this
@@ -51,10 +52,8 @@ def review_round_open(
     exists once. Running it again later adds the reviews of branches or members added since."""
     if half not in ReviewRound.Half.values:
         raise ValidationError(_("Choose the mid-year or the year-end review."), code="half")
-    actor = None
-    if access is not SCHEDULER:
-        REVIEW_ROUND.authorize(access, ReviewRound(campaign_year=campaign_year, half=half), "open")
-        actor = access.user
+    REVIEW_ROUND.authorize(access, ReviewRound(campaign_year=campaign_year, half=half), "open")
+    actor = access.user
     opened_on = review_date(campaign_year, half)
     review_round, round_created = ReviewRound.objects.get_or_create(
         campaign_year=campaign_year,
