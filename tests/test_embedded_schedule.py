@@ -120,7 +120,7 @@ def test_beat_and_worker_run_a_scheduled_job_through_the_file_broker(tmp_path):
     # The outbox drain, as the migrations schedule it, but every second instead of every minute.
     PeriodicTask.objects.update(enabled=False)
     every_second = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.SECONDS)
-    job = PeriodicTask.objects.create(
+    PeriodicTask.objects.create(
         name="测试：补发暂存的任务", task="core.tasks.drain_outbox", interval=every_second
     )
     PeriodicTasks.update_changed()
