@@ -17,15 +17,7 @@ from core.services import save_as
 from core.workflow import SYSTEM  # noqa: F401  (callers import it from here too)
 
 from .models import Branch, Membership, PartyGroup, Person
-from .workflow import MEMBERSHIPS, ROSTER
-
-
-def authorize(access, obj, action: str) -> None:
-    """Refuse ``action`` on ``obj`` (a Branch for memberships, a PartyCommittee for a roster
-    import) unless ``access`` may take it: ``core.workflow.Workflow.authorize`` of the action's
-    workflow."""
-    workflow = ROSTER if action in ROSTER.actors else MEMBERSHIPS
-    workflow.authorize(access, obj, action)
+from .workflow import MEMBERSHIPS
 
 
 def _check_group(branch: Branch, party_group: PartyGroup | None):
@@ -48,7 +40,7 @@ def member_join(
     access,
 ) -> Membership:
     """Make ``person`` a member of ``branch`` (a new member or one arriving from outside)."""
-    authorize(access, branch, "join")
+    MEMBERSHIPS.authorize(access, branch, "join")
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.branch_id:
         raise ValidationError(
@@ -87,8 +79,8 @@ def member_transfer(
     current = person.memberships.filter(ended_on__isnull=True).select_related("branch").first()
     if current is None:
         raise ValidationError(_("%(name)s is not a party member of any branch.") % {"name": person.name})
-    authorize(access, current.branch, "transfer")  # from a branch the actor reaches…
-    authorize(access, branch, "transfer")  # …to one the actor reaches
+    MEMBERSHIPS.authorize(access, current.branch, "transfer")  # from a branch the actor reaches…
+    MEMBERSHIPS.authorize(access, branch, "transfer")  # …to one the actor reaches
     _check_group(branch, party_group)
     if current.branch_id == branch.pk and current.party_group_id == (party_group.pk if party_group else None):
         raise ValidationError(
@@ -116,7 +108,7 @@ def member_leave(*, person: Person, on: datetime.date, note: str = "", access) -
     current = person.memberships.filter(ended_on__isnull=True).select_related("branch").first()
     if current is None:
         raise ValidationError(_("%(name)s is not a party member of any branch.") % {"name": person.name})
-    authorize(access, current.branch, "leave")
+    MEMBERSHIPS.authorize(access, current.branch, "leave")
     if on < current.started_on:
         raise ValidationError(
             _("The date must not be before %(date)s.") % {"date": current.started_on.isoformat()}

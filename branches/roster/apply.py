@@ -14,7 +14,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.services import save_as
 
 from ..models import PartyCommittee, Person, RosterImport
-from ..services import authorize, member_join, member_leave, member_transfer
+from ..services import member_join, member_leave, member_transfer
+from ..workflow import ROSTER
 from .columns import MESSAGES
 from .plan import RosterCheck, roster_check, roster_import_check
 from .read import roster_file_validate
@@ -25,7 +26,7 @@ def roster_import_create(
     *, committee: PartyCommittee, file, access, today: datetime.date | None = None
 ) -> RosterImport:
     """Store an uploaded roster and check it: PREVIEWED when valid, INVALID otherwise."""
-    authorize(access, committee, "import")
+    ROSTER.authorize(access, committee, "import")
     roster_file_validate(file)
     roster_import = RosterImport(committee=committee, original_name=file.name[:255], uploaded_by=access.user)
     roster_import.file.save(PurePath(file.name).name, file, save=False)
@@ -51,7 +52,7 @@ def roster_import_apply(
     roster_import = (
         RosterImport.objects.select_for_update().select_related("committee").get(pk=roster_import.pk)
     )
-    authorize(access, roster_import.committee, "import")
+    ROSTER.authorize(access, roster_import.committee, "import")
     if roster_import.status == RosterImport.Status.APPLIED:
         raise ValidationError(MESSAGES["already_applied"], code="already_applied")
     if roster_import.status == RosterImport.Status.INVALID:
