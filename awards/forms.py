@@ -126,9 +126,11 @@ class ReasonForm(GuardedForm):
 
 
 class CycleStepForm(GuardedForm):
-    """A step of the cycle; returning it to proposing needs a reason (the service says so)."""
+    """A step of the cycle; returning it to proposing or taking back the approval needs a
+    reason, the announcement a confirmation (the service says so)."""
 
     reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    confirm = forms.BooleanField(label=_("I understand that this cannot be undone"), required=False)
 
 
 class AddCandidateForm(SubmitOnceMixin, GuardedForm):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import Access, Role
 from branches.models import Branch, BranchCategory, Person
 from core.counts import counted
+from evaluations.models import Appraisal, Evaluation
 
 from .models import (
     AwardCycle,
@@ -22,6 +26,7 @@ from .models import (
     ScoringRun,
     ScoringSettings,
     Subject,
+    Title,
 )
 
 
@@ -73,11 +78,100 @@ def entries_of(campaign_year):
 
 
 def runs_of(campaign_year) -> dict[str, ScoringRun]:
-    """The year's runs by status (at most a draft and an approved one)."""
+    """The year's standing runs by status (at most a draft and an approved one)."""
     return {
         r.status: r
-        for r in ScoringRun.objects.filter(campaign_year=campaign_year).select_related("requested_by")
+        for r in ScoringRun.objects.filter(
+            campaign_year=campaign_year, status__in=[ScoringRun.Status.DRAFT, ScoringRun.Status.APPROVED]
+        ).select_related("requested_by")
     }
+
+
+def reopened_runs(campaign_year) -> list[ScoringRun]:
+    """The year's runs the leading group reopened, newest first, with who and why."""
+    return list(
+        ScoringRun.objects.filter(campaign_year=campaign_year, status=ScoringRun.Status.REOPENED)
+        .select_related("reopened_by", "approved_by")
+        .order_by("-reopened_at", "-pk")
+    )
+
+
+@dataclass
+class ApprovalPreview:
+    """What approving a run freezes, and what stands in the way (``blockers``: the reasons the
+    approval is refused, ``services.scoring_run_approve``)."""
+
+    eligible: list[tuple[str, int]]  # (title label, eligible lines) per award title
+    lines: int
+    vetoed: int
+    open_appraisals: list[str]  # branches whose democratic appraisal is not closed
+    open_evaluations: list[str]  # mass evaluations still taking ballots
+    blockers: list[str] = field(default_factory=list)
+
+    @property
+    def nothing_eligible(self) -> bool:
+        return all(count == 0 for _label, count in self.eligible)
+
+
+def approval_preview(run: ScoringRun) -> ApprovalPreview:
+    """Eligible lines per award title, vetoes, the year's appraisals not yet graded and mass
+    evaluations still open; four queries."""
+    counts = {
+        row["kind"]: row
+        for row in run.lines.order_by()
+        .values("kind")
+        .annotate(total=Count("pk"), eligible=Count("pk", filter=Q(eligible=True)))
+    }
+    branches = counts.get(Subject.BRANCH, {}).get("eligible", 0)
+    members = counts.get(Subject.MEMBER, {}).get("eligible", 0)
+    eligible = [
+        (Title.FIVE_GOOD.label, branches),
+        (Title.ADVANCED.label, branches),
+        (Title.OUTSTANDING.label, members),
+    ]
+    vetoed = (
+        ScoreLine.objects.filter(run=run, items__source=RubricItem.Source.VETO)
+        .exclude(items__explanation="")
+        .values("pk")
+        .distinct()
+        .count()
+    )
+    year = run.campaign_year_id
+    appraisals = list(
+        Appraisal.objects.filter(campaign_year=year)
+        .exclude(status=Appraisal.Status.CLOSED)
+        .order_by("branch__sort_order", "branch__name")
+        .values_list("branch__name", flat=True)
+    )
+    evaluations = list(
+        Evaluation.objects.filter(campaign_year=year, status=Evaluation.Status.OPEN)
+        .order_by("opens_on", "title")
+        .values_list("title", flat=True)
+    )
+    preview = ApprovalPreview(
+        eligible=eligible,
+        lines=sum(row["total"] for row in counts.values()),
+        vetoed=vetoed,
+        open_appraisals=appraisals,
+        open_evaluations=evaluations,
+    )
+    if preview.nothing_eligible:
+        preview.blockers.append(
+            _(
+                "No branch and no member is eligible: nobody could be proposed. Look at the reasons "
+                "in the ranking (published pledges, appraisal grades), then run the scoring again."
+            )
+        )
+    if appraisals:
+        preview.blockers.append(
+            _("The democratic appraisal is not graded yet in: %(branches)s.")
+            % {"branches": "、".join(appraisals)}
+        )
+    if evaluations:
+        preview.blockers.append(
+            _("The mass evaluation is still open: %(titles)s.") % {"titles": "、".join(evaluations)}
+        )
+    return preview
 
 
 def cycle_of(campaign_year) -> AwardCycle | None:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("entries/<int:pk>/file/", views.EntryFileView.as_view(), name="entry_file"),
     path("<int:year>/run/", views.RunView.as_view(), name="run"),
     path("<int:year>/run/approve/", views.RunApproveView.as_view(), name="run_approve"),
+    path("<int:year>/run/reopen/", views.RunReopenView.as_view(), name="run_reopen"),
     path("<int:year>/ranking/", views.RankingView.as_view(), name="ranking"),
     path("lines/<int:pk>/", views.LineView.as_view(), name="line"),
     path("<int:year>/cycle/", views.CycleView.as_view(), name="cycle"),

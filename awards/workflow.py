@@ -5,17 +5,31 @@ are decided (``core.workflow``). Services call ``authorize`` before they write; 
 ::
 
     scoring of a year:  draft ──approve──▶ approved (frozen: rubric, weights, entries, runs)
+                                                │
+                        (a new draft) ◀──reopen─┘ (the leading group, with a reason; the run
+                                                   stays as "reopened", the next approved
+                                                   run replaces it)
 
     award cycle:        proposing ──open_notice──▶ notice ──submit──▶ approval ──approve──▶ approved
                             ▲  ▲                     │                   │                    │
                             │  └──── withdraw ───────┘                   │                announce
-                            └───────────── return (the leading group) ───┘                    ▼
+                            └───────────── return (the leading group) ───┘◀── reopen ──────┤
+                                                                                          announce
+                                                                                              ▼
                                                                                           announced
+
+    Of the cycle's one-way steps, the approval can be taken back by the leading group with a
+    reason (approved → approval; from there it may return the list to the office); the
+    announcement cannot (the list is published outside the system), so it asks for a
+    confirmation naming what cannot be undone. The notice lasts at least
+    ``MIN_NOTICE_WORKING_DAYS`` working days, and neither submitting nor approving is possible
+    before it ends.
 
     model post:         active ──withdraw──▶ withdrawn   (reviewed while active)
 
 Parts: the office (``scoring.change`` / ``scoring.run`` / ``awards.propose`` over the whole
-institute), the leading group (``awards.approve``), and everyone the notice is shown to
+institute), the leading group (``awards.approve``: approves the list, reopens approved scores
+or an approved list), and everyone the notice is shown to
 (``awards.notice``), who may object.
 """
 
@@ -32,6 +46,7 @@ from .models import AwardCycle, ModelPost, ScoringRun
 
 EDITOR, RUNNER = "editor", "runner"  # scoring
 PROPOSER, APPROVER, PUBLIC = "proposer", "approver", "public"  # the award cycle
+LEADER = APPROVER  # the leading group reopens approved scores
 OFFICE = "office"  # model posts
 
 
@@ -49,13 +64,14 @@ class ScoringWorkflow(Workflow):
     draft the rubric, the weights and the office's entries may change and runs may be
     requested; once approved, nothing of the year's scoring changes."""
 
-    transitions = {(R.DRAFT, "approve"): R.APPROVED}
+    transitions = {(R.DRAFT, "approve"): R.APPROVED, (R.APPROVED, "reopen"): R.REOPENED}
     steady = {"edit": frozenset({R.DRAFT}), "run": frozenset({R.DRAFT})}
-    actors = {"edit": EDITOR, "approve": EDITOR, "run": RUNNER}
+    actors = {"edit": EDITOR, "approve": EDITOR, "run": RUNNER, "reopen": LEADER}
     labels = {
         "edit": gettext_lazy("Change the rubric and entries"),
         "approve": gettext_lazy("Approve the scores"),
         "run": gettext_lazy("Run the scoring"),
+        "reopen": gettext_lazy("Reopen the scores"),
     }
     refused = gettext_lazy("You may not change the scoring of this institute.")
 
@@ -66,16 +82,39 @@ class ScoringWorkflow(Workflow):
             parts.add(EDITOR)
         if access.reaches_institute("scoring.run", committee):
             parts.add(RUNNER)
+        if access.reaches_institute("awards.approve", committee):
+            parts.add(LEADER)
         return parts
+
+    @staticmethod
+    def _list_under_way(run: ScoringRun) -> bool:
+        """Whether the year's award list has gone past proposing (on notice, awaiting approval,
+        approved or announced): its candidates were shown from these scores."""
+        return (
+            AwardCycle.objects.filter(campaign_year=run.campaign_year_id)
+            .exclude(status=AwardCycle.Status.PROPOSING)
+            .exists()
+        )
 
     def state_allows(self, run: ScoringRun, action: str) -> bool:
         allowed = super().state_allows(run, action)
         if action == "approve":  # only a completed draft
             allowed = allowed and run.pk is not None and run.state == ScoringRun.State.DONE
+        if action == "reopen" and allowed:
+            allowed = not self._list_under_way(run)
         return allowed
 
     def refusal(self, run: ScoringRun, action: str) -> ValidationError:
+        if action == "reopen" and run.status == R.APPROVED:
+            return ValidationError(
+                _(
+                    "The award list is past proposing: return it to the office first, then the "
+                    "scores can be reopened."
+                ),
+                code="state",
+            )
         message = {
+            "reopen": _("Only approved scores can be reopened."),
             "edit": _("The scores of this year are approved; the rubric and entries can no longer change."),
             "run": _("The scores of this year are approved and cannot be recomputed."),
             "approve": _("Only a completed draft can be approved."),
@@ -108,7 +147,8 @@ CYCLE_TRANSITIONS = {
     (C.NOTICE, "submit"): C.APPROVAL,
     (C.APPROVAL, "approve"): C.APPROVED,
     (C.APPROVAL, "return"): C.PROPOSING,
-    (C.APPROVED, "announce"): C.ANNOUNCED,
+    (C.APPROVED, "reopen"): C.APPROVAL,  # the leading group takes its approval back, with a reason
+    (C.APPROVED, "announce"): C.ANNOUNCED,  # one way: asks for a confirmation (services.cycle_advance)
 }
 # (from, to) → the action: the cycle's page posts the status it wants to reach.
 STEPS = {(state, new): action for (state, action), new in CYCLE_TRANSITIONS.items()}
@@ -136,6 +176,7 @@ class CycleWorkflow(Workflow):
         "announce": PROPOSER,
         "approve": APPROVER,
         "return": APPROVER,
+        "reopen": APPROVER,
         "object": PUBLIC,
     }
     labels = {
@@ -149,6 +190,7 @@ class CycleWorkflow(Workflow):
         "submit": gettext_lazy("Submit for approval"),
         "approve": gettext_lazy("Approve the list"),
         "return": gettext_lazy("Return to the office"),
+        "reopen": gettext_lazy("Take back the approval"),
         "announce": gettext_lazy("Announce"),
         "object": gettext_lazy("Object"),
     }
@@ -176,7 +218,26 @@ class CycleWorkflow(Workflow):
             .exists()
         )
 
+    # Steps that read the ranking: not while the year's scores are reopened (the cycle's run is
+    # no longer the approved one until a new run is approved, which the cycle then follows).
+    NEEDS_APPROVED_SCORES = frozenset({"propose", "add", "open_notice"})
+
+    def state_allows(self, cycle: AwardCycle, action: str) -> bool:
+        allowed = super().state_allows(cycle, action)
+        if allowed and action in self.NEEDS_APPROVED_SCORES and cycle.run_id is not None:
+            allowed = cycle.run.status == ScoringRun.Status.APPROVED
+        return allowed
+
     def refusal(self, cycle: AwardCycle, action: str) -> ValidationError:
+        if (
+            action in self.NEEDS_APPROVED_SCORES
+            and cycle.status == C.PROPOSING
+            and cycle.run_id is not None
+            and cycle.run.status != ScoringRun.Status.APPROVED
+        ):
+            return ValidationError(
+                _("The year's scores were reopened: approve a new run before proposing."), code="state"
+            )
         if action == "answer":
             return ValidationError(_("The list is frozen."), code="state")
         if action == "object":

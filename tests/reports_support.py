@@ -33,8 +33,8 @@ def approved(institute, scored):
     cycle.save()
     award_services.cycle_propose(cycle=cycle, access=compute_access(scored.office))
     advance(cycle, S.NOTICE, scored.office, D(2026, 5, 1))
-    advance(cycle, S.APPROVAL, scored.office, D(2026, 5, 6))
-    cycle = advance(cycle, S.APPROVED, institute.leader.user, D(2026, 5, 7))
+    advance(cycle, S.APPROVAL, scored.office, D(2026, 5, 8))  # 5 working days from Friday 1 May
+    cycle = advance(cycle, S.APPROVED, institute.leader.user, D(2026, 5, 8))
     ModelPost.objects.create(
         person=institute.member,
         branch=institute.branch,

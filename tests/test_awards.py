@@ -120,20 +120,20 @@ def test_state_machine_every_transition(institute, cycle):  # noqa: F811
     services.cycle_propose(cycle=cycle, access=compute_access(office))
     with pytest.raises(PermissionDenied):  # a leader may not start the notice
         advance(cycle, S.NOTICE, leader)
-    cycle = advance(cycle, S.NOTICE, office)
-    assert cycle.notice_ends_on == D(2026, 5, 5)
+    cycle = advance(cycle, S.NOTICE, office)  # Friday 1 May: five working days end on Thursday 7 May
+    assert cycle.notice_ends_on == D(2026, 5, 7)
     candidate = cycle.candidates.filter(removed=False).first()
     objection = services.objection_lodge(
         candidate=candidate, text="有异议", access=compute_access(institute.staff.user), today=D(2026, 5, 2)
     )
     with pytest.raises(ValidationError):  # lodged outside the notice
         services.objection_lodge(
-            candidate=candidate, text="晚了", access=compute_access(institute.staff.user), today=D(2026, 5, 6)
+            candidate=candidate, text="晚了", access=compute_access(institute.staff.user), today=D(2026, 5, 8)
         )
     with pytest.raises(ValidationError):  # the notice still runs
-        advance(cycle, S.APPROVAL, office, today=D(2026, 5, 5))
+        advance(cycle, S.APPROVAL, office, today=D(2026, 5, 7))
     with pytest.raises(ValidationError):  # an objection is unanswered
-        advance(cycle, S.APPROVAL, office, today=D(2026, 5, 6))
+        advance(cycle, S.APPROVAL, office, today=D(2026, 5, 8))
     with pytest.raises(ValidationError):  # proposing needs a reason
         advance(cycle, S.PROPOSING, office)
     for to in (S.APPROVED, S.ANNOUNCED):
@@ -141,8 +141,8 @@ def test_state_machine_every_transition(institute, cycle):  # noqa: F811
             advance(cycle, to, office)
     services.objection_answer(objection=objection, answer="经核实无误", access=compute_access(office))
     with pytest.raises(PermissionDenied):  # only the office submits
-        advance(cycle, S.APPROVAL, leader, today=D(2026, 5, 6))
-    cycle = advance(cycle, S.APPROVAL, office, today=D(2026, 5, 6))
+        advance(cycle, S.APPROVAL, leader, today=D(2026, 5, 8))
+    cycle = advance(cycle, S.APPROVAL, office, today=D(2026, 5, 8))
     with pytest.raises(PermissionDenied):  # the office may not approve
         advance(cycle, S.APPROVED, office)
     cycle = advance(cycle, S.PROPOSING, leader, reason="再议")  # the leading group returns it
@@ -151,7 +151,7 @@ def test_state_machine_every_transition(institute, cycle):  # noqa: F811
     cycle = advance(cycle, S.PROPOSING, office, reason="名单有误", today=D(2026, 5, 11))
     cycle = advance(cycle, S.NOTICE, office, today=D(2026, 5, 12))
     cycle = advance(cycle, S.APPROVAL, office, today=D(2026, 5, 20))
-    cycle = advance(cycle, S.APPROVED, leader)
+    cycle = advance(cycle, S.APPROVED, leader, today=D(2026, 5, 20))
     assert cycle.is_frozen and cycle.approved_by == leader
     with pytest.raises(ValidationError):
         services.candidate_remove(candidate=candidate, reason="x", access=compute_access(office))
@@ -159,10 +159,14 @@ def test_state_machine_every_transition(institute, cycle):  # noqa: F811
         services.objection_answer(
             objection=Objection.objects.get(pk=objection.pk), answer="x", access=compute_access(office)
         )
-    for to in (S.PROPOSING, S.NOTICE, S.APPROVAL):
+    for to in (S.PROPOSING, S.NOTICE):
         with pytest.raises(ValidationError):
             advance(cycle, to, office, reason="x")
-    cycle = advance(cycle, S.ANNOUNCED, office, today=D(2026, 6, 25))
+    with pytest.raises(PermissionDenied):  # only the leading group takes its approval back
+        advance(cycle, S.APPROVAL, office, reason="x")
+    cycle = services.cycle_advance(
+        cycle=cycle, to=S.ANNOUNCED, access=compute_access(office), confirmed=True, today=D(2026, 6, 25)
+    )
     assert cycle.announced_on == D(2026, 6, 25)
     for to in all_states:
         with pytest.raises(ValidationError):

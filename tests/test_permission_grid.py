@@ -380,7 +380,8 @@ GRID = {
         page(pk("score_entry"), ok("member", "secretary", "gb_secretary", *INSTITUTE, other_secretary=404)),
     ],
     "awards:run": [page(year, ok(*OFFICE))],
-    "awards:run_approve": [action(year, may(*OFFICE))],
+    "awards:run_approve": [action(year, may(*OFFICE), allowed_get=200)],  # a page: what approving freezes
+    "awards:run_reopen": [action(year, may("leader", "admin"))],
     "awards:ranking": [page(year, ok("member", *VIEWERS))],
     "awards:line": [
         page(pk("branch_line"), ok(*VIEWERS, other_secretary=404, member=404)),

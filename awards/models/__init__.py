@@ -16,7 +16,17 @@
   withdrawn.
 """
 
-from .cycle import BRANCH_TITLES, AwardCycle, Candidate, ModelPost, ModelPostReview, Objection, Title
+from .cycle import (
+    BRANCH_TITLES,
+    MIN_NOTICE_WORKING_DAYS,
+    AwardCycle,
+    Candidate,
+    ModelPost,
+    ModelPostReview,
+    Objection,
+    Title,
+    add_working_days,
+)
 from .rubric import (
     ALL_CRITERIA,
     ALL_GOALS,
@@ -41,6 +51,7 @@ __all__ = [
     "ALL_GOALS",
     "BRANCH_TITLES",
     "DEFAULT_SATISFACTION_POINTS",
+    "MIN_NOTICE_WORKING_DAYS",
     "ROLL_UP",
     "AwardCycle",
     "BranchCriterion",
@@ -60,6 +71,7 @@ __all__ = [
     "SnapshotQuerySet",
     "Subject",
     "Title",
+    "add_working_days",
     "criterion_label",
     "default_satisfaction_points",
     "goal_label",

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,24 @@ class Title(models.TextChoices):
 
 
 BRANCH_TITLES = (Title.FIVE_GOOD, Title.ADVANCED)
+
+# The public notice (公示) lasts at least this many working days (the plan's 5 working days).
+# Working days are Monday to Friday: the system holds no calendar of public holidays.
+MIN_NOTICE_WORKING_DAYS = 5
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The last day of ``days`` working days (Monday–Friday) counted from ``start`` (itself
+    counted when it is a working day)."""
+    day = start
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    counted = 1
+    while counted < days:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            counted += 1
+    return day
 
 
 class AwardCycle(models.Model):
@@ -42,7 +61,11 @@ class AwardCycle(models.Model):
         ScoringRun, on_delete=models.PROTECT, related_name="+", verbose_name=_("scoring run")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSING)
-    notice_days = models.PositiveSmallIntegerField(_("days of public notice"), default=5)
+    notice_days = models.PositiveSmallIntegerField(
+        _("working days of public notice"),
+        default=MIN_NOTICE_WORKING_DAYS,
+        validators=[MinValueValidator(MIN_NOTICE_WORKING_DAYS)],
+    )
     five_good_per_category = models.PositiveSmallIntegerField(_("five-good branches per category"), default=1)
     advanced_per_category = models.PositiveSmallIntegerField(_("advanced branches per category"), default=1)
     outstanding_member_share = models.DecimalField(
@@ -89,7 +112,7 @@ class AwardCycle(models.Model):
         if self.notice_ends_on:
             dates.append(self.notice_ends_on + datetime.timedelta(days=1))
         elif self.status == self.Status.PROPOSING:
-            dates.append(today + datetime.timedelta(days=self.notice_days + 1))
+            dates.append(add_working_days(today, self.notice_days) + datetime.timedelta(days=1))
         if self.announced_on:
             return self.announced_on
         return max(dates)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -47,11 +48,15 @@ class Immutable(models.Model):
 
 
 class ScoringRun(Immutable):
-    """The snapshot of one year's scores. At most one draft and one approved run per year."""
+    """The snapshot of one year's scores. At most one draft and one approved run per year; an
+    approved run the leading group reopened stays, with who, when and why, as ``reopened`` (its
+    snapshot unchanged: the award cycle's candidates point at its lines), and a new draft
+    replaces it once approved."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         APPROVED = "approved", _("Approved")
+        REOPENED = "reopened", _("Reopened")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -78,13 +83,25 @@ class ScoringRun(Immutable):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
 
     class Meta:
         verbose_name = _("scoring run")
         verbose_name_plural = _("scoring runs")
         ordering = ["campaign_year", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign_year", "status"], name="scoring_run_one_per_status"),
+            models.UniqueConstraint(
+                fields=["campaign_year", "status"],
+                condition=Q(status__in=["draft", "approved"]),
+                name="scoring_run_one_per_status",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="reopened") | ~Q(reopen_reason=""), name="scoring_run_reopened_has_reason"
+            ),
         ]
 
     def __str__(self):

@@ -24,6 +24,7 @@ from .scoring import (
     rubric_item_save,
     scoring_run_approve,
     scoring_run_execute,
+    scoring_run_reopen,
     scoring_run_request,
     settings_update,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "rubric_item_save",
     "scoring_run_approve",
     "scoring_run_execute",
+    "scoring_run_reopen",
     "scoring_run_request",
     "settings_update",
 ]

@@ -8,13 +8,26 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.access import Access
 from accounts.services import notify
 from core.services import lock, save_as
 
-from ..models import BRANCH_TITLES, AwardCycle, Candidate, Objection, ScoreLine, ScoringRun, Subject, Title
+from ..models import (
+    BRANCH_TITLES,
+    MIN_NOTICE_WORKING_DAYS,
+    AwardCycle,
+    Candidate,
+    Objection,
+    ScoreLine,
+    ScoringRun,
+    Subject,
+    Title,
+    add_working_days,
+)
 from ..scoring import aggregation as agg
 from ..workflow import CYCLE, cycle_step
 
@@ -37,6 +50,26 @@ def cycle_create(*, access: Access, campaign_year) -> AwardCycle:
         )
     cycle, _created = AwardCycle.objects.get_or_create(campaign_year=campaign_year, defaults={"run": run})
     return cycle
+
+
+def cycle_follow_run(*, cycle: AwardCycle, run: ScoringRun, actor) -> AwardCycle:
+    """After reopened scores were approved anew: the cycle (still proposing) proposes from the
+    new run. Each candidate points at its line in the new run; one no longer eligible there is
+    removed, with the reason (kept in its history). Part of ``scoring_run_approve``, which
+    authorised the step."""
+    lines = {(line.kind, line.branch_id, line.person_id): line for line in run.lines.all()}
+    for candidate in cycle.candidates.all():
+        kind = Subject.BRANCH if candidate.title in BRANCH_TITLES else Subject.MEMBER
+        line = lines.get((kind, candidate.branch_id, candidate.person_id if kind == Subject.MEMBER else None))
+        candidate.line = line
+        if not candidate.removed and (line is None or not line.eligible):
+            candidate.removed = True
+            candidate.removed_reason = _(
+                "No longer eligible after the scores were recomputed: %(reasons)s"
+            ) % {"reasons": "; ".join(line.reasons) if line is not None else _("not in the new ranking")}
+        save_as(candidate, actor)
+    cycle.run = run
+    return save_as(cycle, actor)
 
 
 def _unit_sizes(run) -> dict[str, int]:
@@ -152,26 +185,57 @@ def candidate_remove(*, access: Access, candidate: Candidate, reason: str) -> Ca
     return save_as(candidate, access.user, update_fields=["removed", "removed_reason"])
 
 
+def _month_day(day: datetime.date) -> str:
+    # "5月7日" in Chinese, "May 7" in English.
+    return date_format(day, pgettext("month and day", "F j"))
+
+
+def _notice_runs(cycle: AwardCycle, today: datetime.date, message: str) -> None:
+    """Refuse a step taken before the public notice ended, naming the day it ends."""
+    if cycle.notice_ends_on is None or today <= cycle.notice_ends_on:
+        end = cycle.notice_ends_on or add_working_days(today, cycle.notice_days)
+        raise ValidationError(message % {"date": _month_day(end)}, code="notice")
+
+
 @transaction.atomic
 def cycle_advance(
-    *, access: Access, cycle: AwardCycle, to: str, reason: str = "", today: datetime.date | None = None
+    *,
+    access: Access,
+    cycle: AwardCycle,
+    to: str,
+    reason: str = "",
+    confirmed: bool = False,
+    today: datetime.date | None = None,
 ) -> AwardCycle:
-    """Move the cycle to the status ``to`` by the step that leads there (``workflow.STEPS``)."""
+    """Move the cycle to the status ``to`` by the step that leads there (``workflow.STEPS``).
+
+    The one-way steps: the approval can be taken back by the leading group with a reason
+    (``reopen``: approved → awaiting approval, from where it may return the list to the
+    office); the announcement cannot be taken back (the list is published outside the system)
+    and needs ``confirmed``, the person having read what cannot be undone."""
     today = today or timezone.localdate()
-    cycle = AwardCycle.objects.select_for_update().select_related("campaign_year__campaign").get(pk=cycle.pk)
+    cycle = (
+        AwardCycle.objects.select_for_update()
+        .select_related("campaign_year__campaign", "run")
+        .get(pk=cycle.pk)
+    )
     action = cycle_step(cycle, to)
     CYCLE.authorize(access, cycle, action)
     if action == "open_notice":
         if not cycle.candidates.filter(removed=False).exists():
             raise ValidationError(_("Propose at least one candidate first."))
+        if cycle.notice_days < MIN_NOTICE_WORKING_DAYS:
+            raise ValidationError(
+                _("The public notice must last at least %(n)s working days (this cycle: %(days)s).")
+                % {"n": MIN_NOTICE_WORKING_DAYS, "days": cycle.notice_days}
+            )
         cycle.notice_starts_on = today
-        cycle.notice_ends_on = today + datetime.timedelta(days=cycle.notice_days - 1)
+        cycle.notice_ends_on = add_working_days(today, cycle.notice_days)
         cycle.return_reason = ""
     elif action == "submit":
-        if today <= cycle.notice_ends_on:
-            raise ValidationError(
-                _("The public notice runs until %(date)s.") % {"date": cycle.notice_ends_on}
-            )
+        _notice_runs(
+            cycle, today, _("The public notice runs until %(date)s; only after that can it be submitted.")
+        )
         if Objection.objects.filter(candidate__cycle=cycle, answered_on__isnull=True).exists():
             raise ValidationError(_("Answer every objection first."))
     elif action in ("withdraw", "return"):
@@ -180,8 +244,25 @@ def cycle_advance(
         cycle.return_reason = reason
         cycle.notice_starts_on = cycle.notice_ends_on = None
     elif action == "approve":
+        _notice_runs(
+            cycle, today, _("The public notice runs until %(date)s; only after that can it be approved.")
+        )
         cycle.approved_by, cycle.approved_at = access.user, timezone.now()
+    elif action == "reopen":
+        if not reason.strip():
+            raise ValidationError({"reason": _("Give the reason for taking back the approval.")})
+        # Who took it back and when: the cycle's history (save_as); why: the reason shown.
+        cycle.return_reason = reason
+        cycle.approved_by, cycle.approved_at = None, None
     elif action == "announce":
+        if not confirmed:
+            raise ValidationError(
+                {
+                    "confirm": _(
+                        "Confirm the announcement: once announced, the list cannot be changed or taken back."
+                    )
+                }
+            )
         cycle.announced_on = today
     CYCLE.advance(cycle, action)
     return save_as(cycle, access.user)

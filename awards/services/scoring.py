@@ -18,6 +18,7 @@ from core.services import save_as
 from .. import selectors
 from ..models import (
     DEFAULT_SATISFACTION_POINTS,
+    AwardCycle,
     Rubric,
     RubricItem,
     ScoreEntry,
@@ -29,6 +30,7 @@ from ..scoring import aggregation as agg
 from ..scoring.compute import compute
 from ..scoring.indicators import BRANCH_INDICATORS, MEMBER_INDICATORS, VETOES
 from ..workflow import SCORING, standing_run
+from .cycle import cycle_follow_run
 
 S = RubricItem.Source
 
@@ -171,7 +173,10 @@ def entry_withdraw(*, access: Access, entry: ScoreEntry) -> ScoreEntry:
 @transaction.atomic
 def scoring_run_request(*, access: Access, campaign_year, as_of: datetime.date | None = None) -> ScoringRun:
     """Queue a scoring run of the year (after commit, see ``core.queue``). The draft snapshot
-    is replaced when it runs; an approved snapshot is never replaced."""
+    is replaced when it runs; an approved snapshot is never replaced (refused while the year's
+    scores are approved). Once the leading group reopened them (``scoring_run_reopen``) a new
+    draft is computed; the reopened run stays as it was, and the new one replaces it when
+    approved."""
     _authorize(access, campaign_year, "run")
     actor = access.user
     as_of = as_of or min(timezone.localdate(), campaign_year.scoring_closes_on)
@@ -207,9 +212,43 @@ def scoring_run_execute(*, campaign_year) -> ScoringRun | None:
 
 @transaction.atomic
 def scoring_run_approve(*, access: Access, run: ScoringRun) -> ScoringRun:
+    """Approve (freeze) the draft. Refused, with the reasons, while nothing is eligible or a
+    step the scores depend on is still open (``selectors.approval_preview``): approving then
+    would freeze a ranking nobody can be proposed from. A cycle still proposing from reopened
+    scores follows the new run (``cycle_follow_run``)."""
     run = ScoringRun.objects.select_for_update().select_related("campaign_year__campaign").get(pk=run.pk)
     SCORING.authorize(access, run, "approve")
+    preview = selectors.approval_preview(run)
+    if preview.blockers:
+        raise ValidationError(preview.blockers, code="not_ready")
     SCORING.advance(run, "approve")
     run.approved_by, run.approved_at = access.user, timezone.now()
     run.save()
+    cycle = AwardCycle.objects.filter(campaign_year=run.campaign_year).select_related("run").first()
+    if cycle is not None and cycle.run_id != run.pk:
+        cycle_follow_run(cycle=cycle, run=run, actor=access.user)
+    return run
+
+
+@transaction.atomic
+def scoring_run_reopen(*, access: Access, campaign_year, reason: str) -> ScoringRun:
+    """The leading group reopens the year's approved scores, with a written reason: the run
+    stays, as "reopened", with who, when and why (its snapshot untouched: the cycle's
+    candidates point at its lines); the rubric, weights and entries may change again and a new
+    run may be computed, which replaces it once approved. Refused once the award list is past
+    proposing (``workflow.ScoringWorkflow``)."""
+    run = standing_run(campaign_year, lock=True)
+    SCORING.authorize(access, run, "reopen")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for reopening.")})
+    SCORING.advance(run, "reopen")
+    run.reopened_by, run.reopened_at, run.reopen_reason = access.user, timezone.now(), reason.strip()
+    # The one change an approved run allows (Immutable.save refuses any other): its status and
+    # the reopening; written past the guard, the lines and items stay as they were.
+    ScoringRun.objects.filter(pk=run.pk).update(
+        status=run.status,
+        reopened_by=run.reopened_by,
+        reopened_at=run.reopened_at,
+        reopen_reason=run.reopen_reason,
+    )
     return run

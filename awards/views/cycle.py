@@ -66,7 +66,11 @@ class CycleActionView(CycleMixin, InlineActionView):
             services.cycle_propose(access=self.access, cycle=self.cycle)
         elif action in AwardCycle.Status.values:
             services.cycle_advance(
-                access=self.access, cycle=self.cycle, to=action, reason=form.cleaned_data["reason"]
+                access=self.access,
+                cycle=self.cycle,
+                to=action,
+                reason=form.cleaned_data["reason"],
+                confirmed=form.cleaned_data["confirm"],
             )
         else:
             raise Http404

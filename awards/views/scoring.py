@@ -28,6 +28,9 @@ class YearView(YearMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["run"] = selectors.current_run(self.year)
         context["cycle"] = selectors.cycle_of(self.year)
+        # The leading group's button: reopen approved scores (awards/workflow.py decides).
+        context["actions"] = SCORING.actions(self.access, standing_run(self.year))
+        context["reopened"] = selectors.reopened_runs(self.year)
         if context["cycle"]:
             context["late"] = context["cycle"].late_warning(timezone.localdate())
         return context
@@ -182,6 +185,8 @@ class RunView(YearMixin, TemplateView):
         runs = selectors.runs_of(self.year)
         context["draft"] = runs.get(ScoringRun.Status.DRAFT)
         context["approved"] = runs.get(ScoringRun.Status.APPROVED)
+        context["reopened"] = selectors.reopened_runs(self.year)
+        context["reopen_form"] = forms.ReasonForm()
         context["busy"] = context["draft"] is not None and context["draft"].state in ("queued", "running")
         # The buttons: what the scoring's workflow allows the reader now (run again, approve).
         context["actions"] = SCORING.actions(self.access, standing_run(self.year))
@@ -201,19 +206,55 @@ class RunView(YearMixin, TemplateView):
         return self.back("run")
 
 
-class RunApproveView(InlineActionView):
+class RunApproveView(_FormPageView):
+    """Approve the draft: the page shows what approving freezes (eligible lines per title,
+    vetoes) and what stands in the way (appraisals not graded, evaluations still open, nobody
+    eligible); the service refuses while anything does."""
+
     permission = "scoring.change"
     institute_only = True
+    template_name = "awards/run_approve.html"
+    heading = gettext_lazy("Approve the scores")
+
+    @cached_property
+    def draft(self):
+        return selectors.runs_of(self.year).get(ScoringRun.Status.DRAFT)
+
+    def get_form(self):
+        return forms.ConfirmForm(self.request.POST or None)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        draft = self.draft
+        context["draft"] = draft
+        context["can_approve"] = draft is not None and "approve" in SCORING.actions(self.access, draft)
+        context["preview"] = selectors.approval_preview(draft) if context["can_approve"] else None
+        return context
+
+    def save(self, form):
+        if self.draft is None:
+            raise ValidationError(_("Only a completed draft can be approved."))
+        services.scoring_run_approve(access=self.access, run=self.draft)
+        messages.success(self.request, _("The scores were approved and can no longer change."))
+        return self.back("run")
+
+
+class RunReopenView(InlineActionView):
+    """The leading group reopens the approved scores, with a reason (``services.scoring_run_reopen``)."""
+
+    permission = "awards.approve"
+    institute_only = True
     back_to = "run"
-    form_class = forms.ConfirmForm
+    form_class = forms.ReasonForm
 
     @property
     def success_message(self):
-        return _("The scores were approved and can no longer change.")
+        return _("The scores were reopened: the office may change them and run the scoring again.")
 
     def act(self, form):
-        run = get_object_or_404(ScoringRun, campaign_year=self.year, status=ScoringRun.Status.DRAFT)
-        services.scoring_run_approve(access=self.access, run=run)
+        services.scoring_run_reopen(
+            access=self.access, campaign_year=self.year, reason=form.cleaned_data["reason"]
+        )
 
 
 class RankingView(YearMixin, TemplateView):
