@@ -37,9 +37,7 @@ class CampaignYearUpdateView(AccessRequiredMixin, UpdateView):
     context_object_name = "campaign_year"
 
     def get_queryset(self):
-        return self.restrict(
-            CampaignYear.objects.select_related("campaign"), branch="", committee="campaign__committee"
-        )
+        return CampaignYear.objects.visible_to(self.access, self.permission)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
