@@ -184,6 +184,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Redis
     "socket_connect_timeout": 2,
     "socket_timeout": 10,
+    # Redis: a message taken by a worker whose main process dies is delivered again only after
+    # this many seconds. Just above the longest task time limit (CELERY_TASK_TIME_LIMIT, the
+    # reports' 30 minutes): a running task is never delivered twice, a lost one soon again.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
     # filesystem:// (ignored by Redis): one folder is both ends' queue; exchange bindings in control/.
     "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
     "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),

@@ -1,12 +1,23 @@
 """Files of the download centre: each is one report asked for by one user, generated in the
 worker and kept until it expires. The request (who, what, when) stays after the file is gone."""
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+#: The longest a file may be written for: the worker's hard time limit (reports.tasks). A file
+#: still "running" longer was cut off without a word (the worker's main process died, or the
+#: limit stopped it): it is stuck, shown as failed, and a new request for it is possible.
+TIME_LIMIT = datetime.timedelta(minutes=30)
+
+STUCK_MESSAGE = _(
+    "Generating this file took longer than its time limit and was stopped. Ask for the report again."
+)
 
 
 def report_path(instance, filename: str) -> str:
@@ -63,6 +74,28 @@ class ReportFile(models.Model):
         if self.state == self.State.DONE:
             return 100
         return min(99, round(100 * self.progress / self.total)) if self.total else 0
+
+    @property
+    def stuck(self) -> bool:
+        """Running longer than the time limit: the worker that wrote it is gone."""
+        return (
+            self.state == self.State.RUNNING
+            and self.started_at is not None
+            and self.started_at <= timezone.now() - TIME_LIMIT
+        )
+
+    @property
+    def state_now(self) -> str:
+        """The state as the reader should see it (a stuck file has failed)."""
+        return self.State.FAILED if self.stuck else self.state
+
+    @property
+    def state_label(self) -> str:
+        return self.State(self.state_now).label
+
+    @property
+    def error_now(self) -> str:
+        return str(STUCK_MESSAGE) if self.stuck else self.error
 
     @property
     def download_name(self) -> str:

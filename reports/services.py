@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from accounts.access import Access, compute_access
 from core.queue import enqueue
+from core.services import save_as
 
 from . import builders  # noqa: F401  (registers the reports)
-from .models import ReportFile, report_path
+from .models import STUCK_MESSAGE, TIME_LIMIT, ReportFile, report_path
 from .registry import PDF_ROW_LIMIT, get, resolve
 from .render.pdf import write_pdf
 from .render.xlsx import write_xlsx
@@ -58,6 +59,8 @@ def report_request(*, access: Access, kind: str, fmt: str, params: dict) -> Repo
         )
     stored = {**resolved.as_json(), "language": translation.get_language() or settings.LANGUAGE_CODE}
     with transaction.atomic():
+        # A stuck file of this reader is failed first, so that the request is not answered with it.
+        reports_fail_stuck(requested_by=actor)
         waiting = (
             ReportFile.objects.select_for_update()
             .filter(
@@ -157,6 +160,30 @@ def report_generate(*, report_file_id: int) -> ReportFile:
 
 def report_fail(*, report_file_id: int, error: str) -> None:
     _set(report_file_id, state=ReportFile.State.FAILED, error=error[:2000], finished_at=timezone.now())
+
+
+def reports_fail_stuck(*, now: datetime.datetime | None = None, requested_by=None) -> int:
+    """Mark failed, with a message, the files "running" longer than the time limit (the worker
+    writing them died without a word; the broker would deliver them again only after its
+    visibility timeout). A later delivery of such a file finds it failed and leaves it. Run by
+    the scheduled job and before each request (for the reader's own files). Returns how many."""
+    cutoff = (now or timezone.now()) - TIME_LIMIT
+    stuck = ReportFile.objects.filter(state=ReportFile.State.RUNNING, started_at__lte=cutoff)
+    if requested_by is not None:
+        stuck = stuck.filter(requested_by=requested_by)
+    failed = 0
+    with transaction.atomic():
+        for report_file in stuck.select_for_update(skip_locked=True):
+            language = report_file.params.get("language") or settings.LANGUAGE_CODE
+            with translation.override(language):
+                report_file.error = str(STUCK_MESSAGE)
+            report_file.state = ReportFile.State.FAILED
+            report_file.finished_at = now or timezone.now()
+            save_as(report_file, None, update_fields=["state", "error", "finished_at"])
+            failed += 1
+    if failed:
+        logger.warning("%s report file(s) stuck past the time limit marked failed", failed)
+    return failed
 
 
 def reports_expire(*, now: datetime.datetime | None = None) -> int:

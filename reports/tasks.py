@@ -8,6 +8,7 @@ import logging
 from celery import shared_task
 
 from . import services
+from .models import TIME_LIMIT
 
 logger = logging.getLogger(__name__)
 
@@ -18,8 +19,8 @@ logger = logging.getLogger(__name__)
     reject_on_worker_lost=True,
     max_retries=3,
     default_retry_delay=15,
-    time_limit=30 * 60,
-    soft_time_limit=29 * 60,
+    time_limit=int(TIME_LIMIT.total_seconds()),
+    soft_time_limit=int(TIME_LIMIT.total_seconds()) - 60,
 )
 def generate_report(self, report_file_id: int) -> None:
     try:
@@ -37,3 +38,8 @@ def generate_report(self, report_file_id: int) -> None:
 @shared_task
 def expire_reports() -> int:
     return services.reports_expire()
+
+
+@shared_task(time_limit=300)
+def fail_stuck_reports() -> int:
+    return services.reports_fail_stuck()

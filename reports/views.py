@@ -189,12 +189,12 @@ class StatusView(AccessRequiredMixin, View):
         f = get_object_or_404(own_files(request.user), pk=pk)
         return JsonResponse(
             {
-                "state": f.state,
-                "state_label": f.get_state_display(),
+                "state": f.state_now,
+                "state_label": f.state_label,
                 "percent": f.percent,
                 "progress": f.progress,
                 "total": f.total,
-                "error": f.error,
+                "error": f.error_now,
                 "download": reverse("reports:download", args=[f.pk])
                 if f.state == ReportFile.State.DONE
                 else None,

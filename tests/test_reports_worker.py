@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import compute_access
 from awards.models import ScoreLine, ScoringRun
 from reports import services
-from reports.models import ReportFile
+from reports.models import TIME_LIMIT, ReportFile
 
 from .factories import make_member
 from .reports_support import header_and_rows, sheet
@@ -118,3 +119,47 @@ def test_worker_killed_half_way_starts_over(celery_worker_process, institute):
     # daily job removes.
     work = Path(settings.MEDIA_ROOT) / services.WORK_DIR
     assert all(not str(f.file.name).endswith(p.name) for p in work.iterdir())
+
+
+def test_worker_main_process_killed_leaves_no_file_running_for_ever(celery_worker_process, institute, client):
+    """The main process dies (SIGKILL): the message stays taken until the broker's visibility
+    timeout, and the file "running". Past its time limit it is shown failed and asked for anew."""
+    year = scored_members(institute, 60000)
+    office = institute.office.user
+    params = {"year": year.pk, "subject": "member"}
+    f = services.report_request(access=compute_access(office), kind="score_sheet", fmt="xlsx", params=params)
+    deadline = time.monotonic() + 90
+    while True:
+        f.refresh_from_db()
+        if f.state == ReportFile.State.RUNNING and f.progress > 0:
+            break
+        assert f.state != ReportFile.State.DONE, "the report was done before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    children = worker_children()
+    main = int(Path(f"/proc/{children[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])  # its parent
+    os.kill(main, signal.SIGKILL)  # the main process: nobody rejects the message
+    for pid in children:  # its pool processes die with the machine in this scenario
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(2)
+    f.refresh_from_db()
+    assert f.state == ReportFile.State.RUNNING and not f.file and f.attempts == 1
+    # Redis holds the message as taken, for the visibility timeout set just above the time limit.
+    import redis
+
+    broker = redis.Redis.from_url(celery_worker_process.conf.broker_url)
+    assert broker.hlen("unacked") == 1
+    assert (
+        celery_worker_process.conf.broker_transport_options["visibility_timeout"] > TIME_LIMIT.total_seconds()
+    )
+    # Time passes beyond the limit: the page shows it failed, and asking again makes a new file.
+    ReportFile.objects.filter(pk=f.pk).update(started_at=f.started_at - TIME_LIMIT)
+    client.force_login(office)
+    status = client.get(reverse("reports:status", args=[f.pk])).json()
+    assert status["state"] == "failed" and status["error"]
+    again = services.report_request(
+        access=compute_access(office), kind="score_sheet", fmt="xlsx", params=params
+    )
+    assert again.pk != f.pk and again.state == ReportFile.State.QUEUED
+    f.refresh_from_db()
+    assert f.state == ReportFile.State.FAILED and f.error
