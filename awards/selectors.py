@@ -22,6 +22,7 @@ from .models import (
     Rubric,
     RubricItem,
     ScoreEntry,
+    ScoreItem,
     ScoreLine,
     ScoringRun,
     ScoringSettings,
@@ -129,10 +130,11 @@ def approval_preview(run: ScoringRun) -> ApprovalPreview:
         (Title.ADVANCED.label, branches),
         (Title.OUTSTANDING.label, members),
     ]
+    # A veto that struck leaves its explanation on the line's veto item (scoring.compute).
     vetoed = (
-        ScoreLine.objects.filter(run=run, items__source=RubricItem.Source.VETO)
-        .exclude(items__explanation="")
-        .values("pk")
+        ScoreItem.objects.filter(line__run=run, source=RubricItem.Source.VETO)
+        .exclude(explanation="")
+        .values("line")
         .distinct()
         .count()
     )

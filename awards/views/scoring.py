@@ -221,7 +221,8 @@ class RunApproveView(_FormPageView):
         return selectors.runs_of(self.year).get(ScoringRun.Status.DRAFT)
 
     def get_form(self):
-        return forms.ConfirmForm(self.request.POST or None)
+        # Bound on POST even when empty (a button with no fields posts nothing but the token).
+        return forms.ConfirmForm(self.request.POST if self.request.method == "POST" else None)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
