@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import Access
 from branches.models import Branch, PartyGroup, Person
+from campaigns.models import Campaign
 from core.evidence import MAX_FILES, validate_evidence
 from core.services import save_as
 
@@ -63,6 +64,19 @@ class AttendanceEntry:
 # --- records ----------------------------------------------------------------------------------
 
 
+def _earliest_record_date(branch: Branch, today: datetime.date) -> tuple[datetime.date, bool]:
+    """The earliest date a record may bear: the start of the institute's campaign (True), or,
+    without a campaign, the first of January of last year (False). A typo such as 0001-01-01 or
+    2002 for 2026 is refused instead of landing outside every year that counts."""
+    began = (
+        Campaign.objects.filter(committee_id=branch.committee_id)
+        .order_by("started_on")
+        .values_list("started_on", flat=True)
+        .first()
+    )
+    return (began, True) if began else (datetime.date(today.year - 1, 1, 1), False)
+
+
 def _validate_record(record: ActivityRecord, *, today: datetime.date) -> None:
     errors: dict[str, list[str]] = {}
 
@@ -73,6 +87,18 @@ def _validate_record(record: ActivityRecord, *, today: datetime.date) -> None:
         error("kind", _("Choose a kind of record."))
     if record.held_on and record.held_on > today:
         error("held_on", _("The date cannot be in the future: record what has taken place."))
+    elif record.held_on and record.branch_id:
+        earliest, began = _earliest_record_date(record.branch, today)
+        if record.held_on < earliest:
+            error(
+                "held_on",
+                (
+                    _("The date is before the campaign began (%(date)s): record activities from then on.")
+                    if began
+                    else _("The date is more than a year back (before %(date)s): record recent activities.")
+                )
+                % {"date": earliest.isoformat()},
+            )
     if not (record.title or "").strip():
         error("title", _("Give the record a title."))
     if record.kind == Kind.GROUP_MEETING:

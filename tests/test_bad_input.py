@@ -318,6 +318,52 @@ def test_dates_outside_the_campaign_year_are_refused(client, institute):
     assert database_state() == before
 
 
+def test_record_dates_before_the_campaign_are_refused(client, institute):
+    """0001-01-01 or a year typed wrong is refused with the date records start from; nothing is saved."""
+    began = institute.campaign.started_on
+    url = reverse("activities:create_kind", args=[institute.branch.pk, Kind.NEWS_REPORT])
+    client.force_login(institute.secretary.user)
+    before = database_state()
+    for value in ("0001-01-01", "1900-03-01", (began - datetime.timedelta(days=1)).isoformat()):
+        response = post(client, url, {**news_report(institute), "held_on": value})
+        assert response.status_code == 200, value
+        errors = response.context["form"].errors["held_on"]
+        assert errors == [f"日期早于创先争优活动开始的日期（{began.isoformat()}）：请登记此后的活动。"], value
+    assert database_state() == before
+    # The day the campaign began is accepted.
+    record = activity_services.record_create(
+        branch=institute.branch,
+        kind=Kind.NEWS_REPORT,
+        access=compute_access(institute.secretary.user),
+        held_on=began,
+        title="报道",
+        published_in="所刊",
+    )
+    assert record.pk and record.held_on == began
+
+
+def test_record_dates_without_a_campaign_go_back_a_year_at_most(institute):
+    from django.core.exceptions import ValidationError
+
+    from campaigns.models import Campaign
+
+    Campaign.objects.filter(committee=institute.committee).update(committee=institute.other_committee)
+    today = datetime.date(2026, 11, 1)
+    create = lambda on: activity_services.record_create(  # noqa: E731
+        branch=institute.branch,
+        kind=Kind.NEWS_REPORT,
+        access=compute_access(institute.secretary.user),
+        held_on=on,
+        title="报道",
+        published_in="所刊",
+        today=today,
+    )
+    with pytest.raises(ValidationError) as refused:
+        create(datetime.date(2024, 12, 31))
+    assert "2025-01-01" in refused.value.message_dict["held_on"][0]
+    assert create(datetime.date(2025, 1, 1)).pk
+
+
 def test_awards_actions_with_wrong_types_answer_404_not_500(client, institute):
     year = year_pk(institute)
     client.force_login(institute.office.user)
