@@ -11,6 +11,7 @@ import importlib
 import inspect
 import io
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -454,8 +455,9 @@ def test_roster_cells_with_control_characters_are_refused(institute, monkeypatch
         def reset_dimensions(self):
             pass
 
-        def iter_rows(self, values_only=True):
-            return iter([tuple(HEADERS), tuple(line(employee_no="E90001", name="张\x00三"))])
+        def iter_rows(self):
+            rows = [tuple(HEADERS), tuple(line(employee_no="E90001", name="张\x00三"))]
+            return iter([tuple(SimpleNamespace(value=v, data_type="s") for v in row) for row in rows])
 
     class Workbook:
         worksheets = [Sheet()]

@@ -298,6 +298,41 @@ def test_error_messages_name_row_and_column(institute):
         )
 
 
+def test_formula_cells_are_refused_not_read_as_empty(institute):
+    """A formula has no value in a file a script wrote (openpyxl reads it as empty): the preview
+    would propose blanking the field. Refused, with the row, the column and the formula."""
+    staff = institute.staff
+    staff.post = "工程师"
+    staff.save()
+    before = counts()
+    rows = [
+        line(
+            employee_no=staff.employee_no,
+            name=staff.name,
+            post="=1+1",
+            branch="",
+            party_group="",
+            is_member="否",
+        ),
+        line(employee_no="N0002", name='=CONCAT("张","三")'),
+    ]
+    result = check(institute, rows)
+    assert [(e.row, e.column, e.code) for e in result.errors] == [
+        (2, "岗位", "formula"),
+        (3, "姓名", "formula"),
+    ]
+    assert (
+        result.errors[0].message
+        == "第 2 行「岗位」：单元格中是公式（=1+1），不是数值；请直接填写数值（或以“只粘贴数值”方式粘贴）。"
+    )
+    roster_import = roster.roster_import_create(
+        committee=institute.committee, file=upload(xlsx(rows)), access=compute_access(institute.office.user)
+    )
+    assert roster_import.status == RosterImport.Status.INVALID
+    staff.refresh_from_db()
+    assert staff.post == "工程师" and counts() == before
+
+
 def test_archived_branch_only_where_nothing_changes(institute):
     institute.branch2.is_active = False
     institute.branch2.save()

@@ -98,6 +98,10 @@ MESSAGES = {
     "control_characters": gettext_lazy(
         "Row %(row)s, “%(column)s”: the cell contains invisible control characters; remove them."
     ),
+    "formula": gettext_lazy(
+        "Row %(row)s, “%(column)s”: the cell holds a formula (%(formula)s), not a value; "
+        "type the value itself (or paste it as values)."
+    ),
     "too_long": gettext_lazy("Row %(row)s, “%(column)s”: at most %(max)s characters (this has %(length)s)."),
     "bad_choice": gettext_lazy(
         "Row %(row)s, “%(column)s”: “%(value)s” is not allowed; write one of %(choices)s."

@@ -58,6 +58,19 @@ def _date(value) -> datetime.date | None:
     raise ValueError(value)  # a bare number is a date only to a person reading the cell format
 
 
+def _formula(cell) -> str:
+    """The formula of a cell (read with data_only=False), or "" for a value."""
+    if getattr(cell, "data_type", None) != "f":
+        return ""
+    value = cell.value
+    return str(getattr(value, "text", value) or "=")  # an array formula is an object with .text
+
+
+def _values(cells) -> tuple:
+    """The values of a row's cells (a formula cell's is its formula; it is refused, see _read_rows)."""
+    return tuple(cell.value for cell in cells)
+
+
 def _open_workbook(file):
     file.seek(0)
     if not zipfile.is_zipfile(file):
@@ -75,7 +88,10 @@ def _open_workbook(file):
     import openpyxl  # here, not at the top: every process loads this module, few read workbooks
 
     try:
-        return openpyxl.load_workbook(file, read_only=True, data_only=True)
+        # Formulas as written (data_only=False), so that a formula cell is seen and refused: its
+        # value is only what the program that saved it computed, if anything (a file written by
+        # a script holds none, and the cell would read as empty).
+        return openpyxl.load_workbook(file, read_only=True, data_only=False)
     except Exception as error:  # an uploaded file can break openpyxl in many ways; all mean "unreadable"
         logger.info("Roster file not readable: %r", error)
         raise _file_error("bad_file") from error
@@ -99,9 +115,9 @@ def _read_rows(file) -> tuple[list[tuple[int, dict]], list[RosterError]]:
             return [], [RosterError("empty")]
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # files from other programs often declare wrong dimensions
-        rows = sheet.iter_rows(values_only=True)
+        cells = sheet.iter_rows()
         positions, errors = {}, []
-        for position, value in enumerate(next(rows, None) or ()):
+        for position, value in enumerate(_values(next(cells, None) or ())):
             column = HEADERS.get(_text(value))
             if column is not None and column.key in positions:
                 errors.append(RosterError("duplicate_header", 1, column.header))
@@ -115,14 +131,20 @@ def _read_rows(file) -> tuple[list[tuple[int, dict]], list[RosterError]]:
         if errors:
             return [], errors
         data = []
-        for row_no, values in enumerate(rows, start=2):
+        for row_no, row_cells in enumerate(cells, start=2):
             if row_no > MAX_SHEET_ROWS:
                 return [], [RosterError("too_many_rows", params={"max": MAX_ROWS})]
+            values = _values(row_cells)
             if all(_text(value) == "" for value in values):
                 continue
             if len(data) == MAX_ROWS:
                 return [], [RosterError("too_many_rows", params={"max": MAX_ROWS})]
             row = {key: values[i] if i < len(values) else None for key, i in positions.items()}
+            errors += [
+                RosterError("formula", row_no, COLUMN[key].header, {"formula": _formula(row_cells[i])[:50]})
+                for key, i in positions.items()
+                if i < len(row_cells) and _formula(row_cells[i])
+            ]
             errors += [
                 RosterError("control_characters", row_no, COLUMN[key].header)
                 for key, value in row.items()
