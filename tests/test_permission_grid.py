@@ -381,7 +381,7 @@ GRID = {
     ],
     "awards:run": [page(year, ok(*OFFICE))],
     "awards:run_approve": [action(year, may(*OFFICE), allowed_get=200)],  # a page: what approving freezes
-    "awards:run_reopen": [action(year, may("leader", "admin"))],
+    "awards:run_reopen": [action(year, may("leader"))],  # awards.approve: the leading group
     "awards:ranking": [page(year, ok("member", *VIEWERS))],
     "awards:line": [
         page(pk("branch_line"), ok(*VIEWERS, other_secretary=404, member=404)),
@@ -637,7 +637,9 @@ def world(institute):
     w.branch_line = run.lines.get(kind=Subject.BRANCH, branch=i.branch)
     w.member_line = run.lines.get(person=i.member)
     w.other_line = run.lines.get(kind=Subject.BRANCH, branch=i.other_branch)
-    award_services.scoring_run_approve(run=run, access=compute_access(office))
+    # Approved as recorded: the world keeps an appraisal and evaluations open for their own pages,
+    # which the approval service rightly refuses (awards.selectors.approval_preview).
+    type(run).objects.filter(pk=run.pk).update(status="approved", approved_by=office)
     cycle = award_services.cycle_create(campaign_year=w.year, access=compute_access(office))
     w.candidate = Candidate.objects.create(
         cycle=cycle,
