@@ -6,9 +6,10 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+import awards.tasks  # noqa: F401  (registers the run's task for the in-process eager Celery of a lone run of this file)
 from accounts.access import compute_access
 from awards import services
-from awards.models import AwardCycle, ScoreLine
+from awards.models import AwardCycle, ScoreLine, ScoringRun
 
 from .test_awards_support import scored  # noqa: F401
 
@@ -36,6 +37,9 @@ def test_office_scores_and_proposes_leader_approves(login, live_server, institut
 
     page.goto(f"{live_server.url}/awards/{year}/run/")
     page.get_by_test_id("approve-run").click()
+    # The approval page shows what it freezes before anything is frozen.
+    expect(page.get_by_test_id("approve-preview")).to_be_visible()
+    page.get_by_test_id("confirm-approve-run").click()
     page.goto(f"{live_server.url}/awards/{year}/cycle/")
     page.get_by_test_id("cycle-create").click()
     page.get_by_test_id("propose").click()
@@ -49,13 +53,10 @@ def test_office_scores_and_proposes_leader_approves(login, live_server, institut
     cycle = AwardCycle.objects.get(campaign_year=scored.year)
     today = datetime.date.today()
     office = institute.office.user
-    services.cycle_advance(cycle=cycle, to="notice", access=compute_access(office), today=today)
     services.cycle_advance(
-        cycle=cycle,
-        to="approval",
-        access=compute_access(office),
-        today=today + datetime.timedelta(days=10),
+        cycle=cycle, to="notice", access=compute_access(office), today=today - datetime.timedelta(days=14)
     )
+    services.cycle_advance(cycle=cycle, to="approval", access=compute_access(office), today=today)
     page.context.clear_cookies()
     page = login(institute.leader.user)
     # (The home page shows "awards-approve" once templates/awards/_home.html is included there.)
@@ -63,3 +64,32 @@ def test_office_scores_and_proposes_leader_approves(login, live_server, institut
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("approve")).to_have_count(0)
     assert AwardCycle.objects.get(pk=cycle.pk).status == AwardCycle.Status.APPROVED
+
+
+def test_leader_reopens_scores_office_approves_anew(login, live_server, institute, scored, page):  # noqa: F811
+    """The approved scores are reopened by the leading group with a reason, kept on the year's
+    page; the office runs the scoring again and approves it through the approval page."""
+    year = scored.year.pk
+    office = compute_access(institute.office.user)
+    services.scoring_run_request(campaign_year=scored.year, access=office)
+    run = services.scoring_run_execute(campaign_year=scored.year)
+    services.scoring_run_approve(run=run, access=office)
+
+    page = login(institute.leader.user)
+    page.goto(f"{live_server.url}/awards/{year}/")
+    form = page.get_by_test_id("reopen-run")
+    form.locator("textarea").fill("群众评议结果需复核")
+    form.get_by_role("button").click()
+    expect(page.get_by_test_id("reopened-runs")).to_contain_text("群众评议结果需复核")
+    expect(page.get_by_test_id("reopen-run")).to_have_count(0)
+
+    page.context.clear_cookies()
+    page = login(institute.office.user)
+    page.goto(f"{live_server.url}/awards/{year}/run/")
+    expect(page.get_by_test_id("reopened-runs")).to_contain_text("群众评议结果需复核")
+    page.get_by_test_id("start-run").click()
+    page.get_by_test_id("approve-run").click()
+    page.get_by_test_id("confirm-approve-run").click()
+    expect(page.get_by_test_id("run-state").locator(".alert-success")).to_be_visible()
+    statuses = set(ScoringRun.objects.filter(campaign_year=scored.year).values_list("status", flat=True))
+    assert statuses == {"approved", "reopened"}

@@ -245,7 +245,7 @@ class RunReopenView(InlineActionView):
 
     permission = "awards.approve"
     institute_only = True
-    back_to = "run"
+    back_to = "year"  # the leading group's page of the year (the run page is the office's)
     form_class = forms.ReasonForm
 
     @property
