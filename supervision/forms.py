@@ -124,6 +124,15 @@ class ConcludeForm(GuardedForm):
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
+class ReopenForm(GuardedForm):
+    reason = forms.CharField(
+        label=_("Why is the round reopened?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the round's history, with who reopened it and when."),
+    )
+
+
 class ReviewRoundOpenForm(SubmitOnceMixin, GuardedForm):
     campaign_year = YearChoiceField(label=_("Campaign year"), queryset=None, empty_label=None)
     half = forms.TypedChoiceField(label=_("Round"), coerce=int, choices=ReviewRound.Half.choices)

@@ -260,6 +260,8 @@ class SupervisionRound(models.Model):
         verbose_name=_("concluded by"),
     )
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    # Why the office last reopened a concluded round; each reopening is a version in the history.
+    reopen_reason = models.CharField(_("reason for reopening"), max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -59,7 +59,7 @@ def open_due_review_rounds(on: str | None = None) -> list[dict]:
                 if ReviewRound.objects.filter(campaign_year=year, half=half).exists():
                     continue
                 review_round, created = services.review_round_open(
-                    campaign_year=year, half=half, access=services.SCHEDULER
+                    campaign_year=year, half=half, access=services.SCHEDULER, today=today
                 )
                 opened.append({"round": review_round.pk, "created": created})
     return opened

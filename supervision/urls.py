@@ -22,6 +22,7 @@ urlpatterns = [
     path("rounds/new/", views.RoundCreateView.as_view(), name="round_create"),
     path("rounds/<int:pk>/", views.RoundDetailView.as_view(), name="round_detail"),
     path("rounds/<int:pk>/conclude/", views.RoundConcludeView.as_view(), name="round_conclude"),
+    path("rounds/<int:pk>/reopen/", views.RoundReopenView.as_view(), name="round_reopen"),
     # Semi-annual reviews (半年点评)
     path("reviews/", views.ReviewIndexView.as_view(), name="review_index"),
     path("reviews/rounds/", views.ReviewRoundListView.as_view(), name="review_round_list"),

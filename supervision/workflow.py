@@ -142,12 +142,20 @@ class DrawWorkflow(InstituteWorkflow):
 
 
 class RoundWorkflow(InstituteWorkflow):
-    transitions = {(SRS.OPEN, "conclude"): SRS.CONCLUDED}
+    """open ──conclude (summary)──▶ concluded ──reopen (with reason)──▶ open"""
+
+    transitions = {(SRS.OPEN, "conclude"): SRS.CONCLUDED, (SRS.CONCLUDED, "reopen"): SRS.OPEN}
     steady = {"create": ANY}
-    actors = {"create": OFFICE, "conclude": OFFICE}
-    labels = {"create": gettext_lazy("Start a round"), "conclude": gettext_lazy("Conclude")}
+    actors = {"create": OFFICE, "conclude": OFFICE, "reopen": OFFICE}
+    labels = {
+        "create": gettext_lazy("Start a round"),
+        "conclude": gettext_lazy("Conclude"),
+        "reopen": gettext_lazy("Reopen the round"),
+    }
 
     def refusal(self, supervision_round, action: str) -> ValidationError:
+        if action == "reopen":
+            return ValidationError(_("Only a concluded round can be reopened."), code="status")
         return ValidationError(_("This round is already concluded."), code="status")
 
 

@@ -105,7 +105,9 @@ def expected_subjects(institute):
 def test_round_opens_once_with_every_branch_and_member(institute):
     year = year_of(institute.campaign)
     archived = BranchFactory(committee=institute.committee, name="撤销的支部", is_active=False)
-    review_round, created = services.review_round_open(campaign_year=year, half=ReviewRound.Half.FIRST)
+    review_round, created = services.review_round_open(
+        campaign_year=year, half=ReviewRound.Half.FIRST, today=datetime.date(2026, 6, 30)
+    )
     branches, members = expected_subjects(institute)
     assert archived.pk not in branches
     reviews = Review.objects.filter(round=review_round)

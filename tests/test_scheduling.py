@@ -120,7 +120,9 @@ def _run_twice(job, on, capture):
 
 def test_review_reminders_once_a_day(with_emails, mailoutbox, django_capture_on_commit_callbacks):
     institute = with_emails
-    review_round, _ = services.review_round_open(campaign_year=year_of(institute.campaign), half=1)
+    review_round, _ = services.review_round_open(
+        campaign_year=year_of(institute.campaign), half=1, today=datetime.date(2026, 6, 30)
+    )  # on time: due 07-15
     office = institute.office.user
     member_review = write(review_of(review_round, person=institute.member), office)
     branch_review = write(review_of(review_round, branch=institute.branch), office)

@@ -24,7 +24,12 @@ from .reviews import (
     review_round_open,
     review_write,
 )
-from .rounds import SNAPSHOT_KEYS, supervision_round_conclude, supervision_round_create
+from .rounds import (
+    SNAPSHOT_KEYS,
+    supervision_round_conclude,
+    supervision_round_create,
+    supervision_round_reopen,
+)
 from .spot_checks import (
     new_seed,
     spot_check_draw_create,
@@ -57,4 +62,5 @@ __all__ = [
     "spot_check_sample",
     "supervision_round_conclude",
     "supervision_round_create",
+    "supervision_round_reopen",
 ]

@@ -21,7 +21,8 @@ from ..models import Review, ReviewRound
 from ..workflow import REVIEW, REVIEW_ROUND
 from .notifications import office_users, secretary_users, tell
 
-# Days the office has, after a round's review date, to write its reviews (ReviewRound.write_by).
+# Days the office has, after a round's review date (or after the day it opened, if later), to
+# write its reviews (ReviewRound.write_by).
 WRITE_WITHIN_DAYS = 15
 
 # The scheduled jobs (``tasks.open_due_review_rounds``) open rounds as the system
@@ -39,11 +40,12 @@ def review_date(campaign_year: CampaignYear, half: int) -> datetime.date:
 
 @transaction.atomic
 def review_round_open(
-    *, campaign_year: CampaignYear, half: int, access: Access = SCHEDULER
+    *, campaign_year: CampaignYear, half: int, access: Access = SCHEDULER, today: datetime.date | None = None
 ) -> tuple[ReviewRound, int]:
     """Open a year's mid-year or year-end round with one review for every active branch of the
     institute and every member of those branches. Returns the round and how many reviews this
-    call created. ``access`` is the office opening it by hand, or ``SCHEDULER``.
+    call created. ``access`` is the office opening it by hand, or ``SCHEDULER``. Opened after
+    its review date, the round's write-by date counts from ``today`` and the office is told so.
 
     Safe to run twice and concurrently (the schedule and a worker retry, two workers, the office
     clicking at the same time): the round is ``get_or_create``d on its unique key, the opener
@@ -55,12 +57,16 @@ def review_round_open(
     REVIEW_ROUND.authorize(access, ReviewRound(campaign_year=campaign_year, half=half), "open")
     actor = access.user
     opened_on = review_date(campaign_year, half)
+    # A round opened after its review date (the scheduler was down, the office opened it by
+    # hand later) gets its full time to write, counted from the day it actually opens.
+    today = today or timezone.localdate()
+    late = today > opened_on
     review_round, round_created = ReviewRound.objects.get_or_create(
         campaign_year=campaign_year,
         half=half,
         defaults={
             "opened_on": opened_on,
-            "write_by": opened_on + datetime.timedelta(days=WRITE_WITHIN_DAYS),
+            "write_by": max(opened_on, today) + datetime.timedelta(days=WRITE_WITHIN_DAYS),
             "opened_by": actor,
         },
     )
@@ -101,11 +107,28 @@ def review_round_open(
     if created:
         Review.history.bulk_history_create(created, default_user=actor, batch_size=500)
     if round_created:
+        if late:
+            message = _(
+                "The %(round)s round opened on %(today)s, after its review date %(due)s: "
+                "%(n)s reviews to write by %(date)s, %(days)s days from today."
+            ) % {
+                "round": review_round,
+                "today": today,
+                "due": opened_on,
+                "n": len(created),
+                "date": review_round.write_by,
+                "days": WRITE_WITHIN_DAYS,
+            }
+        else:
+            message = _("The %(round)s round is open: %(n)s reviews to write by %(date)s.") % {
+                "round": review_round,
+                "n": len(created),
+                "date": review_round.write_by,
+            }
         tell(
             office_users(campaign_year.campaign_id),
             actor,
-            _("The %(round)s round is open: %(n)s reviews to write by %(date)s.")
-            % {"round": review_round, "n": len(created), "date": review_round.write_by},
+            message,
             reverse("supervision:review_round_detail", args=[review_round.pk]),
         )
     return review_round, len(created)

@@ -63,3 +63,23 @@ def supervision_round_conclude(
     supervision_round.concluded_by = actor
     supervision_round.concluded_at = timezone.now()
     return save_as(supervision_round, actor)
+
+
+@transaction.atomic
+def supervision_round_reopen(
+    *, access: Access, supervision_round: SupervisionRound, reason: str
+) -> SupervisionRound:
+    """Reopen a concluded round with the office's reason (kept in the round's history, with who
+    and when). The summary stays to be revised; the snapshot is taken again when it concludes."""
+    actor = access.user
+    lock(supervision_round)
+    ROUND.authorize(access, supervision_round, "reopen")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("State why the round is reopened.")}, code="reason")
+    ROUND.advance(supervision_round, "reopen")
+    supervision_round.reopen_reason = reason[:300]
+    supervision_round.snapshot = []
+    supervision_round.concluded_by = None
+    supervision_round.concluded_at = None
+    return save_as(supervision_round, actor)

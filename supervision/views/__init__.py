@@ -21,7 +21,7 @@ from .reviews import (
     ReviewRoundOpenView,
     ReviewWriteView,
 )
-from .rounds import RoundConcludeView, RoundCreateView, RoundDetailView, RoundListView
+from .rounds import RoundConcludeView, RoundCreateView, RoundDetailView, RoundListView, RoundReopenView
 from .spot_checks import DrawCreateView, DrawDetailView, DrawListView
 
 __all__ = [
@@ -46,4 +46,5 @@ __all__ = [
     "RoundCreateView",
     "RoundDetailView",
     "RoundListView",
+    "RoundReopenView",
 ]

@@ -12,7 +12,7 @@ from core.audit import object_history
 from core.forms import add_service_errors
 
 from .. import selectors, services
-from ..forms import ConcludeForm, RoundForm
+from ..forms import ConcludeForm, ReopenForm, RoundForm
 from ..models import SupervisionRound
 from ..workflow import ROUND
 from .base import SupervisionMixin
@@ -73,7 +73,7 @@ class RoundDetailView(RoundMixin, DetailView):
         supervision_round = self.object
         context["rows"] = selectors.round_rows(supervision_round, today=timezone.localdate())
         context["actions"] = ROUND.actions(self.access, supervision_round)
-        context["conclude_form"] = ConcludeForm()
+        context["conclude_form"] = ConcludeForm(initial={"summary": supervision_round.summary})
         if self.access.has("history.view"):
             context["history"] = object_history(supervision_round)
         return context
@@ -104,4 +104,38 @@ class RoundConcludeView(RoundMixin, FormView):
             add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The round has been concluded."))
+        return redirect("supervision:round_detail", self.supervision_round.pk)
+
+
+class RoundReopenView(RoundMixin, FormView):
+    """The office reopens a concluded round, with a reason kept in its history."""
+
+    permission = "supervision.change"
+    template_name = "supervision/round_reopen.html"
+    form_class = ReopenForm
+
+    @cached_property
+    def supervision_round(self):
+        return get_object_or_404(
+            self.objects().select_related("campaign_year__campaign", "concluded_by"), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            round=self.supervision_round,
+            can_reopen="reopen" in ROUND.actions(self.access, self.supervision_round),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            services.supervision_round_reopen(
+                access=self.access,
+                supervision_round=self.supervision_round,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The round has been reopened; conclude it again when it is done."))
         return redirect("supervision:round_detail", self.supervision_round.pk)
