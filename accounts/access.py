@@ -63,6 +63,7 @@ _OFFICE = frozenset(
         "pledges.approve_branch",  # approve, return and review (评诺) branch pledges
         "activities.view",
         "activities.reading_list",  # publish the recommended reading lists
+        "activities.restore",  # restore an archived activity record, with a reason
         "compliance.view",
         "compliance.change",  # set the required frequencies of a year
         "supervision.view",
@@ -115,6 +116,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "pledges.approve_member",  # approve, return and review (评诺) members' pledges
             "activities.view",
             "activities.change",  # enter and correct the branch's activity records
+            "activities.restore",  # restore the branch's archived records, with a reason
             "compliance.view",
             "supervision.view",
             "supervision.reply",  # answer inspection findings with closing evidence

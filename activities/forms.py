@@ -187,6 +187,15 @@ class ArchiveForm(GuardedForm):
     )
 
 
+class RestoreForm(GuardedForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Why is the record restored?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("For example: archived by mistake. Kept in the record's history."),
+    )
+
+
 class FrequencyForm(GuardedForm):
     is_required = forms.BooleanField(label=gettext_lazy("Required"), required=False)
     period = forms.ChoiceField(label=gettext_lazy("Period"), choices=Period.choices)

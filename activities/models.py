@@ -181,6 +181,9 @@ class ActivityRecord(models.Model):
         verbose_name=_("archived by"),
     )
     archive_reason = models.CharField(_("reason for archiving"), max_length=300, blank=True)
+    # Why the record was last restored from the archive; each archiving and restoring is a
+    # version in the history, with who and when.
+    restore_reason = models.CharField(_("reason for restoring"), max_length=300, blank=True)
     history = HistoricalRecords()
 
     objects = ActivityRecordQuerySet.as_manager()

@@ -300,6 +300,22 @@ def record_archive(*, record: ActivityRecord, access: Access, reason: str) -> Ac
 
 
 @transaction.atomic
+def record_restore(*, record: ActivityRecord, access: Access, reason: str) -> ActivityRecord:
+    """Bring an archived record back into lists and compliance counts (the branch's secretary or
+    the office), with a reason; the archiving stays in the record's history."""
+    actor = access.user
+    record = _locked(record)
+    RECORDS.authorize(access, record, "restore")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("State why the record is restored.")})
+    record.archived_at, record.archived_by, record.archive_reason = None, None, ""
+    record.restore_reason = reason[:300]
+    save_as(record, actor)
+    return record
+
+
+@transaction.atomic
 def evidence_add(*, record: ActivityRecord, access: Access, files: Iterable) -> list[Evidence]:
     RECORDS.authorize(access, record, "add_evidence")
     return _add_files(record, _validate_files(files), access.user)

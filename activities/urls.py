@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.RecordDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.RecordUpdateView.as_view(), name="edit"),
     path("<int:pk>/archive/", views.RecordArchiveView.as_view(), name="archive"),
+    path("<int:pk>/restore/", views.RecordRestoreView.as_view(), name="restore"),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence"),
     # Compliance
     path("compliance/", views.ComplianceGridView.as_view(), name="compliance"),

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from branches.models import Branch
 from core.workflow import ANY, Workflow
 
-RECORDER, PUBLISHER, OFFICE = "recorder", "publisher", "office"
+RECORDER, PUBLISHER, OFFICE, RESTORER = "recorder", "publisher", "office", "restorer"
 ACTIVE, ARCHIVED = "active", "archived"
 
 
@@ -60,21 +60,32 @@ class BranchWorkWorkflow(_Stateless):
 
 
 class RecordWorkflow(BranchWorkWorkflow):
-    """An activity record: entered, corrected, given files and archived while not archived."""
+    """An activity record: entered, corrected, given files and archived while not archived;
+    an archived record is restored, with a reason, by the branch's secretary or the office::
 
+        active ──archive (reason)──▶ archived ──restore (reason)──▶ active
+    """
+
+    transitions = {(ACTIVE, "archive"): ARCHIVED, (ARCHIVED, "restore"): ACTIVE}
     steady = {
         "create": ANY,
         "edit": frozenset({ACTIVE}),
         "add_evidence": frozenset({ACTIVE}),
-        "archive": frozenset({ACTIVE}),
     }
-    actors = dict.fromkeys(steady, RECORDER)
+    actors = {**dict.fromkeys((*steady, "archive"), RECORDER), "restore": RESTORER}
     labels = {
         "create": gettext_lazy("New record"),
         "edit": gettext_lazy("Correct"),
         "add_evidence": gettext_lazy("Add files"),
         "archive": gettext_lazy("Archive"),
+        "restore": gettext_lazy("Restore"),
     }
+
+    def parts(self, access, record) -> set[str]:
+        parts = super().parts(access, record)
+        if access.reaches_branch("activities.restore", record.branch):
+            parts.add(RESTORER)
+        return parts
 
     def state(self, record) -> str:
         return ARCHIVED if record.archived_at is not None else ACTIVE
@@ -82,6 +93,8 @@ class RecordWorkflow(BranchWorkWorkflow):
     def refusal(self, record, action: str) -> ValidationError:
         if action == "archive":
             return ValidationError(_("This record is already archived."), code="archived")
+        if action == "restore":
+            return ValidationError(_("This record is not archived."), code="not_archived")
         return ValidationError(_("An archived record cannot be changed."), code="archived")
 
 

@@ -79,6 +79,16 @@ def data(institute):
 
     own = record(institute.branch, institute.secretary.user)
     foreign = record(institute.foreign_branch, foreign_secretary.user)
+    archived = services.record_archive(
+        record=record(institute.branch, institute.secretary.user),
+        access=compute_access(institute.secretary.user),
+        reason="重复登记",
+    )
+    foreign_archived = services.record_archive(
+        record=record(institute.foreign_branch, foreign_secretary.user),
+        access=compute_access(foreign_secretary.user),
+        reason="重复登记",
+    )
     team = services.vanguard_team_save(
         team=None,
         branch=institute.branch,
@@ -104,6 +114,8 @@ def data(institute):
         file=own.evidence.get(),
         foreign_record=foreign,
         foreign_file=foreign.evidence.get(),
+        archived=archived,
+        foreign_archived=foreign_archived,
         reading_list=reading_list(year, institute.office.user),
         foreign_reading_list=reading_list(foreign_year, institute.admin),
         team=team,
@@ -124,6 +136,14 @@ GRID = [
     ("activities:edit", lambda i, d: [d.foreign_record.pk], FOREIGN_CHANGE),
     ("activities:archive", lambda i, d: [d.record.pk], OWN_CHANGE),
     ("activities:archive", lambda i, d: [d.foreign_record.pk], FOREIGN_CHANGE),
+    # Restoring: the branch's secretaries and the office; a record not archived is not found.
+    ("activities:restore", lambda i, d: [d.archived.pk], {**OWN_CHANGE, **OFFICE}),
+    ("activities:restore", lambda i, d: [d.record.pk], {**FOREIGN_CHANGE, "office": 404, "admin": 404}),
+    (
+        "activities:restore",
+        lambda i, d: [d.foreign_archived.pk],
+        {**FOREIGN_CHANGE, "office": 404, "admin": 200},
+    ),
     ("activities:evidence", lambda i, d: [d.file.pk], OWN_VIEW),
     ("activities:evidence", lambda i, d: [d.foreign_file.pk], FOREIGN_VIEW),
     ("activities:compliance", lambda i, d: [], VIEWERS),

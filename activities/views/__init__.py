@@ -10,6 +10,7 @@ from .records import (
     RecordCreateView,
     RecordDetailView,
     RecordListView,
+    RecordRestoreView,
     RecordUpdateView,
 )
 from .teams import (
@@ -30,6 +31,7 @@ __all__ = [
     "ReadingListFormView",
     "ReadingListListView",
     "RecordArchiveView",
+    "RecordRestoreView",
     "RecordChooseView",
     "RecordCreateView",
     "RecordDetailView",

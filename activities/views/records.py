@@ -19,7 +19,7 @@ from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
 from .. import filters, selectors, services
-from ..forms import ArchiveForm, AttendanceForm, RecordForm
+from ..forms import ArchiveForm, AttendanceForm, RecordForm, RestoreForm
 from ..models import ATTENDANCE_KINDS, ActivityRecord, AttendanceStatus, Evidence, Kind
 from ..workflow import RECORDS
 
@@ -272,7 +272,9 @@ class RecordDetailView(AccessRequiredMixin, DetailView):
         }
         context["evidence"] = [e for e in record.evidence.all() if e.archived_at is None]
         context["removed_evidence"] = [e for e in record.evidence.all() if e.archived_at is not None]
-        context["can_change"] = "edit" in RECORDS.actions(self.access, record)
+        actions = RECORDS.actions(self.access, record)
+        context["can_change"] = "edit" in actions
+        context["can_restore"] = "restore" in actions
         if self.access.has("history.view"):
             context["history"] = object_history(record)
             context["attendance_changes"] = selectors.attendance_history(record)
@@ -303,6 +305,36 @@ class RecordArchiveView(AccessRequiredMixin, TemplateView):
             else:
                 messages.success(
                     request, _("The record has been archived. It no longer counts, but stays readable.")
+                )
+                return redirect("activities:detail", pk=record.pk)
+        return self.render_to_response(self.get_context_data(record=record, form=form))
+
+
+class RecordRestoreView(AccessRequiredMixin, TemplateView):
+    """Bring an archived record back: a page saying what happens, then POST with a reason."""
+
+    permission = "activities.restore"
+    template_name = "activities/record_restore.html"
+
+    def get_record(self):
+        records = self.restrict(ActivityRecord.objects.archived()).select_related("branch", "archived_by")
+        return get_object_or_404(records, pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(record=self.get_record(), form=RestoreForm()))
+
+    def post(self, request, *args, **kwargs):
+        record = self.get_record()
+        form = RestoreForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_restore(record=record, access=self.access, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The record has been restored and counts again; its archiving stays in the history."),
                 )
                 return redirect("activities:detail", pk=record.pk)
         return self.render_to_response(self.get_context_data(record=record, form=form))
