@@ -206,6 +206,15 @@ class SuggestionAnswerForm(GuardedForm):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
+class ConfirmForm(GuardedForm):
+    """A step that cannot be undone: the page says what it ends, the box must be ticked."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm: this step cannot be undone.")},
+    )
+
+
 class ModerationForm(GuardedForm):
     """One decision on one free text (the buttons of the moderation page; no labels shown)."""
 

@@ -16,7 +16,7 @@ from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
 from .. import selectors, services
-from ..forms import AppraisalBallotForm, AppraisalStartForm, AssessmentForm, GradesForm
+from ..forms import AppraisalBallotForm, AppraisalStartForm, AssessmentForm, ConfirmForm, GradesForm
 from ..models import Appraisal, Grade
 from ..workflow import APPRAISAL
 
@@ -163,8 +163,15 @@ class AssessmentRecordView(ManageAppraisalMixin, FormView):
 
 
 class AppraisalAdvanceView(ManageAppraisalMixin, View):
+    """Each stage ends for good (a reopened vote would tell, by difference, how late voters
+    voted): the detail page names what the next step ends and the POST must confirm it."""
+
     def post(self, request, *args, **kwargs):
         appraisal = self.get_appraisal()
+        form = ConfirmForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("confirm", [])))
+            return redirect("evaluations:appraisal_detail", appraisal.pk)
         try:
             services.appraisal_advance(appraisal=appraisal, access=self.access)
         except ValidationError as error:

@@ -23,7 +23,7 @@ from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
 from .. import selectors, services
-from ..forms import BallotForm, EvaluationForm, ModerationForm
+from ..forms import BallotForm, ConfirmForm, EvaluationForm, ModerationForm
 from ..models import (
     DEFAULT_CRITERIA,
     Evaluation,
@@ -217,13 +217,24 @@ class EvaluationDetailView(ManageMixin, DetailView):
 
 
 class EvaluationActionView(ManageMixin, View):
-    """POST only: open or close (``action`` set in the URL conf)."""
+    """POST only: open or close (``action`` set in the URL conf).
+
+    Closing is final, by choice: once closed, results are readable and the free texts have been
+    shuffled for review. Reopening for more ballots would let anyone who read the results before
+    and after learn, by difference, how the late voters answered, so the detail page names what
+    closing ends and the POST must carry a ticked confirmation."""
 
     action = ""
 
     def post(self, request, *args, **kwargs):
         evaluation = self.get_evaluation()
         service = {"open": services.evaluation_open, "close": services.evaluation_close}[self.action]
+        if self.action == "close":
+            # Closing cannot be undone (see the detail page): it asks for the box to be ticked.
+            form = ConfirmForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, " ".join(form.errors.get("confirm", [])))
+                return redirect("evaluations:detail", evaluation.pk)
         try:
             service(evaluation=evaluation, access=self.access)
         except ValidationError as error:
