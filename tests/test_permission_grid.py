@@ -221,6 +221,19 @@ GRID = {
         page(pk("foreign_record"), answers(403, **dict.fromkeys(SECRETARIES, 404))),
         action(pk("record"), may("secretary", "gb_secretary", other_secretary=404), allowed_get=200),
     ],
+    "activities:restore": [
+        page(pk("archived_record"), ok("secretary", "gb_secretary", *OFFICE, other_secretary=404)),
+        page(pk("record"), answers(403, **dict.fromkeys((*SECRETARIES, *OFFICE), 404))),  # not archived
+        page(
+            pk("foreign_archived_record"),
+            answers(403, admin=200, **dict.fromkeys((*SECRETARIES, "office"), 404)),
+        ),
+        action(
+            pk("archived_record"),
+            may("secretary", "gb_secretary", *OFFICE, other_secretary=404),
+            allowed_get=200,
+        ),
+    ],
     "activities:evidence": [
         page(pk("record_file"), ok(*VIEWERS, other_secretary=404)),
         page(pk("foreign_record_file"), ok("admin", **FOREIGN)),
@@ -281,6 +294,10 @@ GRID = {
     "supervision:round_create": [page(none, ok(*OFFICE))],
     "supervision:round_detail": [page(pk("round"), ok(*INSTITUTE))],
     "supervision:round_conclude": [page(pk("round"), ok(*OFFICE))],
+    "supervision:round_reopen": [
+        page(pk("round"), ok(*OFFICE)),
+        action(pk("round"), may(*OFFICE), allowed_get=200),
+    ],
     # --- semi-annual reviews
     "supervision:review_index": [page(none, ok("member", *VIEWERS))],
     "supervision:review_round_list": [page(none, ok(*INSTITUTE))],
@@ -521,6 +538,14 @@ def world(institute):
     w.record_file = w.record.evidence.get()
     w.foreign_record = record(i.foreign_branch, foreign_member_with_login.user)
     w.foreign_record_file = w.foreign_record.evidence.get()
+    w.archived_record = activity_services.record_archive(
+        record=record(i.branch, i.secretary.user), access=compute_access(i.secretary.user), reason="重复"
+    )
+    w.foreign_archived_record = activity_services.record_archive(
+        record=record(i.foreign_branch, foreign_member_with_login.user),
+        access=compute_access(foreign_member_with_login.user),
+        reason="重复",
+    )
     w.reading_list = reading_list(w.year, office)
     w.foreign_reading_list = reading_list(w.foreign_year, admin)
     w.team = activity_services.vanguard_team_save(
