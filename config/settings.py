@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "core.middleware.PrivatePagesMiddleware",  # no-store on every page and file of a logged-in person
     "core.middleware.ErrorPagesMiddleware",  # a page for the bodiless 405 and 429
     "django.contrib.messages.middleware.MessageMiddleware",
+    "formguard.middleware.SubmissionResultMiddleware",  # where a create form led, for a second send
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the audit history.
     "simple_history.middleware.HistoryRequestMiddleware",

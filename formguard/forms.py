@@ -8,8 +8,11 @@ double submission and lost updates. Every form class derives from ``GuardedForm`
   maximum length: its own, or ``TEXT_MAX`` for a free text without one.
 - ``SubmitOnceMixin``: each rendering of a create form carries a fresh one-time token; the
   first accepted submission stores it (unique in the database), a second one of the same page
-  is refused with a message. The token is optional: a client that sends none is not protected
-  (a browser always sends it, since it is part of the page).
+  is refused with a message linking to what the first one saved (``formguard.middleware``
+  notes where it led). The token is optional: a client that sends none is not protected
+  (a browser always sends it, since it is part of the page). The page keeps its token in its
+  history entry (static/js/formguard.js): Back to a form already sent, which Chromium may fetch
+  anew and refill, sends the first token again instead of the fresh one.
 - ``EditCheckMixin``: an edit form carries the version of the record it was opened on; saving
   over a record that someone else has saved in between is refused with a message, so that
   nobody silently overwrites another's changes. Optional in the same way. Where the service
@@ -24,6 +27,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, transaction
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from .edits import check_unchanged, version_of
@@ -119,7 +124,8 @@ class GuardedModelForm(_Guard, forms.ModelForm):
 
 class OneTimeTokenInput(forms.HiddenInput):
     """Renders a fresh token each time, also when a form comes back with errors: a corrected
-    form is a new submission, the same page sent twice is not."""
+    form is a new submission, the same page sent twice is not. The page's script keeps the
+    first token of its history entry (Back, reload), see static/js/formguard.js."""
 
     def format_value(self, value):
         return str(uuid.uuid4())
@@ -144,16 +150,18 @@ class SubmitOnceMixin:
             with transaction.atomic():
                 SubmissionToken.objects.create(key=token)
         except IntegrityError:
-            self.add_error(
-                None,
-                ValidationError(
-                    _(
-                        "This form has already been sent and was saved once; it is not saved again. "
-                        "Open the list to see the record."
-                    ),
-                    code="submitted_twice",
-                ),
-            )
+            self.add_error(None, ValidationError(submitted_twice(token), code="submitted_twice"))
+
+
+def submitted_twice(token) -> str:
+    """The message for a page sent again: with a link to what it saved when that is known."""
+    from .models import SubmissionToken
+
+    said = _("This record has been saved already and was not saved again.")
+    url = SubmissionToken.objects.filter(key=token).values_list("result_url", flat=True).first()
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return format_html('{} <a href="{}" data-testid="saved-record">{}</a>', said, url, _("Open it"))
+    return f"{said} {_('Open the list to see it.')}"
 
 
 # --- Lost updates ------------------------------------------------------------------------------

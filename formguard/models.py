@@ -11,6 +11,8 @@ class SubmissionToken(models.Model):
 
     key = models.UUIDField(_("key"), unique=True)
     used_at = models.DateTimeField(_("used at"), auto_now_add=True)
+    # Where the accepted submission led (its redirect): the page a second submission is sent to.
+    result_url = models.CharField(_("result page"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("submission token")

@@ -61,6 +61,19 @@ def test_the_same_create_form_sent_twice_makes_one_record(client, institute, key
 
 
 @pytest.mark.django_db
+def test_the_page_sent_again_links_to_what_it_saved(client, institute):
+    case = FORMS["record"]
+    url = case.url(institute)
+    login(client, institute, case.user)
+    data = {**case.data(institute), "submission_token": rendered(client, url, TOKEN)}
+    first = client.post(url, data)
+    assert first.status_code == 302
+    second = client.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "此记录已保存过，未重复保存。" in second
+    assert f'<a href="{first["Location"]}" data-testid="saved-record">打开查看</a>' in second
+
+
+@pytest.mark.django_db
 def test_a_corrected_form_is_accepted_after_an_error(client, institute):
     client.force_login(institute.staff.user)
     url = reverse("evaluations:suggestion_new")
