@@ -84,6 +84,10 @@ def enqueue(task, *args, **kwargs) -> Dispatch:
     if app.conf.task_always_eager:
         # No broker: run in-process after commit, as ``transaction.on_commit(task.delay)`` did.
         def run():
+            if name not in app.tasks:
+                # Tasks are queued by name, so nothing may have imported the module yet: find
+                # them as a worker does at its start (Celery's autodiscovery of tasks.py).
+                app.loader.import_default_modules()
             app.tasks[name].apply_async(args=args, kwargs=kwargs)
             dispatch.sent = True
 
