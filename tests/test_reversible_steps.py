@@ -15,6 +15,8 @@ import datetime
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -305,3 +307,42 @@ def test_the_office_opening_a_round_late_by_hand_gets_the_later_deadline(client,
         days=supervision_services.WRITE_WITHIN_DAYS
     )
     assert review_round.write_by == expected
+
+
+# --- the new pages cost a fixed number of queries ------------------------------------------------
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_restore_and_reopen_pages_cost_fixed_queries(client, institute, archived_record, concluded_round):
+    client.force_login(institute.office.user)
+    restore = reverse("activities:restore", args=[archived_record.pk])
+    reopen = reverse("supervision:round_reopen", args=[concluded_round.pk])
+    before = (_queries(client, restore), _queries(client, reopen))
+    # More records, archived and restored, and more rounds: the same pages cost the same.
+    secretary = compute_access(institute.secretary.user)
+    office = compute_access(institute.office.user)
+    for n in range(3):
+        record = activity_services.record_create(
+            branch=institute.branch,
+            kind=Kind.GENERAL_MEETING,
+            access=secretary,
+            held_on=datetime.date(2026, 3, 2 + n),
+            title=f"党员大会{n}",
+            today=datetime.date(2026, 11, 1),
+        )
+        activity_services.record_archive(record=record, access=secretary, reason="重复")
+    supervision_services.supervision_round_reopen(
+        access=office, supervision_round=concluded_round, reason="补"
+    )
+    supervision_services.supervision_round_conclude(
+        access=office, supervision_round=concluded_round, summary="好"
+    )
+    supervision_services.supervision_round_create(
+        access=office, campaign_year=concluded_round.campaign_year, quarter=4
+    )
+    assert (_queries(client, restore), _queries(client, reopen)) == before
