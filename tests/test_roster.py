@@ -171,6 +171,16 @@ def test_good_file_creates_people_and_memberships(institute):
     assert roster_import.applied_at is not None
 
 
+def test_invisible_characters_in_cells_are_removed_as_in_forms(institute):
+    roster_import = roster.roster_import_create(
+        committee=institute.committee,
+        file=upload(xlsx([line(name="\u202e新\u200b党员\ufeff")])),
+        access=compute_access(institute.office.user),
+    )
+    roster.roster_import_apply(roster_import=roster_import, access=compute_access(institute.office.user))
+    assert Person.objects.get(employee_no="N0001").name == "新党员"
+
+
 def test_dates_as_date_cells_or_text(institute):
     rows = [
         line(employee_no=f"D{n}", joined_party_on=value)

@@ -9,7 +9,7 @@ from pathlib import PurePath
 
 from django.template.defaultfilters import filesizeformat
 
-from formguard.forms import CONTROL_CHARACTERS
+from formguard.forms import CONTROL_CHARACTERS, strip_invisible
 
 from .columns import COLUMN, COLUMNS, HEADERS, MAX_ERRORS, RosterError, _file_error
 
@@ -34,7 +34,8 @@ def _text(value) -> str:
         value = int(value)
     if isinstance(value, datetime.datetime):
         value = value.date() if value.time() == datetime.time() else value
-    text = value.isoformat() if isinstance(value, datetime.date) else str(value).strip()
+    # Invisible direction and zero-width characters go, as from every form's text (formguard).
+    text = value.isoformat() if isinstance(value, datetime.date) else strip_invisible(str(value)).strip()
     return text[1:] if text.startswith("'") else text
 
 
