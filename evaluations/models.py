@@ -422,6 +422,21 @@ class AppraisalTally(models.Model):
         return f"{self.grade}: {self.count}"
 
 
+class AppraisalPoolBallot(models.Model):
+    """A ballot of the appraisal waiting to be counted: the voter and the grades, sealed (Fernet,
+    key derived from ``SECRET_KEY``, which no dump holds; the token's clock is zeroed). Ballots
+    are counted in batches (see :func:`evaluations.services.ballots.appraisal_pool_flush`), so
+    neither a dump nor the difference of two dumps shows fewer than k ballots going into the
+    tallies. A random key, no date, no voter."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="pool")
+    sealed = models.BinaryField()
+
+    def __str__(self):
+        return str(self.pk)
+
+
 class SelfAssessment(models.Model):
     """A member's self-assessment (自我评价), as written by the member or recorded by the secretary."""
 

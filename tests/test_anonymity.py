@@ -17,6 +17,7 @@ from django.urls import reverse
 from accounts.access import compute_access
 from evaluations import services
 from evaluations.models import (
+    AppraisalPoolBallot,
     AppraisalTally,
     AppraisalVoter,
     BallotCount,
@@ -42,7 +43,9 @@ big_branch, evaluation, extra_staff = support.big_branch, support.evaluation, su
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="inspects PostgreSQL tables")
 
-BALLOT_BOX = {m._meta.db_table for m in (RatingCount, BallotCount, FreeText, AppraisalTally)}
+BALLOT_BOX = {
+    m._meta.db_table for m in (RatingCount, BallotCount, FreeText, AppraisalTally, AppraisalPoolBallot)
+}
 ROLLS = {m._meta.db_table for m in (Voter, AppraisalVoter)}
 # The only references to people that the ballot box may hold, and why they name no voter:
 # the office member who reviewed a comment, and the member an appraisal tally is about.
@@ -382,6 +385,6 @@ def test_one_appraisal_vote_per_person_under_concurrency(institute, big_branch):
 
     results = _race(6, vote)
     assert results.count("ok") == 1, results
-    assert sum(AppraisalTally.objects.filter(appraisal=appraisal).values_list("count", flat=True)) == len(
-        grades
-    )
+    # One sealed ballot waits in the pool; nothing is counted before a batch is complete.
+    assert AppraisalPoolBallot.objects.filter(appraisal=appraisal).count() == 1
+    assert sum(AppraisalTally.objects.filter(appraisal=appraisal).values_list("count", flat=True)) == 0

@@ -6,7 +6,14 @@ from django.urls import reverse
 
 from accounts.access import compute_access
 from evaluations import services
-from evaluations.models import Appraisal, AppraisalGrade, AppraisalTally, AppraisalVoter, Grade
+from evaluations.models import (
+    Appraisal,
+    AppraisalGrade,
+    AppraisalPoolBallot,
+    AppraisalTally,
+    AppraisalVoter,
+    Grade,
+)
 
 from . import test_evaluations_support as support
 from .test_evaluations_support import (
@@ -107,13 +114,19 @@ def test_full_flow(client, appraisal, institute, big_branch):
         data = {f"g-{pk}": grade for pk in grades_for(appraisal, member)}
         response = client.post(reverse("evaluations:appraisal_vote", args=[appraisal.pk]), data)
         assert response.status_code == 302
-    assert AppraisalVoter.objects.filter(appraisal=appraisal, has_voted=True).count() == 6
+    # Six ballots wait sealed in the pool (fewer than two batches): nothing counted or marked yet,
+    # but the page counts them as cast.
+    assert AppraisalVoter.objects.filter(appraisal=appraisal, has_voted=True).count() == 0
+    assert set(AppraisalTally.objects.filter(appraisal=appraisal).values_list("count", flat=True)) == {0}
     # Tallies are not shown while the vote is open.
     client.force_login(secretary)
     detail = client.get(reverse("evaluations:appraisal_detail", args=[appraisal.pk]))
     assert all(row.tally is None for row in detail.context["rows"])
-    # 4. Grading: tallies shown from five votes about a member.
+    assert detail.context["voted"] == 6
+    # 4. Grading: the pool is counted at closing; tallies shown from five votes about a member.
     _advance(appraisal, secretary)
+    assert AppraisalVoter.objects.filter(appraisal=appraisal, has_voted=True).count() == 6
+    assert not AppraisalPoolBallot.objects.exists()
     detail = client.get(reverse("evaluations:appraisal_detail", args=[appraisal.pk]))
     rows = {row.voter.person_id: row for row in detail.context["rows"]}
     # members[6] did not vote: six votes about them; members[0] has five (not their own).
@@ -169,6 +182,73 @@ def test_tallies_hidden_below_five_votes(appraisal, institute, big_branch):
 
     page = appraisal_page(appraisal, with_people=True)
     assert all(row.tally is None for row in page["rows"])
+    # Fewer than a batch in all: nothing was stored per member, the ballots are gone unread.
+    assert set(AppraisalTally.objects.filter(appraisal=appraisal).values_list("count", flat=True)) == {0}
+    assert not AppraisalPoolBallot.objects.exists()
+    assert page["voted"] == 4
+
+
+@pytest.fixture
+def big_roll(institute):
+    """An appraisal of a branch of 14 members, its vote open."""
+    from .factories import BranchFactory
+
+    branch = BranchFactory(committee=institute.committee, general_branch=institute.gb, name="第四党支部")
+    people = [support.make_member(branch, name=f"成员{n}") for n in range(14)]
+    appraisal = services.appraisal_start(
+        branch=branch,
+        campaign_year=year_of(institute.campaign),
+        access=compute_access(institute.gb_secretary.user),
+    )
+    _advance(appraisal, institute.gb_secretary.user, times=2)
+    return appraisal, people
+
+
+@pytest.mark.django_db
+def test_tallies_grow_only_in_batches(big_roll, settings, institute):
+    """No stored tally, nor the difference of two dumps, shows fewer than k votes about a member:
+    ballots wait sealed and are counted B = k + 1 at a time, at least B kept back."""
+    settings.BALLOT_MIX_SIZE = 5
+    appraisal, people = big_roll
+    batch = services.ballots.appraisal_batch_size()
+    assert batch == 6
+    sums = []
+    for n, person in enumerate(people[:13]):
+        services.appraisal_ballot_cast(
+            appraisal=appraisal, person=person, grades=grades_for(appraisal, person)
+        )
+        # Told at once, also while the ballot waits.
+        assert services.appraisal_has_voted(appraisal=appraisal, person=person)
+        with pytest.raises(ValidationError):
+            services.appraisal_ballot_cast(
+                appraisal=appraisal, person=person, grades=grades_for(appraisal, person)
+            )
+        marked = AppraisalVoter.objects.filter(appraisal=appraisal, has_voted=True).count()
+        waiting = AppraisalPoolBallot.objects.filter(appraisal=appraisal).count()
+        assert marked + waiting == n + 1
+        assert marked in (0, batch, 2 * batch) and (marked == 0 or waiting >= batch)
+        per_member = {}
+        for person_id, count in AppraisalTally.objects.filter(appraisal=appraisal).values_list(
+            "person_id", "count"
+        ):
+            per_member[person_id] = per_member.get(person_id, 0) + count
+        sums.append(per_member)
+    # Between any two moments a member's tally grew by 0 or by at least k.
+    for before, after in zip(sums, sums[1:], strict=False):
+        for person_id, count in after.items():
+            assert count - before[person_id] in (0,) or count - before[person_id] >= 5
+    # Pool rows hold nothing readable: no voter id, no tally key in the clear.
+    tallies = [str(pk).encode() for pk in AppraisalTally.objects.values_list("pk", flat=True)]
+    for sealed in AppraisalPoolBallot.objects.values_list("sealed", flat=True):
+        assert not any(key in bytes(sealed) for key in tallies) and b'"v"' not in bytes(sealed)
+    # Closing counts the rest (at least a batch): 13 ballots in all.
+    _advance(appraisal, institute.gb_secretary.user)
+    assert AppraisalVoter.objects.filter(appraisal=appraisal, has_voted=True).count() == 13
+    counts = AppraisalTally.objects.filter(appraisal=appraisal, person=people[13]).values_list(
+        "count", flat=True
+    )
+    assert sum(counts) == 13
+    assert not AppraisalPoolBallot.objects.exists()
 
 
 def test_vote_rules(appraisal, institute, big_branch):

@@ -8,7 +8,13 @@ from .appraisal import (
     peer_assessment_record,
     self_assessment_record,
 )
-from .ballots import appraisal_ballot_cast, ballot_cast, free_texts_shuffle
+from .ballots import (
+    appraisal_ballot_cast,
+    appraisal_has_voted,
+    appraisal_pool_size,
+    ballot_cast,
+    free_texts_shuffle,
+)
 from .evaluation import (
     eligible_people,
     evaluation_close,
@@ -23,6 +29,8 @@ __all__ = [
     "appraisal_advance",
     "appraisal_ballot_cast",
     "appraisal_grades_set",
+    "appraisal_has_voted",
+    "appraisal_pool_size",
     "appraisal_start",
     "ballot_cast",
     "eligible_people",

@@ -27,6 +27,7 @@ from ..models import (
     SelfAssessment,
 )
 from ..workflow import APPRAISAL
+from .ballots import appraisal_pool_flush
 
 TEXT_MAX = 4000
 
@@ -117,6 +118,10 @@ def appraisal_advance(*, appraisal: Appraisal, access: Access) -> Appraisal:
             for pk in roll
             for grade in Grade.values
         )
+    if appraisal.status == Appraisal.Status.VOTING:
+        # The ballots still waiting are counted now (or, fewer than a batch in all, destroyed
+        # unread): see evaluations/services/ballots.py.
+        appraisal_pool_flush(appraisal=appraisal, final=True)
     if appraisal.status == Appraisal.Status.GRADING:
         ungraded = appraisal.voters.exclude(person__in=appraisal.grades.values("person")).count()
         if ungraded:

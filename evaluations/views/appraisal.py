@@ -18,6 +18,7 @@ from core.mixins import AccessRequiredMixin
 from .. import selectors, services
 from ..forms import AppraisalBallotForm, AppraisalStartForm, AssessmentForm, ConfirmForm, GradesForm
 from ..models import Appraisal, Grade
+from ..services.ballots import appraisal_batch_size
 from ..workflow import APPRAISAL
 
 
@@ -98,12 +99,15 @@ class AppraisalDetailView(AppraisalMixin, DetailView):
         branch = Branch.objects.filter(pk=appraisal.branch_id)
         with_people = self.access.restrict(branch, "people.view", branch="").exists()
         page = selectors.appraisal_page(appraisal, with_people=with_people)
+        # Ballots waiting in the pool count as cast (their voters are marked once counted).
+        page["voted"] += services.appraisal_pool_size(appraisal=appraisal)
         context.update(page)
         context.update(
             can_manage=bool(APPRAISAL.parts(self.access, appraisal)),
             actions=APPRAISAL.actions(self.access, appraisal),
             with_people=with_people,
             warning=services.excellent_warning(excellent=page["excellent"], roll_size=page["roll_size"]),
+            batch=appraisal_batch_size(),
             history=object_history(appraisal) if with_people else None,
         )
         return context
@@ -264,7 +268,7 @@ class AppraisalVoteView(AppraisalVoterMixin, FormView):
         appraisal = self.get_appraisal()
         return super().get_context_data(
             appraisal=appraisal,
-            has_voted=appraisal.voters.filter(person=self.access.person, has_voted=True).exists(),
+            has_voted=services.appraisal_has_voted(appraisal=appraisal, person=self.access.person),
             accepts=appraisal.status == Appraisal.Status.VOTING,
             grades=Grade.choices,
             **kwargs,
