@@ -27,13 +27,27 @@ class Copier:
         return range(start, start + n)
 
     def copy(self, model, fields: list[str], rows: Iterable[tuple]) -> int:
-        """COPY ``rows`` (tuples in the order of ``fields``, model field names) into ``model``."""
-        columns = ", ".join(f'"{model._meta.get_field(f).column}"' for f in fields)
+        """COPY ``rows`` (tuples in the order of ``fields``, model field names) into ``model``.
+
+        Fields left out that may not be NULL get their model default: Django keeps defaults in
+        Python, not in the table, so a field added later (a reason, a flag) would otherwise
+        break COPY with a NOT NULL violation."""
+        named = {model._meta.get_field(f) for f in fields}
+        defaults = [
+            f
+            for f in model._meta.concrete_fields
+            if f not in named
+            and not f.primary_key
+            and not f.null
+            and (f.has_default() or f.empty_strings_allowed)  # a text field's default is ""
+        ]
+        columns = ", ".join(f'"{f.column}"' for f in [*(model._meta.get_field(f) for f in fields), *defaults])
+        tail = tuple(f.get_db_prep_save(f.get_default(), connection) for f in defaults)
         n = 0
         with connection.cursor() as cursor:
             with cursor.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
                 for row in rows:
-                    copy.write_row(row)
+                    copy.write_row(tuple(row) + tail)
                     n += 1
         label = model._meta.label
         self.counts[label] = self.counts.get(label, 0) + n
