@@ -23,6 +23,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-development-key-change-me")
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# Mass-evaluation ballots wait in an encrypted mixing pool and are counted in batches of at least
+# this many (k-anonymity against database dumps; README "Anonymous ballots"). 1 counts at once.
+BALLOT_MIX_SIZE = max(1, int(os.environ.get("CXZY_BALLOT_MIX", "5")))
 ALLOWED_HOSTS = [
     h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h
 ]

@@ -223,6 +223,25 @@ class Voter(models.Model):
         return f"{self.evaluation_id}/{self.pk}"
 
 
+class PooledBallot(models.Model):
+    """A ballot waiting in the mixing pool to be counted with others (at least
+    ``settings.BALLOT_MIX_SIZE`` at once; ``evaluations.services.ballots``). ``sealed`` is the
+    ballot and the voter, encrypted to a key no dump holds and padded to one length per
+    evaluation; ``tag`` tells a voter's second ballot without naming the voter (a keyed hash of
+    evaluation and person). No user, no time, a random key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="+")
+    tag = models.BinaryField(max_length=32)
+    sealed = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["evaluation", "tag"], name="pooled_ballot_unique_tag")]
+
+    def __str__(self):
+        return str(self.pk)
+
+
 class RatingCount(models.Model):
     """How many ballots gave ``option`` on ``criterion`` for ``target``. Rows are created, all at
     zero, when the evaluation opens; a ballot only adds to them."""

@@ -13,6 +13,7 @@ from accounts.access import Access, Role
 from branches.models import Branch, Person
 from core.counts import counted
 
+from . import sealing
 from .models import (
     Appraisal,
     AppraisalGrade,
@@ -22,6 +23,7 @@ from .models import (
     Evaluation,
     FreeText,
     Grade,
+    PooledBallot,
     RatingCount,
     Satisfaction,
     Subject,
@@ -70,7 +72,31 @@ def my_rolls(access: Access) -> tuple[list[Voter], list[AppraisalVoter]]:
         .select_related("appraisal__branch", "appraisal__campaign_year")
         .order_by("-appraisal__campaign_year__year")
     )
-    return list(rolls), list(appraisal_rolls)
+    rolls = list(rolls)
+    pooled = pooled_evaluations(person, [r.evaluation for r in rolls if not r.has_voted])
+    for roll in rolls:  # a ballot waiting in the mixing pool is cast (shown only, never saved)
+        roll.has_voted = roll.has_voted or roll.evaluation_id in pooled
+    return rolls, list(appraisal_rolls)
+
+
+def pooled_evaluations(person: Person, evaluations) -> set[int]:
+    """The ids of those of ``evaluations`` (open ones; closed pools are empty) where ``person``'s
+    ballot waits in the mixing pool: one query, none when no evaluation is open."""
+    ids = [e.pk for e in evaluations if e.status == Evaluation.Status.OPEN]
+    if not ids:
+        return set()
+    tags = [tag for pk in ids for tag in sealing.tags(pk, person.pk)]
+    return set(
+        PooledBallot.objects.filter(evaluation_id__in=ids, tag__in=tags).values_list("evaluation_id", flat=True)
+    )
+
+
+def has_voted(evaluation: Evaluation, person: Person) -> bool:
+    """Marked on the roll, or the ballot waits in the mixing pool."""
+    return (
+        evaluation.voters.filter(person=person, has_voted=True).exists()
+        or evaluation.pk in pooled_evaluations(person, [evaluation])
+    )
 
 
 def targets_for(access: Access, permission: str, evaluation: Evaluation):
@@ -187,6 +213,8 @@ class TargetResult:
 
 def turnout(evaluation: Evaluation) -> dict:
     row = evaluation.voters.aggregate(eligible=Count("pk"), voted=Count("pk", filter=Q(has_voted=True)))
+    if evaluation.status == Evaluation.Status.OPEN:  # ballots waiting in the mixing pool are cast
+        row["voted"] += PooledBallot.objects.filter(evaluation=evaluation).count()
     row["percent"] = round(100 * row["voted"] / row["eligible"], 1) if row["eligible"] else None
     return row
 
@@ -331,7 +359,9 @@ def home_context(*, access, role: str | None, campaign_year, counts) -> dict:
         evaluations |= managed.filter(status=Evaluation.Status.OPEN, closes_on__lt=today)
     if person is not None or manages:
         rows = list(evaluations.order_by("closes_on", "pk"))
-        context["ballots_due"] = [e for e in rows if e.closes_on >= today]
+        due = [e for e in rows if e.closes_on >= today]
+        pooled = pooled_evaluations(person, due) if person is not None else set()
+        context["ballots_due"] = [e for e in due if e.pk not in pooled]
         if manages:
             context["evaluations_to_close"] = [e for e in rows if e.closes_on < today]
     # The appraisal votes due and (secretary) the branches' appraisals running, in one query.

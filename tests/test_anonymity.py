@@ -22,6 +22,7 @@ from evaluations.models import (
     AppraisalVoter,
     BallotCount,
     FreeText,
+    PooledBallot,
     RatingCount,
     Satisfaction,
     Voter,
@@ -44,7 +45,8 @@ big_branch, evaluation, extra_staff = support.big_branch, support.evaluation, su
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="inspects PostgreSQL tables")
 
 BALLOT_BOX = {
-    m._meta.db_table for m in (RatingCount, BallotCount, FreeText, AppraisalTally, AppraisalPoolBallot)
+    m._meta.db_table
+    for m in (RatingCount, BallotCount, FreeText, AppraisalTally, AppraisalPoolBallot, PooledBallot)
 }
 ROLLS = {m._meta.db_table for m in (Voter, AppraisalVoter)}
 # The only references to people that the ballot box may hold, and why they name no voter:
@@ -229,12 +231,9 @@ def test_ballot_writes_only_the_roll_and_the_ballot_box(client, evaluation, inst
         match = re.match(r'\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"([^"]+)"', query["sql"])
         if match:
             written.add(match.group(2))
-    assert written == {
-        "evaluations_voter",
-        "evaluations_ratingcount",
-        "evaluations_ballotcount",
-        "evaluations_freetext",
-    }
+    # Only the sealed row of the mixing pool: the roll, the counters and the free texts change
+    # when a batch of at least k ballots is counted (tests/test_anonymity_dumps.py).
+    assert written == {"evaluations_pooledballot"}
     # No log line, no message in a cookie or in the session.
     assert [r.getMessage() for r in caplog.records if not r.name.startswith("django.db")] == []
     assert "messages" not in response.cookies
@@ -281,9 +280,11 @@ def _xmins(sql, params):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_rows_share_one_transaction_id(institute, extra_staff):
-    """Every ballot rewrites all voted roll rows and all counters, so their transaction ids point
-    at no one; closing rewrites the comments in one transaction, in random order."""
+def test_rows_share_one_transaction_id(institute, extra_staff, settings):
+    """Every batch rewrites all voted roll rows, all counters and all comments, so their
+    transaction ids point at no one; closing rewrites the comments in one transaction, in random
+    order. (k = 2: a batch of 2 is counted at the 4th ballot, 2 stay in the pool.)"""
+    settings.BALLOT_MIX_SIZE = 2
     e = create_evaluation(institute)
     target = e.targets.get(person__isnull=True)
     people = voters_of(e)[:5]
@@ -297,11 +298,11 @@ def test_rows_share_one_transaction_id(institute, extra_staff):
         "WHERE t.evaluation_id = %s",
         [e.pk],
     )
-    assert len(voted) == 1 and voted == counters  # the last ballot's, and nothing else
+    assert len(voted) == 1 and voted == counters  # the last batch's, and nothing else
     comments = "SELECT f.xmin::text FROM evaluations_freetext f JOIN evaluations_target t ON t.id = f.target_id WHERE t.evaluation_id = %s"
-    assert len(_xmins(comments, [e.pk])) == 5  # one per ballot until closing…
+    assert len(_xmins(comments, [e.pk])) == 1  # the batch's…
     services.evaluation_close(evaluation=e, access=compute_access(institute.office.user))
-    assert len(_xmins(comments, [e.pk])) == 1  # …then rewritten together
+    assert len(_xmins(comments, [e.pk])) == 1  # …then all rewritten together at closing
 
 
 # --- One vote per person, under concurrency --------------------------------------------------
@@ -331,7 +332,8 @@ def _race(n, fn):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_vote_per_person_under_concurrency(institute, extra_staff):
+def test_one_vote_per_person_under_concurrency(institute, extra_staff, settings):
+    settings.BALLOT_MIX_SIZE = 1  # counted at once, to read the counters
     e = create_evaluation(institute)
     answers = all_answers(e)
     person = institute.staff
@@ -361,6 +363,8 @@ def test_concurrent_ballots_of_different_people_all_count(institute, extra_staff
         return "ok"
 
     assert _race(len(people), vote) == ["ok"] * len(people)
+    assert len(people) >= 5
+    services.ballot_pool_flush(evaluation=e)  # what closing does: the rest of the pool is counted
     assert set(BallotCount.objects.filter(target__evaluation=e).values_list("count", flat=True)) == {
         len(people)
     }

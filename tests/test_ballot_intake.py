@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.access import compute_access
-from evaluations import services
-from evaluations.models import BallotCount, FreeText, RatingCount, Satisfaction, Voter
+from evaluations import selectors, services
+from evaluations.models import BallotCount, FreeText, PooledBallot, RatingCount, Satisfaction, Voter
 from evaluations.services.ballots import FREE_TEXT_MAX
 
 from . import test_evaluations_support as support
@@ -29,6 +29,7 @@ def _box(evaluation):
         sorted(BallotCount.objects.filter(target__evaluation=evaluation).values_list("id", "count")),
         sorted(Voter.objects.filter(evaluation=evaluation).values_list("id", "has_voted")),
         FreeText.objects.count(),
+        sorted(PooledBallot.objects.values_list("id", "sealed")),
     )
 
 
@@ -60,10 +61,12 @@ def test_bad_ballot_is_refused_with_its_reason_and_changes_nothing(case, evaluat
     assert _box(evaluation) == before
     # The voter may still cast a good ballot.
     services.ballot_cast(evaluation=evaluation, person=institute.staff, answers=all_answers(evaluation))
-    assert Voter.objects.get(evaluation=evaluation, person=institute.staff).has_voted
+    assert selectors.has_voted(evaluation, institute.staff)  # waiting in the mixing pool
+    assert not Voter.objects.get(evaluation=evaluation, person=institute.staff).has_voted
 
 
-def test_refusals_before_the_answers_are_looked_at(evaluation, institute):
+def test_refusals_before_the_answers_are_looked_at(evaluation, institute, settings):
+    settings.BALLOT_MIX_SIZE = 1  # counted at once: closing leaves the ballot box as it was
     incomplete = {}
     with pytest.raises(PermissionDenied):
         services.ballot_cast(evaluation=evaluation, person=institute.other_secretary, answers=incomplete)
@@ -79,7 +82,8 @@ def test_refusals_before_the_answers_are_looked_at(evaluation, institute):
     assert _box(evaluation) == before
 
 
-def test_ballot_of_only_dont_know_counts_no_opinion(evaluation, institute):
+def test_ballot_of_only_dont_know_counts_no_opinion(evaluation, institute, settings):
+    settings.BALLOT_MIX_SIZE = 1  # counted at once
     services.ballot_cast(
         evaluation=evaluation, person=institute.staff, answers=all_answers(evaluation, Satisfaction.UNKNOWN)
     )

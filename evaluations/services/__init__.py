@@ -13,6 +13,8 @@ from .ballots import (
     appraisal_has_voted,
     appraisal_pool_size,
     ballot_cast,
+    ballot_pool_flush,
+    ballot_pooled,
     free_texts_shuffle,
 )
 from .evaluation import (
@@ -33,6 +35,8 @@ __all__ = [
     "appraisal_pool_size",
     "appraisal_start",
     "ballot_cast",
+    "ballot_pool_flush",
+    "ballot_pooled",
     "eligible_people",
     "evaluation_close",
     "evaluation_create",

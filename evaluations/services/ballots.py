@@ -60,12 +60,12 @@ import base64
 import hashlib
 import json
 import random
+import struct
 import uuid
 from collections.abc import Mapping
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
@@ -74,6 +74,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import Person
 
+from .. import sealing
 from ..models import (
     Appraisal,
     AppraisalPoolBallot,
@@ -83,6 +84,7 @@ from ..models import (
     Evaluation,
     FreeText,
     Grade,
+    PooledBallot,
     RatingCount,
     Satisfaction,
     Target,
@@ -132,10 +134,12 @@ def _in(values) -> str:
 
 
 def _ballot_sql() -> dict[str, str]:
-    """The statements of :func:`ballot_cast`, with the tables of the models."""
+    """The statements of :func:`ballot_cast` and :func:`ballot_pool_flush`, with the tables of
+    the models."""
     q = connection.ops.quote_name
     evaluation, voter, target = (q(m._meta.db_table) for m in (Evaluation, Voter, Target))
     counter, ballots = q(RatingCount._meta.db_table), q(BallotCount._meta.db_table)
+    pool = q(PooledBallot._meta.db_table)
     lock = ""
     if connection.features.has_select_for_update:  # SQLite writes one transaction at a time anyway
         lock = connection.ops.for_update_sql(
@@ -143,30 +147,95 @@ def _ballot_sql() -> dict[str, str]:
             no_key=connection.features.has_select_for_no_key_update,
         )
     return {
-        # Lock the evaluation; read its window, the voter's roll row and the keys of the ballot
-        # box (one counter per target, criterion and option): a row per counter.
-        "lock": (
+        # Lock the evaluation first, on its own: a statement reads the rows as they were when
+        # it began, so the reads must come after the lock is held, or a ballot committed
+        # meanwhile by the same person would go unseen.
+        "lock": f'SELECT e."id" FROM {evaluation} e WHERE e."id" = %s {lock}',
+        # Read the window, the voter's roll row, whether the voter's ballot waits in the pool,
+        # the pool's size and the keys of the ballot box (one counter per target, criterion and
+        # option): a row per counter.
+        "read": (
             'SELECT e."status", e."opens_on", e."closes_on", v."id", v."has_voted", '
+            f'(SELECT count(*) FROM {pool} WHERE "evaluation_id" = %s), '
+            f'(SELECT count(*) FROM {pool} WHERE "evaluation_id" = %s AND "tag" IN ({{tags}})), '
             'c."id", c."target_id", c."criterion_id", c."option" '
             f'FROM {evaluation} e LEFT JOIN {voter} v ON v."evaluation_id" = e."id" AND v."person_id" = %s '
             f'LEFT JOIN {target} t ON t."evaluation_id" = e."id" LEFT JOIN {counter} c ON c."target_id" = t."id" '
-            f'WHERE e."id" = %s {lock}'
+            'WHERE e."id" = %s'
         ),
-        # Mark the voter, unless marked already: a second submission of the same person whose
-        # first read came before the first ballot was committed finds nothing to update here.
-        "mark": f'UPDATE {voter} SET "has_voted" = %s WHERE "id" = %s AND NOT "has_voted"',
-        # Rewrite every other voted roll row (see the module docstring).
-        "roll": f'UPDATE {voter} SET "has_voted" = %s WHERE "evaluation_id" = %s AND "has_voted" AND "id" <> %s',
-        # Add 1 to the chosen counters and 0 to every other one of the evaluation.
-        "count": (
-            f'UPDATE {counter} SET "count" = "count" + CASE WHEN "id" IN ({{chosen}}) THEN 1 ELSE 0 END '
-            'WHERE "target_id" IN ({targets})'
+        "pool": f'INSERT INTO {pool} ("id", "evaluation_id", "tag", "sealed") VALUES (%s, %s, %s, %s)',
+        "pooled": f'SELECT "id", "sealed" FROM {pool} WHERE "evaluation_id" = %s',
+        "unpool": f'DELETE FROM {pool} WHERE "id" IN ({{ids}})',
+        "counters": (
+            f'SELECT c."id", c."target_id" FROM {counter} c JOIN {target} t ON t."id" = c."target_id" '
+            'WHERE t."evaluation_id" = %s'
         ),
-        "ballots": (
-            f'UPDATE {ballots} SET "count" = "count" + CASE WHEN "target_id" IN ({{chosen}}) THEN 1 ELSE 0 END '
-            'WHERE "target_id" IN ({targets})'
+        # Mark the batch's voters and rewrite every other voted roll row (module docstring).
+        "roll": (
+            f'UPDATE {voter} SET "has_voted" = %s WHERE "evaluation_id" = %s '
+            'AND ("has_voted" OR "id" IN ({voters}))'
         ),
+        # Add the batch to the chosen counters and 0 to every other one of the evaluation.
+        "count": f'UPDATE {counter} SET "count" = "count" + CASE {{whens}} ELSE 0 END WHERE "target_id" IN ({{targets}})',
+        "ballots": f'UPDATE {ballots} SET "count" = "count" + CASE {{whens}} ELSE 0 END WHERE "target_id" IN ({{targets}})',
     }
+
+
+def _whens(column: str, increments: Mapping) -> tuple[str, list]:
+    """``WHEN column = %s THEN %s …`` adding ``increments[key]`` to the row of each key."""
+    if not increments:
+        return "WHEN 1 = 0 THEN 0", []
+    params = []
+    for key, n in increments.items():
+        params += [key, n]
+    return " ".join([f'WHEN "{column}" = %s THEN %s'] * len(increments)), params
+
+
+def mix_size() -> int:
+    """k: ballots are counted in batches of at least this many (``settings.BALLOT_MIX_SIZE``)."""
+    return max(int(getattr(settings, "BALLOT_MIX_SIZE", 5)), 1)
+
+
+def _kept() -> int:
+    """Ballots always left in the pool after a batch, so that the rest counted at closing is a
+    batch of at least k too (none when k is 1: every ballot is counted at once)."""
+    k = mix_size()
+    return k if k > 1 else 0
+
+
+def _sealed_size(questions: int, targets: int) -> int:
+    """One length for every sealed ballot of an evaluation, whatever it says: room for the
+    header (the voter, a counter key per question, the targets with an opinion or a comment)
+    and a comment of FREE_TEXT_MAX UTF-16 code units on every target."""
+    return 4 + 64 + 40 * questions + 44 * targets + targets * (4 + 2 * FREE_TEXT_MAX)
+
+
+def _encode(voter_pk: int, chosen: list, opinion: list, comments: list[tuple[int, str]]) -> bytes:
+    header = json.dumps(
+        {"v": voter_pk, "c": [str(pk) for pk in chosen], "o": opinion, "t": [t for t, _x in comments]},
+        separators=(",", ":"),
+    ).encode()
+    out = struct.pack(">I", len(header)) + header
+    for _target, text in comments:
+        data = text.encode("utf-16-le")
+        out += struct.pack(">I", len(data)) + data
+    return out
+
+
+def _decode(data: bytes) -> dict:
+    (length,) = struct.unpack(">I", data[:4])
+    ballot = json.loads(data[4 : 4 + length])
+    at, texts = 4 + length, []
+    for target_id in ballot["t"]:
+        (n,) = struct.unpack(">I", data[at : at + 4])
+        texts.append((target_id, data[at + 4 : at + 4 + n].decode("utf-16-le")))
+        at += 4 + n
+    ballot["t"] = texts
+    return ballot
+
+
+def _db_uuid(value: uuid.UUID):
+    return PooledBallot._meta.pk.get_db_prep_value(value, connection)
 
 
 @transaction.atomic
@@ -178,23 +247,30 @@ def ballot_cast(
     texts: Mapping[int, str] | None = None,
     today=None,
 ) -> None:
-    """Count ``person``'s ballot in ``evaluation``.
+    """Cast ``person``'s ballot in ``evaluation``.
 
     ``answers`` maps (target id, criterion id) to a :class:`Satisfaction` value and must answer
     every question of the questionnaire (“don't know” is an answer); ``texts`` maps a target id
-    to an optional comment. Returns nothing: there is nothing about the ballot to give back.
-    See the module docstring for the statements and why each is there."""
+    to an optional comment. The ballot is sealed into the mixing pool and counted later with
+    others (:func:`ballot_pool_flush`); a second ballot of the same person is refused at once,
+    also while the first waits. Returns nothing: there is nothing about the ballot to give back.
+    Three statements (more when a batch is counted): the lock, one read of everything needed,
+    and the pool row."""
     today = today or timezone.localdate()
     sql = _ballot_sql()
-    found = _rows(sql["lock"], [person.pk, evaluation.pk])
+    tags = sealing.tags(evaluation.pk, person.pk)
+    _rows(sql["lock"], [evaluation.pk])
+    found = _rows(
+        sql["read"].format(tags=_in(tags)), [evaluation.pk, evaluation.pk, *tags, person.pk, evaluation.pk]
+    )
     if not found:
         raise Evaluation.DoesNotExist
-    status, opens_on, closes_on, voter_pk, has_voted = found[0][:5]
+    status, opens_on, closes_on, voter_pk, has_voted, pooled, mine = found[0][:7]
     if not Evaluation(status=status, opens_on=opens_on, closes_on=closes_on).accepts_ballots(today):
         raise ValidationError(_("This evaluation is not open for ballots."), code="closed")
     if voter_pk is None:
         raise PermissionDenied(_("You are not on the list of those who may evaluate."))
-    if has_voted:
+    if has_voted or mine:
         raise ValidationError(_("You have already voted."), code="already_voted")
 
     by_answer = {(t, c, o): pk for *_head, pk, t, c, o in found if pk is not None}
@@ -221,34 +297,106 @@ def ballot_cast(
             raise ValidationError(
                 _("A comment is about something not evaluated here."), code="invalid_target"
             )
-        if len(text) > FREE_TEXT_MAX:
+        # Counted in UTF-16 code units, so that any comment fits the fixed sealed size.
+        if len(text) > FREE_TEXT_MAX or len(text.encode("utf-16-le")) > 2 * FREE_TEXT_MAX:
             raise ValidationError(
                 _("A comment may be at most %(max)s characters long.") % {"max": FREE_TEXT_MAX},
                 code="too_long",
             )
-        comments.append(FreeText(target_id=target_id, text=text))
+        comments.append((target_id, text))
 
-    if not _update(sql["mark"], [True, voter_pk]):
-        raise ValidationError(_("You have already voted."), code="already_voted")
-    _update(sql["roll"], [True, evaluation.pk, voter_pk])
-    targets = _in(target_ids)
-    _update(sql["count"].format(chosen=_in(chosen), targets=targets), [*chosen, *target_ids])
-    opinion = sorted(with_opinion)
-    _update(sql["ballots"].format(chosen=_in(opinion), targets=targets), [*opinion, *target_ids])
-    _rng.shuffle(comments)
-    FreeText.objects.bulk_create(comments)
+    plain = _encode(voter_pk, chosen, sorted(with_opinion), comments)
+    sealed = sealing.seal(evaluation.pk, plain, _sealed_size(len(questions), len(target_ids)))
+    _update(sql["pool"], [_db_uuid(uuid.uuid4()), evaluation.pk, tags[0], sealed])
+    if pooled + 1 >= mix_size() + _kept():
+        _pool_count(evaluation.pk, sql, closing=False)
+
+
+def _pool_count(evaluation_id: int, sql: dict, *, closing: bool) -> int:
+    """Count a batch of the pool (the caller holds the evaluation's lock); see
+    :func:`ballot_pool_flush`."""
+    rows = _rows(sql["pooled"], [evaluation_id])
+    k = mix_size()
+    if closing:
+        batch = rows
+    elif len(rows) >= k + _kept():
+        batch = _rng.sample(rows, len(rows) - _kept())
+    else:
+        return 0
+    if not batch:
+        return 0
+    ballots = [_decode(sealing.unseal(evaluation_id, sealed)) for _pk, sealed in batch]
+    _rng.shuffle(ballots)
+    voters = [b["v"] for b in ballots]
+    _update(sql["roll"].format(voters=_in(voters)), [True, evaluation_id, *voters])
+    counted = len(ballots)
+    if closing and len(ballots) < k:
+        # Fewer than k ballots in the whole evaluation (a batch leaves k in the pool, so nothing
+        # was counted before): the voters are marked, their ballots destroyed unread.
+        counted = 0
+    else:
+        keys, targets = {}, set()
+        for pk, target_id in _rows(sql["counters"], [evaluation_id]):
+            keys[str(pk)] = pk
+            targets.add(target_id)
+        per_counter: dict = {}
+        per_target: dict = {}
+        texts = []
+        for ballot in ballots:
+            for key in ballot["c"]:
+                per_counter[keys[key]] = per_counter.get(keys[key], 0) + 1
+            for target_id in ballot["o"]:
+                per_target[target_id] = per_target.get(target_id, 0) + 1
+            texts += ballot["t"]
+        targets = sorted(targets)
+        whens, params = _whens("id", per_counter)
+        _update(sql["count"].format(whens=whens, targets=_in(targets)), [*params, *targets])
+        whens, params = _whens("target_id", per_target)
+        _update(sql["ballots"].format(whens=whens, targets=_in(targets)), [*params, *targets])
+        if texts:
+            _free_texts_rewrite(evaluation_id, [FreeText(target_id=t, text=x) for t, x in texts])
+    ids = [pk for pk, _s in batch]
+    _update(sql["unpool"].format(ids=_in(ids)), ids)
+    return counted
+
+
+@transaction.atomic
+def ballot_pool_flush(*, evaluation: Evaluation, closing: bool = True) -> int:
+    """Count ballots of the mixing pool, in one transaction: the ballots are opened, added to
+    the counters and free texts in random order, their voters marked and their pool rows
+    deleted. While voting (``closing=False``), once the pool holds 2k ballots, k chosen at
+    random are counted and k stay; at closing, all that wait — unless they are fewer than k (then
+    fewer than k voted in all): their voters are marked and the ballots destroyed unread.
+    Returns how many ballots were counted. Locks the evaluation."""
+    sql = _ballot_sql()
+    _rows(sql["lock"], [evaluation.pk])
+    return _pool_count(evaluation.pk, sql, closing=closing)
+
+
+def ballot_pooled(*, evaluation: Evaluation, person: Person) -> bool:
+    """Whether ``person``'s ballot waits in the pool of ``evaluation``."""
+    return PooledBallot.objects.filter(
+        evaluation=evaluation, tag__in=sealing.tags(evaluation.pk, person.pk)
+    ).exists()
+
+
+def _free_texts_rewrite(evaluation_id: int, new: list[FreeText]) -> int:
+    """Rewrite the evaluation's free texts, with ``new`` ones, in random order with new random
+    keys, in one transaction, so that neither their physical order nor their transaction ids
+    follow the order of batches or ballots."""
+    existing = FreeText.objects.filter(target__evaluation_id=evaluation_id)
+    texts = [FreeText(**row) for row in existing.values("target_id", "text", "status")] + new
+    existing.delete()
+    _rng.shuffle(texts)
+    FreeText.objects.bulk_create(texts)
+    return len(texts)
 
 
 @transaction.atomic
 def free_texts_shuffle(*, evaluation: Evaluation) -> int:
-    """Rewrite the evaluation's free texts in random order with new random keys, in one
-    transaction, so that neither their physical order nor their transaction ids follow the
-    order of the ballots. Called when the evaluation closes; returns how many."""
-    texts = list(FreeText.objects.filter(target__evaluation=evaluation).values("target_id", "text", "status"))
-    FreeText.objects.filter(target__evaluation=evaluation).delete()
-    _rng.shuffle(texts)
-    FreeText.objects.bulk_create(FreeText(**row) for row in texts)
-    return len(texts)
+    """Rewrite the evaluation's free texts in random order with new random keys (see
+    :func:`_free_texts_rewrite`). Called when the evaluation closes; returns how many."""
+    return _free_texts_rewrite(evaluation.pk, [])
 
 
 # --- The democratic appraisal: ballots wait sealed in a pool, counted in batches ----------

@@ -30,7 +30,7 @@ from ..models import (
     Voter,
 )
 from ..workflow import EVALUATION
-from .ballots import free_texts_shuffle
+from .ballots import ballot_pool_flush, free_texts_shuffle
 
 
 def _check_window(opens_on: datetime.date, closes_on: datetime.date, min_ballots: int):
@@ -224,9 +224,11 @@ def evaluation_open(*, evaluation: Evaluation, access: Access) -> Evaluation:
 
 @transaction.atomic
 def evaluation_close(*, evaluation: Evaluation, access: Access) -> Evaluation:
-    """End the window (also early): no more ballots; the free texts are shuffled and go to the
+    """End the window (also early): no more ballots; the ballots still in the mixing pool are
+    counted (or, fewer than k in all, destroyed unread); the free texts are shuffled and go to the
     office for review; results can be read."""
     EVALUATION.authorize(access, lock(evaluation), "close")
+    ballot_pool_flush(evaluation=evaluation, closing=True)  # the rest of the mixing pool
     free_texts_shuffle(evaluation=evaluation)
     EVALUATION.advance(evaluation, "close")
     return save_as(evaluation, access.user)

@@ -350,7 +350,7 @@ class BallotView(VoterMixin, FormView):
 
     def get_context_data(self, **kwargs):
         evaluation = self.get_evaluation()
-        has_voted = evaluation.voters.filter(person=self.access.person, has_voted=True).exists()
+        has_voted = selectors.has_voted(evaluation, self.access.person)
         return super().get_context_data(
             evaluation=evaluation,
             has_voted=has_voted,
@@ -368,15 +368,26 @@ class BallotView(VoterMixin, FormView):
                 texts=form.texts(),
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
-            return self.form_invalid(form)
+            if getattr(error, "code", None) != "already_voted":
+                form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+                return self.form_invalid(form)
+        # A counted ballot and a repeat get the same answer (an access log cannot tell them
+        # apart); the page it leads to reads the state.
         return redirect("evaluations:thanks", self.get_evaluation().pk)
 
 
 class BallotThanksView(VoterMixin, TemplateView):
+    """After a ballot, and after a repeat: the same page, from the state (voted or not)."""
+
     template_name = "evaluations/thanks.html"
 
     def get_context_data(self, **kwargs):
+        evaluation = self.get_evaluation()
         return super().get_context_data(
-            title=self.get_evaluation().title, back=reverse("evaluations:mine"), **kwargs
+            title=evaluation.title,
+            has_voted=selectors.has_voted(evaluation, self.access.person),
+            mix_size=services.ballots.mix_size() if services.ballots.mix_size() > 1 else None,
+            ballot_url=reverse("evaluations:ballot", args=[evaluation.pk]),
+            back=reverse("evaluations:mine"),
+            **kwargs,
         )
