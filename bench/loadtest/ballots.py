@@ -181,7 +181,18 @@ def run(base_url: str, *, departments: int = 32, clients: int = 16, voters: int 
     result.post_p50_ms = percentile(post_times, 0.5) * 1000
     result.post_p95_ms = percentile(post_times, 0.95) * 1000
 
-    # What was stored: the roll says who voted; every question's counters sum to the same number.
+    # Close first: the rest of each mixing pool is counted (ballots reach the roll and the
+    # counters in batches of k). Then the roll says who voted; every question's counters sum to
+    # the same number, the number of ballots the server accepted: none lost, none twice.
+    for evaluation in evaluations:
+        seat = (
+            OfficeMember.objects.filter(campaign=evaluation.campaign_year.campaign)
+            .order_by("sort_order")
+            .first()
+        )
+        evaluation_close(
+            evaluation=evaluation, access=compute_access(User.objects.get(pk=seat.person.user_id))
+        )
     ids = [e.pk for e in evaluations]
     result.stored_voted = Voter.objects.filter(evaluation__in=ids, has_voted=True).count()
     consistent = True
@@ -195,13 +206,4 @@ def run(base_url: str, *, departments: int = 32, clients: int = 16, voters: int 
         )
         consistent &= voted == accepted.get(evaluation.pk, 0) and all(n == voted for n in sums)
     result.counters_consistent = consistent
-    for evaluation in evaluations:
-        seat = (
-            OfficeMember.objects.filter(campaign=evaluation.campaign_year.campaign)
-            .order_by("sort_order")
-            .first()
-        )
-        evaluation_close(
-            evaluation=evaluation, access=compute_access(User.objects.get(pk=seat.person.user_id))
-        )
     return result

@@ -1,5 +1,10 @@
 """Casting anonymous ballots: the mass evaluation and the democratic appraisal vote.
 
+Mass evaluation since issue 17: a ballot goes sealed into the mixing pool (``PooledBallot``,
+``evaluations.sealing``) and reaches the roll, counters and free texts only in batches of at least
+k (:func:`ballot_pool_flush`); README "Anonymous ballots" has the design and the threat model.
+What follows describes the statements of a counted batch, which keep the tricks below.
+
 What is stored
     The roll (``Voter`` / ``AppraisalVoter``) says who may vote and whether they have; the
     ballot box (``RatingCount``, ``BallotCount``, ``FreeText``, ``AppraisalTally``) holds counts
