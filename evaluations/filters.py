@@ -1,4 +1,4 @@
-"""The filter of the suggestion inbox (django-filter). Labels are set here, translatable:
+"""The filters of the suggestion inbox and of the comments to review (django-filter). Labels are set here, translatable:
 django-filter's own lookup labels would stay English."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from .models import Suggestion
+from .models import FreeText, Suggestion, Target
 
 
 class SuggestionFilterSet(django_filters.FilterSet):
@@ -36,3 +36,28 @@ class SuggestionFilterSet(django_filters.FilterSet):
         if not self.form.cleaned_data.get("status"):
             queryset = queryset.exclude(status=Suggestion.Status.ANSWERED)
         return queryset
+
+
+class ModerationFilterSet(django_filters.FilterSet):
+    """The comments to review about one target (a branch or a member), or all of them."""
+
+    target = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("About"),
+        queryset=Target.objects.none(),
+        empty_label=gettext_lazy("All"),
+        widget=forms.Select(
+            attrs={
+                "class": "form-select form-select-sm w-auto d-inline-block",
+                "data-autosubmit": True,
+                "aria-label": gettext_lazy("About"),
+            }
+        ),
+    )
+
+    class Meta:
+        model = FreeText
+        fields = ["target"]
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["target"].queryset = targets

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -215,10 +217,28 @@ class ConfirmForm(GuardedForm):
     )
 
 
-class ModerationForm(GuardedForm):
-    """One decision on one free text (the buttons of the moderation page; no labels shown)."""
+class MultipleUUIDField(forms.Field):
+    """Several UUIDs under one name (the ticked rows of a list)."""
 
-    free_text = forms.UUIDField()
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            value = [value]
+        try:
+            return list(dict.fromkeys(uuid.UUID(str(item)) for item in value))
+        except ValueError:
+            raise forms.ValidationError(
+                forms.UUIDField.default_error_messages["invalid"], code="invalid"
+            ) from None
+
+
+class ModerationForm(GuardedForm):
+    """One decision on the ticked free texts of the review page (its buttons; no labels shown)."""
+
+    free_text = MultipleUUIDField(required=False)
     decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
 
 

@@ -338,7 +338,7 @@ GRID = {
         page(pk("foreign_evaluation"), ok("admin", **FOREIGN)),
         page(pk("draft_evaluation"), answers(403, **dict.fromkeys(VIEWERS, 404))),
     ],
-    "evaluations:moderation": [page(none, ok(*OFFICE))],
+    "evaluations:moderation": [page(none, ok(*OFFICE)), action(none, may(*OFFICE), allowed_get=200)],
     "evaluations:mine": [page(none, ok(*EVERYONE))],
     # voters: the department's staff and the branch's members
     "evaluations:ballot": [

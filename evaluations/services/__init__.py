@@ -24,6 +24,7 @@ from .evaluation import (
     evaluation_open,
     evaluation_update,
     free_text_moderate,
+    free_texts_moderate,
 )
 from .suggestions import suggestion_answer, suggestion_submit, suggestion_triage
 
@@ -44,6 +45,7 @@ __all__ = [
     "evaluation_update",
     "excellent_warning",
     "free_text_moderate",
+    "free_texts_moderate",
     "free_texts_shuffle",
     "peer_assessment_record",
     "self_assessment_record",

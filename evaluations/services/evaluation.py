@@ -244,3 +244,24 @@ def free_text_moderate(*, free_text: FreeText, approve: bool, access: Access, to
     free_text.moderated_on = today or timezone.localdate()
     free_text.save(update_fields=["status", "moderated_by", "moderated_on"])
     return free_text
+
+
+@transaction.atomic
+def free_texts_moderate(*, free_texts, approve: bool, access: Access, today=None) -> int:
+    """The office approves or rejects many free texts at once (the ticked rows of the review
+    page): all or none. Each text's evaluation must allow ``moderate`` for ``access``; texts
+    already reviewed are left as they are. Returns how many were decided."""
+    texts = list(
+        FreeText.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(free_texts), status=FreeText.Status.PENDING)
+        .select_related("target__evaluation")
+        .order_by("pk")
+    )
+    for evaluation in {text.target.evaluation_id: text.target.evaluation for text in texts}.values():
+        EVALUATION.authorize(access, evaluation, "moderate")
+    FreeText.objects.filter(pk__in=[text.pk for text in texts]).update(
+        status=FreeText.Status.APPROVED if approve else FreeText.Status.REJECTED,
+        moderated_by=access.user,
+        moderated_on=today or timezone.localdate(),
+    )
+    return len(texts)

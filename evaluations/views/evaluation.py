@@ -6,12 +6,14 @@ after casting, the voter is sent to a thank-you page that shows nothing of what 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -23,6 +25,7 @@ from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
 from .. import selectors, services
+from ..filters import ModerationFilterSet
 from ..forms import BallotForm, ConfirmForm, EvaluationForm, ModerationForm
 from ..models import (
     DEFAULT_CRITERIA,
@@ -30,6 +33,7 @@ from ..models import (
     FreeText,
     Satisfaction,
     Subject,
+    Target,
 )
 from ..workflow import EVALUATION
 
@@ -248,30 +252,58 @@ class EvaluationActionView(ManageMixin, View):
 
 
 class ModerationView(ManageMixin, TemplateView):
-    """The office reviews free texts of closed evaluations before anyone else reads them."""
+    """The office reviews free texts of closed evaluations before anyone else reads them: a page
+    of comments, optionally about one target, ticked (one by one or all of the page) and
+    approved or rejected together in one POST."""
 
     template_name = "evaluations/moderation.html"
-
-    def queue(self):
-        return selectors.moderation_queue(self.managed())
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(free_texts=self.queue()[:200], total=self.queue().count(), **kwargs)
+        queue = selectors.moderation_queue(self.managed())
+        targets = (
+            Target.objects.filter(pk__in=queue.values("target"))
+            .select_related("branch", "person")
+            .order_by("evaluation", "sort_order", "pk")
+        )
+        filterset = ModerationFilterSet(self.request.GET or None, queryset=queue, targets=targets)
+        paginator = Paginator(filterset.qs, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            filter=filterset,
+            page_obj=page,
+            free_texts=page.object_list,
+            total=paginator.count,
+            is_paginated=page.has_other_pages(),
+            **kwargs,
+        )
 
     def post(self, request, *args, **kwargs):
         form = ModerationForm(request.POST)
-        if not form.is_valid():  # only the page's own buttons send this form
+        if not form.is_valid():
+            if "free_text" in form.errors:  # only the page's own rows send this form
+                raise Http404
+            messages.error(request, _("Choose whether to approve or reject."))
+            return redirect(request.get_full_path())
+        chosen = form.cleaned_data["free_text"]
+        if not chosen:
+            messages.warning(request, _("Tick the comments to approve or reject first."))
+            return redirect(request.get_full_path())
+        in_scope = FreeText.objects.filter(target__evaluation__in=self.managed(), pk__in=chosen)
+        if in_scope.count() != len(chosen):
             raise Http404
-        free_text = get_object_or_404(
-            FreeText.objects.filter(target__evaluation__in=self.managed()), pk=form.cleaned_data["free_text"]
-        )
+        approve = form.cleaned_data["decision"] == "approve"
         try:
-            services.free_text_moderate(
-                free_text=free_text, approve=form.cleaned_data["decision"] == "approve", access=self.access
-            )
+            n = services.free_texts_moderate(free_texts=chosen, approve=approve, access=self.access)
         except ValidationError as error:
             messages.error(request, _error_text(error))
-        return redirect("evaluations:moderation")
+        else:
+            if approve:
+                text = ngettext("%(n)s comment approved.", "%(n)s comments approved.", n)
+            else:
+                text = ngettext("%(n)s comment rejected.", "%(n)s comments rejected.", n)
+            messages.success(request, text % {"n": n})
+        return redirect(request.get_full_path())
 
 
 class ResultsView(AccessRequiredMixin, DetailView):
