@@ -35,24 +35,25 @@ def tags(evaluation_id: int, person_id: int) -> list[bytes]:
     return [hmac.new(_derive(s, b"tag"), message, hashlib.sha256).digest() for s in _secrets()]
 
 
-def seal(evaluation_id: int, plaintext: bytes, size: int) -> bytes:
+def seal(bound_to, plaintext: bytes, size: int) -> bytes:
     """Encrypt ``plaintext`` padded with zeros to exactly ``size`` bytes (every ballot of an
-    evaluation the same length, whatever its comments), bound to the evaluation."""
+    evaluation the same length, whatever its comments), bound to ``bound_to``: an evaluation's
+    id, or ``"appraisal:<id>"`` for the democratic appraisal's pool."""
     if len(plaintext) + 4 > size:
         raise ValueError("ballot larger than its sealed size")
     padded = struct.pack(">I", len(plaintext)) + plaintext
     padded += bytes(size - len(padded))
     nonce = os.urandom(NONCE)
     key = _derive(settings.SECRET_KEY, b"seal")
-    return nonce + AESGCM(key).encrypt(nonce, padded, str(evaluation_id).encode())
+    return nonce + AESGCM(key).encrypt(nonce, padded, str(bound_to).encode())
 
 
-def unseal(evaluation_id: int, sealed: bytes) -> bytes:
+def unseal(bound_to, sealed: bytes) -> bytes:
     sealed = bytes(sealed)
     nonce, body = sealed[:NONCE], sealed[NONCE:]
     for secret in _secrets():
         try:
-            padded = AESGCM(_derive(secret, b"seal")).decrypt(nonce, body, str(evaluation_id).encode())
+            padded = AESGCM(_derive(secret, b"seal")).decrypt(nonce, body, str(bound_to).encode())
         except InvalidTag:
             continue
         (length,) = struct.unpack(">I", padded[:4])

@@ -87,16 +87,17 @@ def pooled_evaluations(person: Person, evaluations) -> set[int]:
         return set()
     tags = [tag for pk in ids for tag in sealing.tags(pk, person.pk)]
     return set(
-        PooledBallot.objects.filter(evaluation_id__in=ids, tag__in=tags).values_list("evaluation_id", flat=True)
+        PooledBallot.objects.filter(evaluation_id__in=ids, tag__in=tags).values_list(
+            "evaluation_id", flat=True
+        )
     )
 
 
 def has_voted(evaluation: Evaluation, person: Person) -> bool:
     """Marked on the roll, or the ballot waits in the mixing pool."""
-    return (
-        evaluation.voters.filter(person=person, has_voted=True).exists()
-        or evaluation.pk in pooled_evaluations(person, [evaluation])
-    )
+    return evaluation.voters.filter(
+        person=person, has_voted=True
+    ).exists() or evaluation.pk in pooled_evaluations(person, [evaluation])
 
 
 def targets_for(access: Access, permission: str, evaluation: Evaluation):

@@ -61,15 +61,12 @@ Residual risks (written down, not solved)
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import random
 import struct
 import uuid
 from collections.abc import Mapping
 
-from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -427,30 +424,15 @@ def appraisal_batch_size() -> int:
     return _mix_size() + 1
 
 
-def _appraisal_fernet() -> MultiFernet:
-    """Sealed with ``SECRET_KEY``; opened with it or a ``SECRET_KEY_FALLBACKS`` (a rotation
-    during the vote loses nothing while the old key stays a fallback)."""
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet(
-        [
-            Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"cxzy appraisal pool v1 " + s.encode()).digest()))
-            for s in secrets
-        ]
-    )
-
-
-def _seal(voter_pk: int, chosen: list) -> bytes:
+def _seal(appraisal_pk: int, voter_pk: int, chosen: list) -> bytes:
     payload = json.dumps({"v": voter_pk, "c": [str(pk) for pk in chosen]}).encode()
-    # Every ballot of an appraisal the same length (JSON allows trailing blanks), and the token's
-    # clock zeroed: the sealed row tells neither who nor when.
-    payload += b" " * (-len(payload) % 256)
-    return _appraisal_fernet().encrypt_at_time(payload, 0)
+    # Every ballot of an appraisal the same length: one grade per member, padded to 256 bytes.
+    return sealing.seal(f"appraisal:{appraisal_pk}", payload, len(payload) + 4 + (-(len(payload) + 4) % 256))
 
 
 def _unsealed(appraisal_pk: int) -> list[tuple[object, dict]]:
-    fernet = _appraisal_fernet()
     return [
-        (pk, json.loads(fernet.decrypt(bytes(sealed))))
+        (pk, json.loads(sealing.unseal(f"appraisal:{appraisal_pk}", sealed)))
         for pk, sealed in AppraisalPoolBallot.objects.filter(appraisal_id=appraisal_pk).values_list(
             "pk", "sealed"
         )
@@ -540,5 +522,5 @@ def appraisal_ballot_cast(*, appraisal: Appraisal, person: Person, grades: Mappi
             raise ValidationError(_("A grade is not one of the options."), code="invalid_option")
         chosen.append(pk)
 
-    AppraisalPoolBallot.objects.create(appraisal=appraisal, sealed=_seal(voter.pk, chosen))
+    AppraisalPoolBallot.objects.create(appraisal=appraisal, sealed=_seal(appraisal.pk, voter.pk, chosen))
     appraisal_pool_flush(appraisal=appraisal)
