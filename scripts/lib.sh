@@ -87,9 +87,23 @@ start_background() {
   BACKGROUND_PIDS+=($!)
 }
 stop_background() {
-  local pid
+  # TERM first (gunicorn and Celery finish what they are doing); whatever still runs after 15 s
+  # (a Celery worker waiting on its broker may never return) is killed with its children.
+  local pid i alive
   for pid in "${BACKGROUND_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${BACKGROUND_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for i in $(seq 1 30); do
+    alive=0
+    for pid in "${BACKGROUND_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.5
+  done
+  for pid in "${BACKGROUND_PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      pkill -KILL -P "$pid" 2>/dev/null || true
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
   BACKGROUND_PIDS=()
 }
 
