@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from formguard.forms import GuardedForm
+from formguard.filters import GuardedFilterSet
 
 from .models import Branch, BranchCategory, Person
 
@@ -33,21 +33,7 @@ def _words(value: str) -> str:
     return " ".join(value.split())
 
 
-class _AllOrNothing(django_filters.FilterSet):
-    """A query string with a wrong value (a made-up category, a text too long) filters by
-    nothing rather than by the valid rest, as the lists always did."""
-
-    class Meta:
-        fields: list[str] = []
-        form = GuardedForm
-
-    def filter_queryset(self, queryset):
-        if not self.form.is_valid():
-            return queryset
-        return super().filter_queryset(queryset)
-
-
-class BranchFilterSet(_AllOrNothing):
+class BranchFilterSet(GuardedFilterSet):
     q = _search(_("Branch name"), placeholder=_("Name or part of it"), method="filter_name")
     category = django_filters.ChoiceFilter(
         label=_("Category"),
@@ -56,14 +42,14 @@ class BranchFilterSet(_AllOrNothing):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
-    class Meta(_AllOrNothing.Meta):
+    class Meta(GuardedFilterSet.Meta):
         model = Branch
 
     def filter_name(self, queryset, name, value):
         return queryset.filter(name__icontains=_words(value))
 
 
-class PersonFilterSet(_AllOrNothing):
+class PersonFilterSet(GuardedFilterSet):
     q = _search(_("Name or employee number"), max_length=50, method="filter_person")
     branch_q = _search(
         _("Branch"), placeholder=_("All branches"), datalist="branch-names", method="filter_branch"
@@ -82,7 +68,7 @@ class PersonFilterSet(_AllOrNothing):
         widget=forms.Select(attrs={"class": "form-select form-select-sm", "aria-label": _("Kind")}),
     )
 
-    class Meta(_AllOrNothing.Meta):
+    class Meta(GuardedFilterSet.Meta):
         model = Person
 
     def filter_person(self, queryset, name, value):

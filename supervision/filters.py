@@ -7,7 +7,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from formguard.forms import GuardedForm
+from formguard.filters import GuardedFilterSet
 
 from .forms import YearChoiceField
 from .models import Inspection, Review
@@ -17,21 +17,7 @@ class YearFilter(django_filters.ModelChoiceFilter):
     field_class = YearChoiceField  # a year shows as "2026", not as the campaign year's name
 
 
-class _AllOrNothing(django_filters.FilterSet):
-    """A query string with a wrong value (another institute's year, a made-up status) filters
-    by nothing, as the hand-written filters did, rather than by the valid rest."""
-
-    class Meta:
-        fields: list[str] = []
-        form = GuardedForm
-
-    def filter_queryset(self, queryset):
-        if not self.form.is_valid():
-            return queryset
-        return super().filter_queryset(queryset)
-
-
-class InspectionFilterSet(_AllOrNothing):
+class InspectionFilterSet(GuardedFilterSet):
     """Year, branch, kind, status, and the overdue ones only. ``years`` and ``branches``: those
     within the reader's reach."""
 
@@ -47,7 +33,7 @@ class InspectionFilterSet(_AllOrNothing):
         label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
     )
 
-    class Meta(_AllOrNothing.Meta):
+    class Meta(GuardedFilterSet.Meta):
         model = Inspection
 
     def __init__(self, data=None, *args, years, branches, today: datetime.date, **kwargs):
@@ -60,7 +46,7 @@ class InspectionFilterSet(_AllOrNothing):
         return queryset.overdue(self.today) if value else queryset
 
 
-class ReviewFilterSet(_AllOrNothing):
+class ReviewFilterSet(GuardedFilterSet):
     """Kind, status and branch (``branches``: those within the reader's reach, or of the round)."""
 
     kind = django_filters.ChoiceFilter(
@@ -71,7 +57,7 @@ class ReviewFilterSet(_AllOrNothing):
     )
     branch = django_filters.ModelChoiceFilter(label=_("Branch"), queryset=None, empty_label=_("All branches"))
 
-    class Meta(_AllOrNothing.Meta):
+    class Meta(GuardedFilterSet.Meta):
         model = Review
 
     def __init__(self, data=None, *args, branches, **kwargs):
