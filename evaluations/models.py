@@ -223,25 +223,6 @@ class Voter(models.Model):
         return f"{self.evaluation_id}/{self.pk}"
 
 
-class PooledBallot(models.Model):
-    """A ballot waiting in the mixing pool to be counted with others (at least
-    ``settings.BALLOT_MIX_SIZE`` at once; ``evaluations.services.ballots``). ``sealed`` is the
-    ballot and the voter, encrypted to a key no dump holds and padded to one length per
-    evaluation; ``tag`` tells a voter's second ballot without naming the voter (a keyed hash of
-    evaluation and person). No user, no time, a random key."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="+")
-    tag = models.BinaryField(max_length=32)
-    sealed = models.BinaryField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["evaluation", "tag"], name="pooled_ballot_unique_tag")]
-
-    def __str__(self):
-        return str(self.pk)
-
-
 class RatingCount(models.Model):
     """How many ballots gave ``option`` on ``criterion`` for ``target``. Rows are created, all at
     zero, when the evaluation opens; a ballot only adds to them."""
@@ -441,21 +422,6 @@ class AppraisalTally(models.Model):
         return f"{self.grade}: {self.count}"
 
 
-class AppraisalPoolBallot(models.Model):
-    """A ballot of the appraisal waiting to be counted: the voter and the grades, sealed (Fernet,
-    key derived from ``SECRET_KEY``, which no dump holds; the token's clock is zeroed). Ballots
-    are counted in batches (see :func:`evaluations.services.ballots.appraisal_pool_flush`), so
-    neither a dump nor the difference of two dumps shows fewer than k ballots going into the
-    tallies. A random key, no date, no voter."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="pool")
-    sealed = models.BinaryField()
-
-    def __str__(self):
-        return str(self.pk)
-
-
 class SelfAssessment(models.Model):
     """A member's self-assessment (自我评价), as written by the member or recorded by the secretary."""
 
@@ -528,3 +494,7 @@ class AppraisalGrade(models.Model):
 
     def __str__(self):
         return f"{self.person.name}: {self.get_grade_display()}"
+
+
+# The mixing pools (a module of their own: ``evaluations/pool.py``).
+from .pool import AppraisalPoolBallot, PooledBallot  # noqa: E402, F401  (re-exported)

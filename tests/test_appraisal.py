@@ -210,7 +210,7 @@ def test_tallies_grow_only_in_batches(big_roll, settings, institute):
     ballots wait sealed and are counted B = k + 1 at a time, at least B kept back."""
     settings.BALLOT_MIX_SIZE = 5
     appraisal, people = big_roll
-    batch = services.ballots.appraisal_batch_size()
+    batch = services.appraisal_ballots.appraisal_batch_size()
     assert batch == 6
     sums = []
     for n, person in enumerate(people[:13]):

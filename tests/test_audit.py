@@ -51,6 +51,8 @@ NO_HISTORY = {
     "evaluations.Voter": "anonymity",
     "evaluations.RatingCount": "anonymity",
     "evaluations.BallotCount": "anonymity",
+    "evaluations.PooledBallot": "anonymity: a sealed ballot waiting to be counted; history would keep it",
+    "evaluations.AppraisalPoolBallot": "anonymity: a sealed ballot waiting to be counted; history would keep it",
     "evaluations.FreeText": "anonymity",
     "evaluations.AppraisalVoter": "anonymity",
     "evaluations.AppraisalTally": "anonymity",

@@ -8,10 +8,8 @@ from .appraisal import (
     peer_assessment_record,
     self_assessment_record,
 )
+from .appraisal_ballots import appraisal_ballot_cast, appraisal_has_voted, appraisal_pool_size
 from .ballots import (
-    appraisal_ballot_cast,
-    appraisal_has_voted,
-    appraisal_pool_size,
     ballot_cast,
     ballot_pool_flush,
     ballot_pooled,

@@ -1,7 +1,7 @@
 """The democratic appraisal of a branch (党员民主评议), run by its secretary.
 
 self-assessment → peer assessment → anonymous vote → grading by the branch committee → closed.
-The vote itself is cast by :func:`evaluations.services.ballots.appraisal_ballot_cast`."""
+The vote itself is cast by :func:`evaluations.services.appraisal_ballots.appraisal_ballot_cast`."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from ..models import (
     SelfAssessment,
 )
 from ..workflow import APPRAISAL
-from .ballots import appraisal_pool_flush
+from .appraisal_ballots import appraisal_pool_flush
 
 TEXT_MAX = 4000
 

@@ -18,7 +18,7 @@ from core.mixins import AccessRequiredMixin
 from .. import selectors, services
 from ..forms import AppraisalBallotForm, AppraisalStartForm, AssessmentForm, ConfirmForm, GradesForm
 from ..models import Appraisal, Grade
-from ..services.ballots import appraisal_batch_size
+from ..services.appraisal_ballots import appraisal_batch_size
 from ..workflow import APPRAISAL
 
 
