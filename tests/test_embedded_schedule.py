@@ -169,7 +169,14 @@ def test_beat_and_worker_run_a_scheduled_job_through_the_file_broker(tmp_path):
             "the worker did not run the sent call",
             log,
         )
-        assert not list((var / "celery" / "queue").glob("*.celery.msg"))  # nothing left waiting
+        # Nothing is left waiting: the worker takes every message (the job is due every second, so
+        # a new one may sit in the folder for a moment: wait for an empty folder, do not sample).
+        _wait_for(
+            lambda: not list((var / "celery" / "queue").glob("*.celery.msg")),
+            10,
+            "messages were left waiting in the queue folder",
+            log,
+        )
 
         # The shell ends (scripts/run on Ctrl-C or kill): it stops the worker and beat it started.
         pids = [int((var / name).read_text()) for name in ("celery-worker.pid", "celery-beat.pid")]
