@@ -22,11 +22,12 @@ def offer(home_context: Callable[..., dict], *, uid: str, counts: bool = False) 
     """Offer an app's ``home_context(*, access, role, campaign_year[, counts])`` as a section
     of the home page; ``counts=True`` when it registers figures in the page's shared counts."""
 
-    def receiver(sender, *, access, role, campaign_year, counts: object, **kwargs) -> dict:
+    takes_counts = counts
+
+    def receiver(sender, *, access, role, campaign_year, counts, **kwargs) -> dict:
         extra = {"counts": counts} if takes_counts else {}
         return home_context(access=access, role=role, campaign_year=campaign_year, **extra)
 
-    takes_counts = counts
     home_section.connect(receiver, weak=False, dispatch_uid=uid)
 
 

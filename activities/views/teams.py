@@ -155,33 +155,30 @@ class ResearchChampionFormView(AccessRequiredMixin, VanguardFormMixin, TemplateV
         )
 
 
-class VanguardTeamDetailView(AccessRequiredMixin, DetailView):
+class _BranchWorkDetailView(AccessRequiredMixin, DetailView):
+    """A team's or a champion's page: the edit button from the workflow, the history."""
+
     permission = "activities.view"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = "save" in BRANCH_WORK.actions(self.access, self.object)
+        if self.access.has("history.view"):
+            context["history"] = object_history(self.object)
+        return context
+
+
+class VanguardTeamDetailView(_BranchWorkDetailView):
     template_name = "activities/vanguard_team_detail.html"
     context_object_name = "team"
 
     def get_queryset(self):
         return selectors.team_detail(self.restrict(VanguardTeam.objects.all()))
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_change"] = "save" in BRANCH_WORK.actions(self.access, self.object)
-        if self.access.has("history.view"):
-            context["history"] = object_history(self.object)
-        return context
 
-
-class ResearchChampionDetailView(AccessRequiredMixin, DetailView):
-    permission = "activities.view"
+class ResearchChampionDetailView(_BranchWorkDetailView):
     template_name = "activities/champion_detail.html"
     context_object_name = "champion"
 
     def get_queryset(self):
         return selectors.champion_detail(self.restrict(ResearchChampion.objects.all()))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_change"] = "save" in BRANCH_WORK.actions(self.access, self.object)
-        if self.access.has("history.view"):
-            context["history"] = object_history(self.object)
-        return context
