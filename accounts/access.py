@@ -54,6 +54,8 @@ _OFFICE = frozenset(
         "branches.view",
         "people.view",
         "people.transfer",
+        "positions.change",  # appoint and end every position, record elections (换届)
+        "positions.change_committee",  # appoint and end 委员 and 党小组长
         "roster.import",
         "roster.export",
         "campaign.change",
@@ -111,6 +113,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "branches.view",
             "people.view",
             "history.view",
+            "positions.change_committee",  # the own branch's 委员 and 党小组长 (branches.workflow)
             "pledges.view",
             "pledges.write_branch",  # write, submit and publish the branch pledge
             "pledges.approve_member",  # approve, return and review (评诺) members' pledges
