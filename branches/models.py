@@ -191,6 +191,7 @@ class Person(models.Model):
         EMPLOYED = "employed", _("Employed")
         RETIRED = "retired", _("Retired")
         LEFT = "left", _("Left the institute")
+        DECEASED = "deceased", _("Deceased")
 
     committee = models.ForeignKey(PartyCommittee, on_delete=models.PROTECT, related_name="people")
     employee_no = models.CharField(_("employee number"), max_length=30, unique=True)
@@ -263,6 +264,17 @@ class Person(models.Model):
         return self.status == self.Status.EMPLOYED
 
 
+class EndReason(models.TextChoices):
+    """Why a membership ended: a transfer, or one of the ways of leaving the institute's party
+    organisation (离职, 退休, 死亡, 出党)."""
+
+    TRANSFER = "transfer", _("Transferred")
+    LEFT = "left", _("Left the institute")
+    RETIRED = "retired", _("Retirement")
+    DECEASED = "deceased", _("Death")
+    LEFT_PARTY = "left_party", _("Left the party")
+
+
 class Membership(models.Model):
     """One stay of a member in a branch. A transfer ends one row and opens the next."""
 
@@ -272,6 +284,9 @@ class Membership(models.Model):
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    end_reason = models.CharField(
+        _("reason for ending"), max_length=20, choices=EndReason.choices, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -292,17 +307,79 @@ class Membership(models.Model):
         return f"{self.person.name} @ {self.branch}"
 
 
+class Election(models.Model):
+    """换届: the election of a branch's or general branch's committee for a term. Recording it
+    ends the old committee's positions and starts the new ones (``Position.election``)."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="elections"
+    )
+    general_branch = models.ForeignKey(
+        GeneralBranch, on_delete=models.PROTECT, null=True, blank=True, related_name="elections"
+    )
+    held_on = models.DateField(_("election date"))
+    term_ends_on = models.DateField(_("term ends on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("election")
+        verbose_name_plural = _("elections")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(branch__isnull=False) & Q(general_branch__isnull=True))
+                | (Q(branch__isnull=True) & Q(general_branch__isnull=False)),
+                name="election_in_one_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(term_ends_on__gt=models.F("held_on")), name="election_term_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.branch or self.general_branch} {self.held_on}"
+
+
+class PositionQuerySet(models.QuerySet):
+    def open_on(self, day):
+        """Positions held on ``day``."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day), started_on__lte=day)
+
+    def not_ended_by(self, day):
+        """Positions still running on ``day`` or later (held now, or starting later)."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
+
 class Position(models.Model):
-    """A post in a branch or general branch: 书记, 副书记, 委员, 党小组长."""
+    """A post in a branch or general branch: 书记, 副书记, 组织委员, 宣传委员, 纪检委员, 委员,
+    党小组长."""
 
     class Title(models.TextChoices):
         SECRETARY = "secretary", _("Secretary")
         DEPUTY = "deputy", _("Deputy secretary")
+        ORGANISATION = "organisation", _("Organisation committee member")
+        PROPAGANDA = "propaganda", _("Propaganda committee member")
+        DISCIPLINE = "discipline", _("Discipline committee member")
         COMMITTEE_MEMBER = "committee_member", _("Committee member")
         GROUP_LEADER = "group_leader", _("Party group leader")
 
     # Titles that carry the secretary role (rights over the unit's records).
     SECRETARY_TITLES = (Title.SECRETARY, Title.DEPUTY)
+    # The committee (支委会 / 总支委员会) elected at a 换届, in the order it is listed.
+    COMMITTEE_TITLES = (
+        Title.SECRETARY,
+        Title.DEPUTY,
+        Title.ORGANISATION,
+        Title.PROPAGANDA,
+        Title.DISCIPLINE,
+        Title.COMMITTEE_MEMBER,
+    )
+    # Offices held by one person at a time in a unit (党小组长: one per party group).
+    SINGLE_SEAT_TITLES = (Title.SECRETARY, Title.ORGANISATION, Title.PROPAGANDA, Title.DISCIPLINE)
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="positions")
     title = models.CharField(_("position"), max_length=20, choices=Title.choices)
@@ -332,7 +409,17 @@ class Position(models.Model):
     )
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
+    election = models.ForeignKey(
+        Election,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+        verbose_name=_("election"),
+    )
     history = HistoricalRecords()
+
+    objects = PositionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("position")
