@@ -45,15 +45,24 @@ class Status(models.TextChoices):
     DUE = "due", _("Due now")
     OVERDUE = "overdue", _("Overdue")
     FUTURE = "future", _("Not yet due")
+    # Only a month cell of the grid, never an item: the month now running is neither done nor
+    # late until it is over, whatever it holds so far.
+    IN_PROGRESS = "in_progress", _("In progress")
 
 
 # The colour of a grid cell is its worst status.
-SEVERITY = {Status.MET: 0, Status.FUTURE: 1, Status.DUE: 2, Status.OVERDUE: 3}
-CSS = {Status.MET: "success", Status.DUE: "warning", Status.OVERDUE: "danger", Status.FUTURE: "light"}
+SEVERITY = {Status.MET: 0, Status.FUTURE: 1, Status.IN_PROGRESS: 2, Status.DUE: 2, Status.OVERDUE: 3}
+CSS = {
+    Status.MET: "success",
+    Status.DUE: "warning",
+    Status.OVERDUE: "danger",
+    Status.FUTURE: "light",
+    Status.IN_PROGRESS: "info",
+}
 
 
 # The sign of a status in the grid (templates/activities/_mark.html is the same for templates).
-MARKS = {Status.MET: "✓", Status.DUE: "…", Status.OVERDUE: "✗", Status.FUTURE: "·"}
+MARKS = {Status.MET: "✓", Status.DUE: "…", Status.OVERDUE: "✗", Status.FUTURE: "·", Status.IN_PROGRESS: "◔"}
 
 
 def worst(statuses) -> str | None:
@@ -175,6 +184,13 @@ class _Cell:
 class MonthCell(_Cell):
     month: int
     items: list[Item] = field(default_factory=list)
+    running: bool = False  # the month of today
+
+    @cached_property
+    def status(self) -> str | None:
+        if self.running and self.items:
+            return Status.IN_PROGRESS
+        return worst(i.status for i in self.items)
 
     @property
     def css(self) -> str:
@@ -335,7 +351,7 @@ def compliance_table(*, campaign_year, branches, today: datetime.date | None = N
     result = []
     for branch in branch_list:
         items = []
-        months = [MonthCell(m, []) for m in range(1, 13)]
+        months = [MonthCell(m, [], running=(year, m) == (today.year, today.month)) for m in range(1, 13)]
         for requirement in requirements:
             kind, required, period = requirement.kind, requirement.count, requirement.period
             units = branch.active_groups if kind == Kind.GROUP_MEETING else [None]
