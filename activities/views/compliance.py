@@ -32,7 +32,10 @@ class ComplianceMixin(CampaignYearMixin):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             **self.year_context(),
-            legend=[(s, s.label, CSS[s]) for s in (Status.MET, Status.DUE, Status.OVERDUE, Status.FUTURE)],
+            legend=[
+                (s, s.label, CSS[s])
+                for s in (Status.MET, Status.IN_PROGRESS, Status.DUE, Status.OVERDUE, Status.FUTURE)
+            ],
             can_set_frequencies=self.access.has("compliance.change"),
             **kwargs,
         )
