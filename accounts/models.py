@@ -11,6 +11,9 @@ class User(AbstractUser):
     # Who created, deactivated or promoted a login, and when. The password hash is never copied;
     # logins themselves are not changes (see AccountsConfig.ready) and are logged by django-axes.
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Set when the office issues or resets a password (a login slip): the next sign-in leads to
+    # the change form until a password of the person's own is chosen (accounts.middleware).
+    must_change_password = models.BooleanField(_("must change the password"), default=False)
 
     class Meta:
         verbose_name = _("user")

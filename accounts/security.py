@@ -13,3 +13,8 @@ def lockout_response(request, original_response=None, credentials=None):
         "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
     }
     return render(request, "registration/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+# The attribute of a request holding why a sign-in was refused (accounts.ldap sets it, the login
+# form shows it instead of "wrong password").
+REFUSAL = "_login_refusal"

@@ -286,3 +286,46 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# --- Logins and sign-in (issue 16; README "Logins and sign-in") -----------------------------
+# The site's own address: links in e-mails (password reset) and on the printed login slips are
+# built from it, never from the request's Host header (which a client chooses).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# Password reset by e-mail only where mail is configured: without EMAIL_HOST the "forgot
+# password" link is not shown and its page says to ask the office.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+PASSWORD_RESET_BY_EMAIL = bool(EMAIL_HOST)
+if EMAIL_HOST:
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    if "DJANGO_EMAIL_BACKEND" not in os.environ:
+        EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Django's similarity check compares whole strings ("staffstaff1" passes for "staff"): this one
+# refuses a password that contains the login name or the person's name in pinyin.
+AUTH_PASSWORD_VALIDATORS.append({"NAME": "accounts.validators.LoginNameValidator"})
+# Sign-in with the institute directory's password (django-auth-ldap, accounts/ldap.py), matched
+# to the person by employee number. Without LDAP_URL: local passwords only.
+LDAP_URL = os.environ.get("LDAP_URL", "")
+LDAP_EMPLOYEE_NUMBER_ATTR = os.environ.get("LDAP_EMPLOYEE_NUMBER_ATTR", "employeeNumber")
+if LDAP_URL:
+    import ldap
+    from django_auth_ldap.config import LDAPSearch
+
+    AUTH_LDAP_SERVER_URI = LDAP_URL
+    AUTH_LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "")
+    AUTH_LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+    AUTH_LDAP_USER_SEARCH = LDAPSearch(
+        os.environ.get("LDAP_USER_SEARCH_BASE", ""),
+        ldap.SCOPE_SUBTREE,
+        os.environ.get("LDAP_USER_FILTER", "(uid=%(user)s)"),
+    )
+    AUTH_LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+    AUTH_LDAP_CONNECTION_OPTIONS = {ldap.OPT_NETWORK_TIMEOUT: 5, ldap.OPT_TIMEOUT: 10}
+    # Nothing is copied from the directory onto the login (the person is the roster's), so a
+    # sign-in writes nothing to the login's history.
+    AUTH_LDAP_ALWAYS_UPDATE_USER = False
+    # After django-axes (which refuses locked-out names first), before local passwords (kept
+    # for the administrator and logins the directory does not know).
+    AUTHENTICATION_BACKENDS.insert(1, "accounts.ldap.LDAPBackend")

@@ -6,7 +6,8 @@ from home.views import HomeView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.auth_urls")),
+    path("logins/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("branches.urls")),
     path("campaign/", include("campaigns.urls")),

@@ -129,6 +129,21 @@ GRID = {
     # --- accounts
     "home": [page(none, ok(*EVERYONE))],
     "notifications": [page(none, ok(*EVERYONE))],
+    # --- logins (the office's): person pks; another institute's person is not found
+    "logins:list": [page(none, ok(*OFFICE))],
+    "logins:issue": [page(none, ok(*OFFICE))],
+    "logins:reset": [
+        action(pk("member"), may(*OFFICE)),
+        action(pk("foreign_member"), may("admin", office=404)),
+    ],
+    "logins:deactivate": [
+        action(pk("member"), may(*OFFICE)),
+        action(pk("foreign_member"), may("admin", office=404)),
+    ],
+    "logins:reactivate": [
+        action(pk("member"), may(*OFFICE)),
+        action(pk("foreign_member"), may("admin", office=404)),
+    ],
     # --- organisation and people
     "branches:org": [page(none, ok(*VIEWERS))],
     "branches:branch_list": [page(none, ok(*VIEWERS))],
