@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "activities",
     "evaluations",
+    "notices",  # notices issued to units (动员部署)
     "pledges",
     "supervision",
     "awards",

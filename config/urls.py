@@ -14,6 +14,7 @@ urlpatterns = [
     path("pledges/", include("pledges.urls")),
     path("records/", include("activities.urls")),
     path("supervision/", include("supervision.urls")),
+    path("notices/", include("notices.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("awards/", include("awards.urls")),
     path("reports/", include("reports.urls")),

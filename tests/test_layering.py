@@ -17,7 +17,7 @@ FLOORS = [
     ["awards"],
     ["supervision"],
     ["pledges"],
-    ["evaluations", "activities"],
+    ["evaluations", "activities", "notices"],
     ["accounts"],
     ["campaigns"],
     ["branches"],

@@ -47,6 +47,7 @@ from supervision.models import SpotCheckDraw
 
 from .factories import DepartmentFactory, make_campaign, make_member, make_secretary
 from .test_evaluations_support import create_evaluation, make_staff, today
+from .test_notices_support import notices_world
 from .test_pledges_support import make_pledge, pdf, step
 from .test_supervision_support import inspect, review_of, write
 
@@ -281,6 +282,29 @@ GRID = {
     "activities:champion_create": [page(none, ok(*SECRETARIES))],
     "activities:champion_detail": [page(pk("champion"), ok(*VIEWERS, other_secretary=404))],
     "activities:champion_edit": [page(pk("champion"), ok("secretary", "gb_secretary", other_secretary=404))],
+    # --- notices (addressed here to 第一党总支 and 机关党支部; the office's institute sees all)
+    "notices:list": [page(none, ok(*EVERYONE))],
+    "notices:create": [page(none, ok(*OFFICE))],
+    "notices:detail": [
+        page(
+            lambda w: {"pk": notices_world(w).notice.pk},
+            ok("gb_secretary", "other_secretary", *INSTITUTE, default=404),
+        ),
+        page(lambda w: {"pk": notices_world(w).foreign.pk}, ok("admin", default=404)),
+    ],
+    "notices:confirm": [
+        action(
+            lambda w: {"pk": notices_world(w).notice.pk},
+            may("gb_secretary", "other_secretary", default=404, office=403, leader=403, admin=403),
+        ),
+        action(lambda w: {"pk": notices_world(w).foreign.pk}, may(default=404, admin=403)),
+    ],
+    "notices:attachment": [
+        page(
+            lambda w: {"pk": notices_world(w).attachment.pk},
+            ok("gb_secretary", "other_secretary", *INSTITUTE, default=404),
+        )
+    ],
     # --- supervision
     "supervision:inspection_list": [page(none, ok(*VIEWERS))],
     "supervision:inspection_create": [page(none, ok(*OFFICE))],
