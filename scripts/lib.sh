@@ -24,13 +24,19 @@ ensure_apt() {
 }
 
 # Packages the application itself needs: Python 3.11 with venv, gettext for the translations,
-# WeasyPrint's Pango and HarfBuzz subsetting (without it every PDF takes ~10 s) and a CJK font.
+# WeasyPrint's Pango and HarfBuzz subsetting (without it every PDF takes ~10 s) and a CJK font,
+# and what pip needs to build python-ldap (django-auth-ldap; PyPI has no wheel): a compiler,
+# Python's headers, OpenLDAP's and SASL's.
 APP_PACKAGES=(python3.11 python3.11-venv python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0
-              libharfbuzz-subset0 fonts-noto-cjk ca-certificates)
+              libharfbuzz-subset0 fonts-noto-cjk ca-certificates
+              gcc python3.11-dev libldap2-dev libsasl2-dev)
 
 # Packages the tests need besides APP_PACKAGES: PostgreSQL, Redis, Chromium for the browser tests,
-# poppler-utils to read PDFs back, nginx for the deployment test (tests/test_deploy.py).
-TEST_PACKAGES=(postgresql redis-server chromium poppler-utils nginx)
+# poppler-utils to read PDFs back, nginx for the deployment test (tests/test_deploy.py), OpenLDAP's
+# server and tools for the directory sign-in (tests/test_ldap.py starts its own slapd on a free
+# loopback port with a throw-away configuration; the package's own service and database, set up
+# or not by its non-interactive install, are not used).
+TEST_PACKAGES=(postgresql redis-server chromium poppler-utils nginx slapd ldap-utils)
 
 # A virtualenv with the project installed; reinstalled only when pyproject.toml changes.
 ensure_venv() {
