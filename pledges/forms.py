@@ -132,9 +132,16 @@ class PublicationForm(GuardedForm):
         help_text=_("To whom it was announced, e.g. all staff of the department."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, late_warning: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["published_on"].initial = timezone.localdate()
+        if late_warning:
+            # The year's deadline has passed: the secretary confirms publishing late (a pledge
+            # published on an earlier date is not late, and the box is then ignored).
+            self.fields["late_acknowledged"] = forms.BooleanField(
+                label=_("I know the deadline has passed: publish it as late"),
+                required=False,
+            )
 
 
 class ProgressPublishForm(PublicationForm):
@@ -209,3 +216,25 @@ class PledgeFilterForm(GuardedForm):
             self.fields[name].widget.attrs.update(
                 {"class": "form-select form-select-sm", "aria-label": self.fields[name].label}
             )
+
+
+class CommentForm(SubmitOnceMixin, GuardedForm):
+    text = forms.CharField(
+        label=_("Question or comment"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Signed with your name, which the branch and everyone who sees this pledge will see."),
+    )
+
+
+class CommentAnswerForm(GuardedForm):
+    answer = forms.CharField(label=_("Answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CommentHideForm(GuardedForm):
+    reason = forms.CharField(
+        label=_("Reason for hiding"),
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text=_("Shown in place of the comment. The comment itself is kept, not deleted."),
+    )

@@ -186,6 +186,8 @@ class Pledge(models.Model):
     plan = models.TextField(_("plan"), blank=True)
     direction = models.TextField(_("direction"), blank=True)
     return_reason = models.TextField(_("reason for returning"), blank=True)
+    # Published after the year's deadline (``CampaignYear.pledges_due_on``): accepted, recorded.
+    published_late = models.BooleanField(_("published late"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
     )
@@ -492,3 +494,6 @@ class PledgeReview(models.Model):
 
     def __str__(self):
         return f"{self.pledge} · {self.get_result_display() or '—'}"
+
+
+from .comments import PledgeComment  # noqa: E402, F401  群众监督: its own module, this one is full

@@ -137,6 +137,7 @@ LIST_COLUMNS = (
     "kind",
     "version",
     "status",
+    "published_late",
     "campaign_year__year",
     "branch__name",
     "person__name",
@@ -372,3 +373,17 @@ def home_context(*, access, role: str | None, campaign_year, counts) -> dict:
     elif role in ("office", "admin", "leading_group"):
         context.update(_office_home(access, campaign_year, counts))
     return context
+
+
+def pledge_comments(pledge: Pledge) -> list:
+    """The comments on one pledge with their writers, answerers and hiders (one query)."""
+    from .comments import PledgeComment
+
+    comments = list(
+        PledgeComment.objects.filter(pledge=pledge)
+        .select_related("author__person", "answered_by__person", "hidden_by__person")
+        .order_by("created_at", "pk")
+    )
+    for comment in comments:
+        comment.pledge = pledge  # already loaded: the workflow reads its branch
+    return comments

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import comment_views, views
 
 app_name = "pledges"
 
@@ -19,5 +19,8 @@ urlpatterns = [
     path("<int:pk>/progress/publish/", views.ProgressPublishView.as_view(), name="progress_publish"),
     path("<int:pk>/self-assessment/", views.SelfAssessmentView.as_view(), name="self_assess"),
     path("<int:pk>/review/", views.PledgeReviewView.as_view(), name="review"),
+    path("<int:pk>/comment/", comment_views.PledgeCommentView.as_view(), name="comment"),
+    path("comments/<int:pk>/answer/", comment_views.CommentAnswerView.as_view(), name="comment_answer"),
+    path("comments/<int:pk>/hide/", comment_views.CommentHideView.as_view(), name="comment_hide"),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence"),
 ]

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -25,6 +26,7 @@ from core.mixins import AccessRequiredMixin
 from . import selectors, services
 from .forms import (
     BranchPledgeForm,
+    CommentForm,
     MemberPledgeForm,
     NewBranchPledgeForm,
     PledgeFilterForm,
@@ -37,7 +39,7 @@ from .forms import (
     item_formset,
 )
 from .models import Pledge
-from .workflow import authorize, may_manage, pledge_actions
+from .workflow import COMMENTS, DISCUSSION, MODERATOR, authorize, may_manage, pledge_actions
 
 
 def _refused(request, error: PermissionDenied):
@@ -102,7 +104,18 @@ class PledgeDetailView(AccessRequiredMixin, DetailView):
         )
         if may_manage(self.access, pledge) or self.access.has("history.view"):
             context["history"] = object_history(pledge)
+        context.update(self.comments(pledge))
         return context
+
+    def comments(self, pledge) -> dict:
+        """群众监督 under the pledge: each comment with the buttons its reader may press; a
+        hidden one's text only for whoever may hide (the office)."""
+        comments = selectors.pledge_comments(pledge)
+        for comment in comments:
+            comment.actions = COMMENTS.actions(self.access, comment)
+            comment.readable = not comment.is_hidden or MODERATOR in COMMENTS.parts(self.access, comment)
+        may_comment = "comment" in DISCUSSION.actions(self.access, pledge)
+        return {"comments": comments, "comment_form": CommentForm() if may_comment else None}
 
 
 class PledgeGuardMixin:
@@ -358,8 +371,26 @@ class PledgePublishView(PledgeFormActionView):
         "A pledge is announced to the staff of the department, e.g. at the department meeting or the team leaders' meeting. Once published it can no longer be edited; a correction becomes a new version."
     )
 
+    def late_warning(self) -> str:
+        """The warning when the year's deadline has passed (a correction is never late itself)."""
+        pledge = self.pledge
+        if pledge.previous_id is None and services.is_late(pledge, timezone.localdate()):
+            return services.late_message(pledge)
+        return ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "late_warning": self.late_warning()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(late_warning=self.late_warning(), **kwargs)
+
     def call(self, data):
-        services.pledge_publish(access=self.access, pledge=self.pledge, **data)
+        data = dict(data)
+        # False when the box was shown and left unticked; None when there was no box.
+        acknowledged = data.pop("late_acknowledged", None)
+        services.pledge_publish(
+            access=self.access, pledge=self.pledge, late_acknowledged=acknowledged, **data
+        )
 
 
 class ProgressPublishView(PledgeFormActionView):

@@ -134,3 +134,59 @@ authorize = WORKFLOW.authorize  # every service, before it writes
 def may_manage(access, pledge: Pledge) -> bool:
     """Whether ``access`` takes part in the pledge's workflow (and so sees it unpublished)."""
     return bool(pledge_roles(access, pledge))
+
+
+# 群众监督: comments on a published pledge. Who may write one is decided on the pledge (whoever
+# may see it, while it is published); who answers or hides one, on the comment:
+#
+#     open ──answer──▶ answered        open / answered ──hide (with reason)──▶ hidden
+#
+# The branch answers (whoever publishes the pledge: the branch secretary, for a branch or a
+# member pledge); the campaign office (whoever approves branch pledges) hides an abusive one.
+COMMENTER, ANSWERER, MODERATOR = "commenter", "answerer", "moderator"
+
+
+class PledgeDiscussionWorkflow(Workflow):
+    """The pledge's side: who may comment on it, and when."""
+
+    steady = {"comment": frozenset({S.PUBLISHED})}
+    actors = {"comment": COMMENTER}
+    labels = {"comment": gettext_lazy("Ask or comment")}
+    refused = gettext_lazy("You may not comment on this pledge.")
+
+    def parts(self, access, pledge: Pledge) -> set[str]:
+        # The same reach as seeing a published pledge (``PledgeQuerySet.visible_to``).
+        return {COMMENTER} if access.reaches_branch("pledges.view", pledge.branch) else set()
+
+    def refusal(self, pledge: Pledge, action: str) -> ValidationError:
+        return ValidationError(_("Only a published pledge can be commented on."), code="state")
+
+
+class PledgeCommentWorkflow(Workflow):
+    """The comment's side: answering and hiding."""
+
+    transitions = {
+        ("open", "answer"): "answered",
+        ("open", "hide"): "hidden",
+        ("answered", "hide"): "hidden",
+    }
+    actors = {"answer": ANSWERER, "hide": MODERATOR}
+    labels = {"answer": gettext_lazy("Answer"), "hide": gettext_lazy("Hide")}
+    refused = gettext_lazy("You may not do this with this comment.")
+
+    def parts(self, access, comment) -> set[str]:
+        parts = set()
+        if PUBLISHER in pledge_roles(access, comment.pledge):
+            parts.add(ANSWERER)
+        if access.reaches_branch("pledges.approve_branch", comment.pledge.branch):
+            parts.add(MODERATOR)
+        return parts
+
+    def refusal(self, comment, action: str) -> ValidationError:
+        if comment.status == "hidden":
+            return ValidationError(_("This comment has been hidden."), code="state")
+        return ValidationError(_("This comment has already been answered."), code="state")
+
+
+DISCUSSION = PledgeDiscussionWorkflow()
+COMMENTS = PledgeCommentWorkflow()

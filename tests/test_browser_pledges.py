@@ -50,8 +50,17 @@ def test_secretary_writes_submits_and_publishes_branch_pledge(login, live_server
     page.get_by_test_id("publish").click()
     page.check("input[name=occasion][value=department_meeting]")
     page.fill("input[name=audience]", "第一事业部全体职工")
+    # The year's deadline (end of February) has passed: told first, then confirmed.
+    expect(page.get_by_test_id("late-warning")).to_be_visible()
+    page.get_by_test_id("confirm").click()
+    expect(page.locator("#id_late_acknowledged")).to_have_class(re.compile("is-invalid"))
+    pledge.refresh_from_db()
+    assert pledge.status == "approved"
+    expect(page.locator("input[name=audience]")).to_have_value("第一事业部全体职工")
+    page.check("#id_late_acknowledged")
     page.get_by_test_id("confirm").click()
     page.wait_for_url(f"{live_server.url}/pledges/{pledge.pk}/")
+    expect(page.get_by_test_id("late")).to_be_visible()
     expect(page.get_by_test_id("publication")).to_contain_text("第一事业部全体职工")
     pledge.refresh_from_db()
     assert pledge.status == "published"

@@ -207,6 +207,11 @@ GRID = {
         page(pk("md"), answers(404, member=403, secretary=302, gb_secretary=302)),
     ],
     "pledges:evidence": [page(pk("pledge_evidence"), answers(200, other_secretary=404))],
+    "pledges:comment": [page(pk("bp"), answers(200, other_secretary=404))],
+    "pledges:comment_answer": [
+        page(pk("pledge_comment"), answers(403, other_secretary=404, secretary=200, gb_secretary=200))
+    ],
+    "pledges:comment_hide": [page(pk("pledge_comment"), ok(*OFFICE, other_secretary=404))],
     # --- activity record and compliance
     "activities:list": [page(none, ok(*VIEWERS))],
     "activities:create": [page(none, ok(*SECRETARIES))],
@@ -538,6 +543,7 @@ def world(institute):
     # Pledges
     w.bp = make_pledge(i, "branch", "published", items=2)
     w.pledge_evidence = step(i, w.bp, "progress", files=[pdf("总结.pdf")]).evidence.get()
+    w.pledge_comment = w.bp.comments.create(text="请问进度如何", author=i.staff.user)
     w.md = make_pledge(i, "member", "draft")
     w.b2 = make_pledge(i, "branch", "submitted", branch=i.branch2)
     w.m3 = make_pledge(i, "member", "approved", person=member3)

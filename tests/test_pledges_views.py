@@ -349,9 +349,20 @@ def test_publish_and_review_through_the_pages(client, institute, member3):
     response = client.post(
         url, {"occasion": "department_meeting", "published_on": today, "audience": "本部门职工"}
     )
+    # Past the year's deadline: the secretary must confirm publishing late.
+    assert response.status_code == 200 and "late_acknowledged" in response.context["form"].errors
+    response = client.post(
+        url,
+        {
+            "occasion": "department_meeting",
+            "published_on": today,
+            "audience": "本部门职工",
+            "late_acknowledged": "on",
+        },
+    )
     assert response.status_code == 302
     pledge.refresh_from_db()
-    assert pledge.status == "published"
+    assert pledge.status == "published" and pledge.published_late
 
     client.force_login(member3.user)
     client.post(reverse("pledges:self_assess", args=[pledge.pk]), {"self_assessment": "完成了大部分"})

@@ -8,12 +8,14 @@ the history. Refusals are ``PermissionDenied`` (not the person's pledge) or ``Va
 - ``writing``: create, edit, submit, return, approve, correct (branch and member pledges alike);
 - ``publication``: the publication of a pledge and of each quarter's progress;
 - ``progress``: progress entries with their evidence;
-- ``review``: the self-assessment and the review (评诺) at the year's end.
+- ``review``: the self-assessment and the review (评诺) at the year's end;
+- ``comments``: 群众监督, comments on a published pledge, answers, hiding an abusive one.
 """
 
+from .comments import comment_answer, comment_hide, pledge_comment
 from .common import BRANCH_FIELDS, MAX_COMMITMENTS, MEMBER_FIELDS, MIN_COMMITMENTS
 from .progress import progress_add
-from .publication import pledge_publish, progress_publish, quarter_start
+from .publication import is_late, late_message, pledge_publish, progress_publish, quarter_start
 from .review import pledge_review, pledge_self_assess
 from .writing import (
     pledge_approve,
@@ -29,7 +31,12 @@ __all__ = [
     "MAX_COMMITMENTS",
     "MEMBER_FIELDS",
     "MIN_COMMITMENTS",
+    "comment_answer",
+    "comment_hide",
+    "is_late",
+    "late_message",
     "pledge_approve",
+    "pledge_comment",
     "pledge_correct",
     "pledge_create",
     "pledge_publish",

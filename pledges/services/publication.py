@@ -42,10 +42,17 @@ def pledge_publish(
     published_on: datetime.date,
     audience: str,
     occasion_other: str = "",
+    late_acknowledged: bool | None = None,
 ) -> Pledge:
     """Record that the approved pledge was announced to staff (部门例会, 班组长会 or another
     occasion), on which date and to whom. A published correction supersedes the version before
-    it, whose progress entries it takes over."""
+    it, whose progress entries it takes over.
+
+    A pledge published after the year's deadline is accepted and marked ``published_late``
+    (a correction keeps the mark of the version it corrects: lateness is the first
+    publication's). ``late_acknowledged``: False when the page asked the secretary to confirm
+    the lateness and the box was not ticked, which refuses; None when nobody was asked
+    (loaders, scripts)."""
     authorize(access, lock_pledge(pledge), "publish")
     fields = _publication_fields(occasion, occasion_other, audience)
     today = timezone.localdate()
@@ -59,17 +66,36 @@ def pledge_publish(
                 % {"date": approved_on.isoformat()}
             }
         )
+    previous = None
     if pledge.previous_id:
         previous = Pledge.objects.select_for_update().get(pk=pledge.previous_id)
         if previous.status != Pledge.Status.PUBLISHED:
             raise ValidationError(_("The previous version is no longer published."), code="previous")
+        late = previous.published_late
+    else:
+        late = is_late(pledge, published_on)
+    if late and previous is None and late_acknowledged is False:
+        raise ValidationError({"late_acknowledged": late_message(pledge)}, code="late")
+    if previous is not None:
         previous.status = Pledge.Status.SUPERSEDED
         save_by(previous, access)
     save_by(Publication(pledge=pledge, published_on=published_on, by=access.user, **fields), access)
-    move(pledge, "publish", access)
+    move(pledge, "publish", access, published_late=late)
     if pledge.previous_id:
         _carry_over_progress(pledge, access)
     return pledge
+
+
+def is_late(pledge: Pledge, published_on: datetime.date) -> bool:
+    """Whether publishing on ``published_on`` misses the year's deadline (a first version)."""
+    return published_on > pledge.campaign_year.pledges_due_on
+
+
+def late_message(pledge: Pledge) -> str:
+    return _(
+        "Pledges of %(year)s were to be published by %(due)s. A pledge published later is accepted "
+        "but recorded as late, which the scoring counts. Tick the box to publish it nonetheless."
+    ) % {"year": pledge.campaign_year.year, "due": pledge.campaign_year.pledges_due_on.isoformat()}
 
 
 def _carry_over_progress(pledge: Pledge, access) -> None:
