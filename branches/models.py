@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.ordering import NameKeyField
+
 
 class BranchCategory(models.TextChoices):
     """单位类别: each category has its own 争创 focus (seed §六(二))."""
@@ -52,6 +54,8 @@ class Department(models.Model):
 
     committee = models.ForeignKey(PartyCommittee, on_delete=models.PROTECT, related_name="departments")
     name = models.CharField(_("name"), max_length=100)
+    # Sorts 第二 before 第十一 (core.ordering): lists order by it, not by the name.
+    name_key = NameKeyField(source="name")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OFFICE)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
@@ -60,7 +64,7 @@ class Department(models.Model):
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
-        ordering = ["sort_order", "name"]
+        ordering = ["sort_order", "name_key"]
         constraints = [models.UniqueConstraint(fields=["committee", "name"], name="department_unique_name")]
 
     def __str__(self):
@@ -72,6 +76,8 @@ class GeneralBranch(models.Model):
 
     committee = models.ForeignKey(PartyCommittee, on_delete=models.PROTECT, related_name="general_branches")
     name = models.CharField(_("name"), max_length=100)
+    # Sorts 第二 before 第十一 (core.ordering): lists order by it, not by the name.
+    name_key = NameKeyField(source="name")
     category = models.CharField(_("category"), max_length=20, choices=BranchCategory.choices)
     department = models.ForeignKey(
         Department,
@@ -88,7 +94,7 @@ class GeneralBranch(models.Model):
     class Meta:
         verbose_name = _("general branch")
         verbose_name_plural = _("general branches")
-        ordering = ["sort_order", "name"]
+        ordering = ["sort_order", "name_key"]
         constraints = [
             models.UniqueConstraint(fields=["committee", "name"], name="general_branch_unique_name")
         ]
@@ -107,7 +113,7 @@ class Branch(models.Model):
     directly under the committee (未设党总支的支部) when ``general_branch`` is empty."""
 
     # The order of the organisation tree, in which lists of one institute's branches are shown.
-    TREE_ORDER = ("general_branch__sort_order", "general_branch__name", "sort_order", "name")
+    TREE_ORDER = ("general_branch__sort_order", "general_branch__name_key", "sort_order", "name_key")
 
     committee = models.ForeignKey(PartyCommittee, on_delete=models.PROTECT, related_name="branches")
     general_branch = models.ForeignKey(
@@ -119,6 +125,8 @@ class Branch(models.Model):
         verbose_name=_("general branch"),
     )
     name = models.CharField(_("name"), max_length=100)
+    # Sorts 第二 before 第十一 (core.ordering): lists order by it, not by the name.
+    name_key = NameKeyField(source="name")
     category = models.CharField(_("category"), max_length=20, choices=BranchCategory.choices)
     # The departments this branch is set up for: a 机关 branch covers several offices, a large
     # 事业部 has several branches. A department may have none (未设党支部的处及中心); its members
@@ -135,7 +143,7 @@ class Branch(models.Model):
     class Meta:
         verbose_name = _("branch")
         verbose_name_plural = _("branches")
-        ordering = ["sort_order", "name"]
+        ordering = ["sort_order", "name_key"]
         constraints = [models.UniqueConstraint(fields=["committee", "name"], name="branch_unique_name")]
 
     def __str__(self):
@@ -147,13 +155,15 @@ class PartyGroup(models.Model):
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="party_groups")
     name = models.CharField(_("name"), max_length=100)
+    # Sorts 第二 before 第十一 (core.ordering): lists order by it, not by the name.
+    name_key = NameKeyField(source="name")
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("party group")
         verbose_name_plural = _("party groups")
-        ordering = ["branch", "name"]
+        ordering = ["branch", "name_key"]
         constraints = [models.UniqueConstraint(fields=["branch", "name"], name="party_group_unique_name")]
 
     def __str__(self):

@@ -60,7 +60,7 @@ def test_secretary_writes_submits_and_publishes_branch_pledge(login, live_server
     page.check("#id_late_acknowledged")
     page.get_by_test_id("confirm").click()
     page.wait_for_url(f"{live_server.url}/pledges/{pledge.pk}/")
-    expect(page.get_by_test_id("late")).to_be_visible()
+    expect(page.get_by_test_id("late").first).to_be_visible()
     expect(page.get_by_test_id("publication")).to_contain_text("第一事业部全体职工")
     pledge.refresh_from_db()
     assert pledge.status == "published"
