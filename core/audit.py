@@ -6,8 +6,9 @@ django-simple-history keeps one history table per model; this module reads them 
 filtered by date, user and kind of record. Read-only: nothing here writes.
 
 Queries per page: one to count, one for the page, then two per kind of record shown on the page
-(its rows with the previous version's id, and those previous versions) — so a page costs the
-same however much history there is.
+(its rows with the previous version's id, and those previous versions) and one per kind of record
+the changes point at (to name people, branches… rather than show ids) — so a page costs the same
+however much history there is.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cache
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, OuterRef, Subquery, Value
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 # The fields shown to name a record, first one present wins; otherwise "#id".
 LABEL_FIELDS = ("name", "title", "subject", "theme", "username")
@@ -81,7 +84,8 @@ class Entry:
     kind: str  # the model's verbose name
     record: object  # the historical row
     name: str
-    changes: list[str]
+    changes: list[str]  # the changed fields' names
+    details: list[tuple] = dataclass_field(default_factory=list)  # (field, old, new) in words
 
 
 def history_union(
@@ -147,14 +151,15 @@ def entries(page_rows) -> list[Entry]:
             r.history_id: r
             for r in H.objects.filter(history_id__in=[r.previous_id for r in rows if r.previous_id])
         }
-        tracked = [f.name for f in H.tracked_fields]
+        # Editable fields only: a computed column (a sort key) is no change anybody made.
+        tracked = [f.name for f in H.tracked_fields if f.editable]
         name_field = next((f for f in LABEL_FIELDS if f in tracked), None)
         for row in rows:
             changes = []
             older = previous_rows.get(row.previous_id)
             if row.history_type == "~" and older is not None:
                 delta = row.diff_against(older, included_fields=tracked, foreign_keys_are_objs=False)
-                changes = [str(a.model._meta.get_field(c.field).verbose_name) for c in delta.changes]
+                changes = [(a.model._meta.get_field(c.field), c.old, c.new) for c in delta.changes]
             name = getattr(row, name_field, "") if name_field else ""
             loaded[(label, row.history_id)] = Entry(
                 label=label,
@@ -163,6 +168,11 @@ def entries(page_rows) -> list[Entry]:
                 name=str(name or f"#{row.id}"),
                 changes=changes,
             )
+    # The values in words: one query per model the page's changes point at.
+    namer = Namer([e.changes for e in loaded.values()])
+    for entry in loaded.values():
+        entry.details = [namer.change(*c) for c in entry.changes]
+        entry.changes = [label for label, _old, _new in entry.details]
     return [
         loaded[(label, history_id)] for _date, history_id, label in page_rows if (label, history_id) in loaded
     ]
@@ -172,7 +182,7 @@ def object_history(obj, limit: int = 50) -> list[dict]:
     """The audit trail of ``obj``, newest first, for ``includes/history.html``: each row is
     ``{"record": the historical row, "changes": [(label, old, new), …]}``, the changes in words —
     a person's name rather than an id, a choice's label rather than its code, the members of a
-    team by name.
+    team by name, 是/否, dates as dates are written in the reader's language.
 
     Queries: one for the history (with the users and their people), then one per model the
     changes point at, however long the history is."""
@@ -181,51 +191,70 @@ def object_history(obj, limit: int = 50) -> list[dict]:
             : limit + 1
         ]
     )
-    raw, wanted = [], defaultdict(set)
+    raw = []
     for newer, older in zip(records, records[1:] + [None], strict=False):
         if len(raw) == limit:
             break
         changes = []
         if older is not None and newer.history_type == "~":
-            for change in newer.diff_against(older, foreign_keys_are_objs=False).changes:
-                field = obj._meta.get_field(change.field)
-                changes.append((field, change.old, change.new))
+            changes = [
+                (obj._meta.get_field(c.field), c.old, c.new)
+                for c in newer.diff_against(older, foreign_keys_are_objs=False).changes
+            ]
+        raw.append((newer, changes))
+    words = Namer([changes for _record, changes in raw])
+    return [
+        {"record": record, "changes": [words.change(*change) for change in changes]}
+        for record, changes in raw
+    ]
+
+
+class Namer:
+    """Puts the raw changes of many history rows into words: it gathers every id the changes point
+    at and loads each related model once (one query per model, however many rows)."""
+
+    def __init__(self, change_lists):
+        wanted = defaultdict(set)
+        for changes in change_lists:
+            for field, old, new in changes:
                 if field.many_to_many:
                     key = field.m2m_reverse_field_name()
-                    for value in (change.old or []) + (change.new or []):
+                    for value in (old or []) + (new or []):
                         wanted[field.related_model].add(value[key])
                 elif field.is_relation:
-                    wanted[field.related_model].update(v for v in (change.old, change.new) if v is not None)
-        raw.append((newer, changes))
-    user_model = get_user_model()
-    names = {}
-    for model, ids in wanted.items():
-        found = model._default_manager.filter(pk__in=ids)
-        if model is user_model:
-            found = found.select_related("person")
-        names[model] = {
-            o.pk: (o.display_name() if model is user_model else getattr(o, "name", None) or str(o))
-            for o in found
-        }
+                    wanted[field.related_model].update(v for v in (old, new) if v is not None)
+        user_model = get_user_model()
+        self.names = {}
+        for model, ids in wanted.items():
+            found = model._default_manager.filter(pk__in=ids)
+            if model is user_model:
+                found = found.select_related("person")
+            self.names[model] = {
+                o.pk: (o.display_name() if model is user_model else getattr(o, "name", None) or str(o))
+                for o in found
+            }
 
-    def words(field, value):
+    def word(self, field, value):
         if value in (None, "", []):
             return None
         if field.many_to_many:
             key = field.m2m_reverse_field_name()
-            return "、".join(str(names[field.related_model].get(v[key], v[key])) for v in value)
+            return "、".join(str(self._name(field.related_model, v[key])) for v in value)
         if field.is_relation:
-            return names[field.related_model].get(value, value)
+            return self._name(field.related_model, value)
         if field.choices:
-            return dict(field.flatchoices).get(value, value)
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return str(_("yes") if value else _("no"))
+        if isinstance(value, datetime.datetime):
+            return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        if isinstance(value, datetime.date):
+            return formats.date_format(value, "DATE_FORMAT")
         return value
 
-    return [
-        {
-            "record": record,
-            "changes": [
-                (field.verbose_name, words(field, old), words(field, new)) for field, old, new in changes
-            ],
-        }
-        for record, changes in raw
-    ]
+    def _name(self, model, pk):
+        # A record deleted since keeps no name: say so rather than show its id.
+        return self.names.get(model, {}).get(pk) or str(_("(removed)"))
+
+    def change(self, field, old, new):
+        return (str(field.verbose_name), self.word(field, old), self.word(field, new))

@@ -276,3 +276,50 @@ def test_pages_cost_the_same_however_much_history(client, institute):
     assert {r.record.history_id for r in _rows(second)}.isdisjoint(
         {r.record.history_id for r in _rows(response)}
     )
+
+
+def test_a_record_history_shows_names_labels_yes_no_and_dates(client, institute):
+    """The change log says "党支部: 第一党支部 → 第二党支部", never "党支部: 1 → 2"; choices by
+    their labels, booleans as 是/否, dates as written in Chinese; and the page shows the same."""
+    from core.audit import object_history
+
+    person = institute.member
+    _change(person, institute.office.user, branch=institute.branch2)
+    _change(
+        person,
+        institute.office.user,
+        branch=institute.other_branch,
+        gender="F",
+        birth_date=datetime.date(1971, 3, 5),
+    )
+    changes = {label: (old, new) for label, old, new in object_history(person)[0]["changes"]}
+    assert changes["党支部"] == ("第二党支部", "机关党支部")
+    assert changes["出生日期"] == (None, "1971年3月5日")
+    assert changes["性别"][1] == "女"
+    _change(institute.branch, institute.office.user, is_active=False)
+    changes = {label: (old, new) for label, old, new in object_history(institute.branch)[0]["changes"]}
+    assert list(changes.values()) == [("是", "否")]
+
+    client.force_login(institute.office.user)
+    page = client.get(reverse("branches:person_detail", args=[person.pk])).content.decode()
+    assert "第二党支部 → 机关党支部" in page and "1971年3月5日" in page
+    # The audit page gives the same words.
+    log = client.get(reverse("audit_log"), {"model": "branches.person"}).content.decode()
+    assert "第二党支部 → 机关党支部" in log and f"#{person.pk}<" not in log
+
+
+def test_a_record_history_costs_the_same_however_many_changes(institute, django_assert_max_num_queries):
+    from core.audit import object_history
+
+    person = institute.member
+    branches = [institute.branch2, institute.other_branch, institute.branch]
+    _change(person, institute.office.user, branch=branches[0])
+    with django_assert_max_num_queries(3) as few:
+        object_history(person)
+    for i in range(12):
+        _change(person, institute.secretary.user, branch=branches[i % 3], post=f"岗位{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        rows = object_history(person)
+    moves = [(old, new) for r in rows for label, old, new in r["changes"] if label == "党支部"]
+    assert len(moves) >= 13
+    assert {new for _old, new in moves[:12]} == {"第一党支部", "第二党支部", "机关党支部"}
