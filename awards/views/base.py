@@ -35,7 +35,7 @@ class YearMixin(AccessRequiredMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["year"] = self.year
-        context["can"] = {
+        context["year_can"] = {
             p.replace(".", "_"): self.access.reaches_institute(p, self.year.campaign.committee_id)
             for p in ("scoring.change", "scoring.run", "awards.propose", "awards.approve", "awards.view")
         }
