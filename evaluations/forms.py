@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, Department, Person
 from campaigns.models import CampaignYear
-from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin
+from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin, clean_text
 
 from .models import ANONYMITY_FLOOR, Grade, Satisfaction
 from .services.ballots import FREE_TEXT_MAX
@@ -155,6 +155,27 @@ class BallotForm(GuardedForm):
 
     def texts(self) -> dict[int, str]:
         return {target.pk: self.cleaned_data.get(comment, "") for target, _rows, comment in self.sections}
+
+
+def ballot_from_post(data) -> tuple[dict[tuple[int, int], str], dict[int, str]] | None:
+    """The answers and comments of a ballot POST, read as :class:`BallotForm` would (comments
+    through ``formguard.clean_text``), without the questionnaire: ``None`` when a field is not
+    what the form sends, so that the caller takes the form's way. Whether the answers fit the
+    questionnaire, the service checks."""
+    answers, texts = {}, {}
+    try:
+        for name in data:
+            kind, _sep, rest = name.partition("-")
+            if kind == "a":
+                target, criterion = rest.split("-")
+                answers[int(target), int(criterion)] = data[name]
+            elif kind == "t":
+                text = clean_text(data[name], max_length=FREE_TEXT_MAX).strip()
+                if text:
+                    texts[int(rest)] = text
+    except (ValueError, forms.ValidationError):
+        return None
+    return answers, texts
 
 
 class AppraisalBallotForm(GuardedForm):
