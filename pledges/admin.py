@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from core.admin import AuditedAdmin
 
-from .models import Pledge, PledgeItem, PledgeReview, ProgressEntry, ProgressEvidence, Publication
+from .models import (
+    Pledge,
+    PledgeComment,
+    PledgeItem,
+    PledgeReview,
+    ProgressEntry,
+    ProgressEvidence,
+    Publication,
+)
 
 
 class PledgeItemInline(admin.TabularInline):
@@ -64,3 +72,12 @@ class PledgeReviewAdmin(AuditedAdmin):
     list_filter = ("result",)
     raw_id_fields = ("pledge", "self_assessed_by", "reviewed_by")
     list_select_related = ("pledge__branch", "pledge__person", "reviewed_by")
+
+
+@admin.register(PledgeComment)
+class PledgeCommentAdmin(AuditedAdmin):
+    list_display = ("pledge", "status", "author", "created_at", "answered_at")
+    list_filter = ("status",)
+    list_select_related = ("pledge__branch", "pledge__person", "author")
+    # Answering and hiding belong to the services (with their checks): shown here, not changed.
+    readonly_fields = [f.name for f in PledgeComment._meta.fields]

@@ -200,3 +200,18 @@ def test_browser_staff_comments_and_secretary_answers(login, live_server, instit
     # Nothing overflows the phone's width.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(shots / "pledge-comments-390.png"), full_page=True)
+
+
+def test_the_branch_is_told_of_a_question_and_the_writer_of_the_answer(institute, published):
+    from accounts.models import Notification
+
+    before = set(Notification.objects.values_list("pk", flat=True))
+    comment = services.pledge_comment(access=acc(institute.staff.user), pledge=published, text="请问")
+    told = Notification.objects.exclude(pk__in=before)
+    # The branch's secretary and the general branch's (both may answer); not the writer.
+    assert {n.user for n in told} == {institute.secretary.user, institute.gb_secretary.user}
+    for n in told:
+        assert "孙职工" in n.message, n.message
+        assert n.link == reverse("pledges:detail", args=[published.pk])
+    services.comment_answer(access=acc(institute.secretary.user), comment=comment, answer="答")
+    assert Notification.objects.filter(user=institute.staff.user).count() == 1

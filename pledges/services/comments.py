@@ -5,10 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.services import lock
 
 from ..comments import PledgeComment
 from ..models import Pledge
+from ..notifications import label, secretaries, tell
 from ..workflow import COMMENTS, DISCUSSION
 from .common import lock_pledge, save_by
 
@@ -29,7 +31,15 @@ def pledge_comment(*, access, pledge: Pledge, text: str) -> PledgeComment:
     """A question or comment, signed with the writer's name, on a published pledge."""
     DISCUSSION.authorize(access, lock_pledge(pledge), "comment")
     text = _text(text, "text", _("Write your question or comment."))
-    return save_by(PledgeComment(pledge=pledge, text=text, author=access.user), access)
+    comment = save_by(PledgeComment(pledge=pledge, text=text, author=access.user), access)
+    tell(
+        secretaries(pledge.branch),
+        pledge,
+        access,
+        _("%(name)s asked about %(owner)s · %(kind)s %(year)s; please answer under the pledge.")
+        % {**label(pledge), "name": access.user.display_name()},
+    )
+    return comment
 
 
 @transaction.atomic
@@ -40,7 +50,14 @@ def comment_answer(*, access, comment: PledgeComment, answer: str) -> PledgeComm
     comment.answered_by = access.user
     comment.answered_at = timezone.now()
     COMMENTS.advance(comment, "answer")
-    return save_by(comment, access)
+    save_by(comment, access)
+    tell(
+        User.objects.filter(pk=comment.author_id),
+        comment.pledge,
+        access,
+        _("Your question about %(owner)s · %(kind)s %(year)s has been answered.") % label(comment.pledge),
+    )
+    return comment
 
 
 @transaction.atomic
