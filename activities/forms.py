@@ -9,7 +9,7 @@ from core import evidence
 from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin
 
 from .compliance import Status
-from .models import ATTENDANCE_KINDS, READING_KINDS, AttendanceStatus, Kind, Period
+from .models import ATTENDANCE_KINDS, LECTURE_KINDS, READING_KINDS, AttendanceStatus, Kind, Period
 from .services import AttendanceEntry
 
 DATE = {"type": "date"}
@@ -46,6 +46,19 @@ def evidence_help() -> str:
     return _(
         "PDF, images (JPG, PNG, GIF) or Office files of at most %(size)s each; you may choose several."
     ) % {"size": filesizeformat(evidence.MAX_SIZE)}
+
+
+def lecture_hint(secretary) -> str:
+    """What a lecture counts for, by who gives it (shown under the speaker)."""
+    if secretary is None:
+        return _(
+            "A lecture given by the branch secretary counts as the secretary's yearly party lecture; "
+            "the branch has no secretary recorded now, so this one counts as a party class only."
+        )
+    return _(
+        "Given by the branch secretary (%(name)s) it counts as the secretary's yearly party lecture; "
+        "given by anyone else it is recorded as a party class and does not count for it."
+    ) % {"name": secretary.name}
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -88,7 +101,16 @@ class RecordForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
     )
 
     def __init__(
-        self, *args, kind, people, party_groups, reading_lists, evidence=None, record=None, **kwargs
+        self,
+        *args,
+        kind,
+        people,
+        party_groups,
+        reading_lists,
+        evidence=None,
+        record=None,
+        secretary=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.kind = kind
@@ -105,7 +127,13 @@ class RecordForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
             if name not in shown:
                 del self.fields[name]
         if "kind" in self.fields:
-            self.fields["kind"].choices = [(k, Kind(k).label) for k in same_shape(record.kind)]
+            # A lecture is corrected as a 党课: who gave it decides whether it is the
+            # secretary's (services.lecture_kind), not a choice of kind.
+            self.fields["kind"].choices = [
+                (k, Kind(k).label) for k in same_shape(record.kind) if k != Kind.SECRETARY_LECTURE
+            ]
+            if record.kind == Kind.SECRETARY_LECTURE:
+                self.initial["kind"] = Kind.PARTY_CLASS
             self.fields["kind"].help_text = _("Changing the kind or the date is kept in the history.")
         for name in ("host", "recorder"):
             if name in self.fields:
@@ -121,6 +149,9 @@ class RecordForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
         if "held_on" in self.fields and record is None:
             self.fields["held_on"].initial = timezone.localdate()
         self.fields["files"].help_text = evidence_help()
+        if kind in LECTURE_KINDS and "host" in self.fields:
+            self.fields["host"].label = _("Speaker")
+            self.fields["host"].help_text = lecture_hint(secretary)
         if kind == Kind.NEWS_REPORT:
             self.fields["held_on"].label = _("Published on")
             self.fields["content"].label = _("Text or summary")

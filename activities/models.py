@@ -49,6 +49,10 @@ ATTENDANCE_KINDS = frozenset(
         Kind.SECRETARY_LECTURE,
     }
 )
+# A lecture is recorded one way (党课); who gave it decides its kind: the branch's secretary
+# giving it makes it the secretary's yearly lecture (书记讲党课), anyone else a party class
+# (``services.lecture_kind``). Both kinds stay, so that records entered before keep their kind.
+LECTURE_KINDS = frozenset({Kind.PARTY_CLASS, Kind.SECRETARY_LECTURE})
 # Kinds that may name the reading list they worked on.
 READING_KINDS = frozenset({Kind.READING_SESSION, Kind.READING_REVIEW})
 

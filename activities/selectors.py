@@ -16,6 +16,7 @@ from campaigns.models import CampaignYear
 
 from .compliance import compliance_table
 from .compliance import required_frequencies_for as required_frequencies_for  # a read
+from .lectures import branch_secretary_on
 from .models import (
     ActivityRecord,
     Attendance,
@@ -125,6 +126,8 @@ def record_form_choices(*, branch: Branch, record: ActivityRecord | None = None)
         "reading_lists": ReadingList.objects.filter(committee_id=branch.committee_id).order_by(
             "-published_on"
         ),
+        # Named in a lecture's hint: who gives a lecture decides what it counts for.
+        "secretary": branch_secretary_on(branch, timezone.localdate()),
     }
 
 

@@ -22,8 +22,10 @@ from core.evidence import MAX_FILES, validate_evidence
 from core.services import save_as
 
 from .compliance import required_frequencies_for
+from .lectures import lecture_kind
 from .models import (
     ATTENDANCE_KINDS,
+    LECTURE_KINDS,
     READING_KINDS,
     ActivityRecord,
     Attendance,
@@ -224,6 +226,8 @@ def record_create(
 ) -> ActivityRecord:
     """Enter a record of ``branch``, with its attendance and evidence files."""
     actor = access.user
+    if kind in LECTURE_KINDS:
+        kind = lecture_kind(branch=branch, host=host, held_on=held_on)
     record = ActivityRecord(
         branch=branch,
         kind=kind,
@@ -265,9 +269,12 @@ def record_update(
     unknown = set(changes) - set(RECORD_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    changed = [name for name, value in changes.items() if getattr(record, name) != value]
-    for name in changed:
-        setattr(record, name, changes[name])
+    before = {name: getattr(record, name) for name in RECORD_FIELDS}
+    for name, value in changes.items():
+        setattr(record, name, value)
+    if record.kind in LECTURE_KINDS:  # who gave it decides, after a correction too
+        record.kind = lecture_kind(branch=record.branch, host=record.host, held_on=record.held_on)
+    changed = [name for name in RECORD_FIELDS if getattr(record, name) != before[name]]
     if isinstance(record.title, str):
         record.title = record.title.strip()
     _validate_record(record, today=today or timezone.localdate())

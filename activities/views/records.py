@@ -26,6 +26,22 @@ from ..workflow import RECORDS
 INLINE_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".gif"}
 
 
+def lecture_message(request, record) -> None:
+    """After a lecture is saved: what it counts for, decided by who gave it."""
+    if record.kind == Kind.SECRETARY_LECTURE:
+        messages.info(
+            request, _("Given by the branch secretary: it counts as the secretary's yearly party lecture.")
+        )
+    elif record.kind == Kind.PARTY_CLASS:
+        messages.warning(
+            request,
+            _(
+                "Not given by the branch secretary: it is recorded as a party class and does not count as "
+                "the secretary's yearly party lecture."
+            ),
+        )
+
+
 class RecordListView(AccessRequiredMixin, ListView):
     permission = "activities.view"
     template_name = "activities/record_list.html"
@@ -75,7 +91,12 @@ class RecordChooseView(AccessRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             branches=selectors.branches_to_record(self.restrict(Branch.objects.active(), branch="")),
-            kinds=[(k, Kind(k).label) for k in Kind.values if k != Kind.GROUP_MEETING],
+            # One way to record a lecture: who gave it decides whether it is the secretary's.
+            kinds=[
+                (k, Kind(k).label)
+                for k in Kind.values
+                if k not in (Kind.GROUP_MEETING, Kind.SECRETARY_LECTURE)
+            ],
             three_meetings=[Kind.GENERAL_MEETING, Kind.COMMITTEE_MEETING, Kind.PARTY_CLASS],
             **kwargs,
         )
@@ -183,6 +204,7 @@ class RecordCreateView(AccessRequiredMixin, RecordFormMixin, TemplateView):
         except ValidationError as error:
             return self.service_errors(form, attendance_form, error)
         messages.success(request, _("The record has been saved."))
+        lecture_message(request, record)
         return redirect("activities:detail", pk=record.pk)
 
     def get_context_data(self, **kwargs):
@@ -238,6 +260,7 @@ class RecordUpdateView(AccessRequiredMixin, RecordFormMixin, TemplateView):
         messages.success(
             request, _("The record has been corrected; the previous version is kept in its history.")
         )
+        lecture_message(request, record)
         return redirect("activities:detail", pk=record.pk)
 
     def get_context_data(self, **kwargs):
