@@ -269,3 +269,30 @@ def test_login_pages_cost_the_same_however_many_people(client, institute, django
         params = {**params, "unit": f"d{dept_big.pk}"} if "unit" in params else params
         with django_assert_max_num_queries(n):
             assert client.get(url, params).status_code == 200
+
+
+def test_deactivating_or_resetting_ends_open_sessions(client, institute):
+    from django.test import Client
+
+    member, staff = institute.member, institute.staff
+    signed_in = {}
+    for person in (member, staff):
+        other = Client()
+        other.force_login(person.user)
+        assert other.get(reverse("home")).status_code == 200
+        signed_in[person.pk] = other
+    client.force_login(institute.office.user)
+    client.post(reverse("logins:deactivate", args=[member.pk]))
+    client.post(reverse("logins:reset", args=[staff.pk]))
+    for other in signed_in.values():
+        assert other.get(reverse("home")).status_code == 302  # back to the login page
+
+
+def test_a_tampered_unit_is_a_message(client, institute):
+    client.force_login(institute.office.user)
+    before = database_state()
+    for value in ("x1", "d", f"b{institute.foreign_branch.pk}", "b" + "9" * 30):
+        response = client.post(reverse("logins:issue"), {"unit": value})
+        assert response.status_code == 200
+        assert "选择一个有效的选项" in response.content.decode()
+    assert database_state() == before
