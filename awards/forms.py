@@ -131,6 +131,7 @@ class CycleStepForm(GuardedForm):
 
     reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     confirm = forms.BooleanField(label=_("I understand that this cannot be undone"), required=False)
+    document_number = forms.CharField(label=_("document number"), max_length=50, required=False)
 
 
 class AddCandidateForm(SubmitOnceMixin, GuardedForm):

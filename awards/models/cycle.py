@@ -82,6 +82,9 @@ class AwardCycle(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     announced_on = models.DateField(_("announced on"), null=True, blank=True)
+    # 文号 of the commendation decision, e.g. 所党字〔2026〕5号: given by the office when it
+    # announces the list, printed under the masthead of the decision (reports' award list).
+    document_number = models.CharField(_("document number"), max_length=50, blank=True)
     history = HistoricalRecords()
 
     class Meta:

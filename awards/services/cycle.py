@@ -205,6 +205,7 @@ def cycle_advance(
     to: str,
     reason: str = "",
     confirmed: bool = False,
+    document_number: str = "",
     today: datetime.date | None = None,
 ) -> AwardCycle:
     """Move the cycle to the status ``to`` by the step that leads there (``workflow.STEPS``).
@@ -264,6 +265,8 @@ def cycle_advance(
                 }
             )
         cycle.announced_on = today
+        if document_number.strip():
+            cycle.document_number = document_number.strip()
     CYCLE.advance(cycle, action)
     return save_as(cycle, access.user)
 

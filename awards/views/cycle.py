@@ -71,6 +71,7 @@ class CycleActionView(CycleMixin, InlineActionView):
                 to=action,
                 reason=form.cleaned_data["reason"],
                 confirmed=form.cleaned_data["confirm"],
+                document_number=form.cleaned_data["document_number"],
             )
         else:
             raise Http404

@@ -24,8 +24,23 @@ def _cycle(params: Params) -> AwardCycle | None:
     )
 
 
-def award_groups(params: Params) -> list[tuple[str, list[tuple[str, str]]]]:
-    """[(title label, [(name, unit), ...]), ...] in the order of the notice. Two queries."""
+# Titles given to people (counted in 名); the others go to branches (counted in 个).
+PERSON_TITLES = {Title.OUTSTANDING, Title.MODEL_POST}
+# The masthead is one line across the A4 page's 174 mm (WeasyPrint's points: 2.835 per mm).
+MASTHEAD_WIDTH_PT = 174 * 2.835
+MASTHEAD_MAX_PT = 26
+
+
+def masthead_size(text: str) -> float:
+    """The largest font size (pt, at most 26) at which ``text`` fits one line, so a long
+    committee's name is set smaller rather than broken inside a word (第二十六研 / 究所…)."""
+    spacing = 2  # the masthead's letter spacing, pt
+    return round(min(MASTHEAD_MAX_PT, MASTHEAD_WIDTH_PT / max(len(text), 1) - spacing), 1)
+
+
+def award_groups(params: Params) -> list[tuple[str, list[tuple[str, str]], bool]]:
+    """[(title label, [(name, unit), ...], given to people?), ...] in the order of the notice.
+    Two queries."""
     cycle = _cycle(params)
     by_title: dict[str, list[tuple[str, str]]] = {t: [] for t in TITLE_ORDER}
     candidates = (
@@ -55,7 +70,7 @@ def award_groups(params: Params) -> list[tuple[str, list[tuple[str, str]]]]:
     for post in posts:
         by_title[Title.MODEL_POST].append((f"{post.person.name}（{post.post_name}）", post.branch.name))
     labels = dict(Title.choices)
-    return [(str(labels[t]), rows) for t, rows in by_title.items() if rows]
+    return [(str(labels[t]), rows, t in PERSON_TITLES) for t, rows in by_title.items() if rows]
 
 
 @register
@@ -78,13 +93,13 @@ class AwardList(Report):
             )
 
     def count(self, access, params: Params) -> int:
-        return sum(len(rows) + 1 for _label, rows in award_groups(params))
+        return sum(len(rows) + 1 for _label, rows, _people in award_groups(params))
 
     def table(self, access, params: Params) -> Table:
         groups = award_groups(params)
 
         def rows():
-            for label, entries in groups:
+            for label, entries, _people in groups:
                 yield (Section(label),)
                 for n, (name, unit) in enumerate(entries, start=1):
                     yield (label, n, name, unit)
@@ -100,7 +115,7 @@ class AwardList(Report):
                 Column(_("Unit"), width=30),
             ],
             rows=rows(),
-            count=sum(len(e) + 1 for _label, e in groups),
+            count=sum(len(e) + 1 for _label, e, _people in groups),
             sheet_name=_("Award list"),
         )
 
@@ -111,14 +126,20 @@ class AwardList(Report):
             timezone.localtime(cycle.approved_at).date() if cycle.approved_at else None
         )
         groups = []
-        for label, entries in award_groups(params):
+        for label, entries, people in award_groups(params):
             units: dict[str, list[str]] = {}
             for name, unit in entries:
                 units.setdefault(unit, []).append(name)
-            groups.append({"label": label, "units": list(units.items()), "count": len(entries)})
+            groups.append(
+                {"label": label, "units": list(units.items()), "count": len(entries), "people": people}
+            )
+        masthead = _("%(committee)s document") % {"committee": committee}
         return "reports/pdf/award_list.html", {
             "title": self.title_for(params),
             "committee": committee,
+            "masthead": masthead,
+            "masthead_size": masthead_size(masthead),
+            "document_number": cycle.document_number,
             "year": params.year.year,
             "campaign": params.year.campaign,
             "groups": groups,

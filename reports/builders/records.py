@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities.compliance import Status, compliance_table
 from activities.models import ActivityRecord, Attendance, AttendanceStatus, Kind
 from activities.selectors import count_of, record_list
+from branches.models import Branch, GeneralBranch
 from pledges.models import Pledge
 from pledges.selectors import pledge_list
 
@@ -18,9 +20,23 @@ from ..registry import Params, Report, branches, register
 from ..table import Column, Section, Table, Type
 
 
-def _subtitle(params: Params) -> list[str]:
-    unit = params.branch.name if params.branch else _("All branches within your reach")
-    return [params.year.campaign.committee.name, unit]
+def _subtitle(access, params: Params, permission: str) -> list[str]:
+    """The committee, then in plain words which branches the document covers: the one chosen,
+    or those the reader reaches — 全所各党支部, 第一党总支所属各党支部, or the branches by name
+    (an official document names its scope; "within your reach" reads as jargon)."""
+    committee = params.year.campaign.committee
+    if params.branch:
+        return [committee.name, params.branch.name]
+    scopes = access.reach(permission)
+    if ("all", None) in scopes or ("committee", committee.pk) in scopes:
+        return [committee.name, _("All branches of the institute")]
+    general = sorted(pk for kind, pk in scopes if kind == "general_branch")
+    named = [g.name for g in GeneralBranch.objects.filter(pk__in=general)]
+    own = sorted(pk for kind, pk in scopes if kind == "branch")
+    named += [b.name for b in Branch.objects.filter(pk__in=own).exclude(general_branch_id__in=general)]
+    if len(named) == 1 and general:
+        return [committee.name, _("The branches of %(unit)s") % {"unit": named[0]}]
+    return [committee.name, "、".join(named)]
 
 
 @register
@@ -63,7 +79,7 @@ class PledgeRegister(Report):
 
         return Table(
             title=self.title_for(params),
-            subtitle=_subtitle(params),
+            subtitle=_subtitle(access, params, self.permission),
             columns=[
                 Column(_("Branch"), width=24),
                 Column(_("Kind"), width=12),
@@ -136,7 +152,7 @@ class ActivityLedger(Report):
 
         return Table(
             title=self.title_for(params),
-            subtitle=_subtitle(params),
+            subtitle=_subtitle(access, params, self.permission),
             columns=[
                 Column(_("Branch"), width=20),
                 Column(_("Date"), Type.DATE, 11),
@@ -199,7 +215,7 @@ class ComplianceGrid(Report):
             title=self.title_for(params),
             subtitle=[
                 params.year.campaign.committee.name,
-                _("As of %(date)s") % {"date": grid.today.isoformat()},
+                _("As of %(date)s") % {"date": formats.date_format(grid.today, "DATE_FORMAT")},
             ],
             columns=[
                 Column(_("Branch"), width=22),

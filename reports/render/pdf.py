@@ -6,6 +6,7 @@ only with libharfbuzz-subset0 installed (otherwise ~10 s per file)."""
 
 from __future__ import annotations
 
+import math
 import re
 
 from django.conf import settings
@@ -51,10 +52,22 @@ def _cell(column_type: str, value) -> dict:
     return {"text": str(value), "number": False}
 
 
+def header_width(header: str) -> float:
+    """The least width (in the columns' units, about one Latin letter) at which ``header`` takes
+    at most two lines: a CJK character is about 2.4 units, the cell's padding three more. Narrow
+    numeric columns under long Chinese headers otherwise wrap one character per line."""
+    units = sum(2.4 if ord(ch) > 0x2E80 else 1.2 for ch in str(header))
+    return math.ceil(units / 2) + 3
+
+
 def table_context(table, progress=None) -> dict:
     """The generic table template's context: every cell already formatted as text."""
-    total_width = sum(c.width for c in table.columns) or 1
-    columns = [{"header": c.header, "share": round(100 * c.width / total_width, 1)} for c in table.columns]
+    widths = [max(c.width, header_width(c.header)) for c in table.columns]
+    total_width = sum(widths) or 1
+    columns = [
+        {"header": c.header, "share": round(100 * w / total_width, 1)}
+        for c, w in zip(table.columns, widths, strict=True)
+    ]
     types = [c.type for c in table.columns]
     rows = []
     for n, row in enumerate(table.rows, start=1):
