@@ -178,7 +178,44 @@ def ballot_from_post(data) -> tuple[dict[tuple[int, int], str], dict[int, str]] 
     return answers, texts
 
 
-class AppraisalBallotForm(GuardedForm):
+class ExcellentCheckMixin:
+    """优秀 normally goes to at most a third of the members (issue 21): the page counts the
+    “Excellent” grades as they are picked (static/js/excellent.js) and, when more than a third
+    are, asks for this box to be ticked before anything is saved."""
+
+    def add_excellent_confirmation(self):
+        self.fields["confirm_excellent"] = forms.BooleanField(
+            label=_("More than one third are graded “Excellent”: I confirm that this is intended."),
+            required=False,
+        )
+
+    def excellent_total(self) -> int:
+        raise NotImplementedError
+
+    def excellent_chosen(self, data) -> int:
+        raise NotImplementedError
+
+    def grade_names(self) -> list[str]:
+        raise NotImplementedError
+
+    def excellent_now(self) -> int:
+        """How many are “Excellent” as the page shows them (what was sent, or saved before)."""
+        return sum(self[name].value() == Grade.EXCELLENT for name in self.grade_names())
+
+    def over_a_third(self) -> bool:
+        return self.excellent_now() * 3 > self.excellent_total()
+
+    def check_excellent(self, data) -> None:
+        if self.excellent_chosen(data) * 3 > self.excellent_total() and not data.get("confirm_excellent"):
+            self.add_error(
+                "confirm_excellent",
+                _(
+                    "More than one third are graded “Excellent”: tick the box to confirm, or change some grades."
+                ),
+            )
+
+
+class AppraisalBallotForm(ExcellentCheckMixin, GuardedForm):
     """The anonymous vote of the democratic appraisal: a grade for every other member."""
 
     def __init__(self, *args, members, **kwargs):
@@ -191,6 +228,24 @@ class AppraisalBallotForm(GuardedForm):
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 error_messages={"required": _("Choose a grade.")},
             )
+        self.add_excellent_confirmation()
+
+    def grade_fields(self):
+        return [self[name] for name in self.grade_names()]
+
+    def excellent_total(self) -> int:
+        return len(self.members)
+
+    def grade_names(self) -> list[str]:
+        return [f"g-{person.pk}" for person in self.members]
+
+    def excellent_chosen(self, data) -> int:
+        return sum(data.get(name) == Grade.EXCELLENT for name in self.grade_names())
+
+    def clean(self):
+        data = super().clean()
+        self.check_excellent(data)
+        return data
 
     def grades(self) -> dict[int, str]:
         return {person.pk: self.cleaned_data[f"g-{person.pk}"] for person in self.members}
@@ -289,8 +344,27 @@ class AssessmentForm(GuardedForm):
             del self.fields["by"]
 
 
-class GradesForm(GuardedForm):
+class OwnAssessmentForm(GuardedForm):
+    """A member's own self-assessment."""
+
+    text = forms.CharField(
+        label=_("My self-assessment"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Your account of the year, against the five leads. Saving again replaces it."),
+    )
+
+
+class GradesForm(ExcellentCheckMixin, GuardedForm):
     """A grade and its reasons for each member on the roll; rows left empty are not saved."""
+
+    def excellent_total(self) -> int:
+        return len(self.roll)
+
+    def grade_names(self) -> list[str]:
+        return [f"grade-{voter.person_id}" for voter in self.roll]
+
+    def excellent_chosen(self, data) -> int:
+        return sum(data.get(name) == Grade.EXCELLENT for name in self.grade_names())
 
     def __init__(self, *args, roll, existing, **kwargs):
         super().__init__(*args, **kwargs)
@@ -309,9 +383,11 @@ class GradesForm(GuardedForm):
                 initial=current.reason if current else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+        self.add_excellent_confirmation()
 
     def clean(self):
         data = super().clean()
+        self.check_excellent(data)
         for voter in self.roll:
             grade, reason = (
                 data.get(f"grade-{voter.person_id}"),

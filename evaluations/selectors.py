@@ -54,7 +54,8 @@ def evaluation_list(access: Access, permission: str):
 
 def my_rolls(access: Access) -> tuple[list[Voter], list[AppraisalVoter]]:
     """The rolls the person is on: of the evaluations opened in their scope (newest first) and
-    of the appraisals whose vote has begun."""
+    of the appraisals at the self-assessment stage (each writes their own) or whose vote has
+    begun."""
     person = access.person
     if person is None:
         return [], []
@@ -68,7 +69,7 @@ def my_rolls(access: Access) -> tuple[list[Voter], list[AppraisalVoter]]:
     )
     appraisal_rolls = (
         AppraisalVoter.objects.filter(person=person)
-        .exclude(appraisal__status__in=[Appraisal.Status.SELF_ASSESSMENT, Appraisal.Status.PEER_ASSESSMENT])
+        .exclude(appraisal__status=Appraisal.Status.PEER_ASSESSMENT)
         .select_related("appraisal__branch", "appraisal__campaign_year")
         .order_by("-appraisal__campaign_year__year")
     )

@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("appraisals/<int:pk>/advance/", views.AppraisalAdvanceView.as_view(), name="appraisal_advance"),
     path("appraisals/<int:pk>/grades/", views.AppraisalGradesView.as_view(), name="appraisal_grades"),
+    path("appraisals/<int:pk>/mine/", views.AppraisalOwnAssessmentView.as_view(), name="appraisal_own"),
     path("appraisals/<int:pk>/vote/", views.AppraisalVoteView.as_view(), name="appraisal_vote"),
     path("appraisals/<int:pk>/thanks/", views.AppraisalThanksView.as_view(), name="appraisal_thanks"),
 ]

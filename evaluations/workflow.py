@@ -66,6 +66,7 @@ class EvaluationWorkflow(Workflow):
 
 A = Appraisal.Status
 MANAGER = "manager"
+ON_ROLL = "on_roll"
 
 # The stage that follows each stage.
 NEXT_STATUS = {
@@ -84,9 +85,14 @@ class AppraisalWorkflow(Workflow):
         "self_assess": frozenset({A.SELF_ASSESSMENT}),
         "peer_assess": frozenset({A.PEER_ASSESSMENT}),
         "grade": frozenset({A.GRADING}),
+        "write_own": frozenset({A.SELF_ASSESSMENT}),
     }
     actors = {
-        action: MANAGER for action in ("start", "record", "self_assess", "peer_assess", "grade", "advance")
+        **{
+            action: MANAGER
+            for action in ("start", "record", "self_assess", "peer_assess", "grade", "advance")
+        },
+        "write_own": ON_ROLL,  # a member writes their own self-assessment (issue 21)
     }
     labels = {
         "start": gettext_lazy("Start"),
@@ -94,12 +100,18 @@ class AppraisalWorkflow(Workflow):
         "self_assess": gettext_lazy("Self-assessment"),
         "peer_assess": gettext_lazy("Peer assessment"),
         "grade": gettext_lazy("Grades"),
+        "write_own": gettext_lazy("My self-assessment"),
         # "advance": its button says which stage comes next (the template).
     }
 
     def parts(self, access, appraisal: Appraisal) -> set[str]:
-        # The secretary of the branch (or of its general branch) runs its appraisal.
-        return {MANAGER} if access.reaches_branch("appraisal.manage", appraisal.branch) else set()
+        # The secretary of the branch (or of its general branch) runs its appraisal; each member
+        # on its roll writes their own self-assessment.
+        parts = {MANAGER} if access.reaches_branch("appraisal.manage", appraisal.branch) else set()
+        person = getattr(access, "person", None)
+        if person is not None and appraisal.pk and appraisal.voters.filter(person=person).exists():
+            parts.add(ON_ROLL)
+        return parts
 
     def refusal(self, appraisal: Appraisal, action: str) -> ValidationError:
         if action == "advance":

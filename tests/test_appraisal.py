@@ -109,9 +109,14 @@ def test_full_flow(client, appraisal, institute, big_branch):
         client.force_login(member.user)
         vote = client.get(reverse("evaluations:appraisal_vote", args=[appraisal.pk]))
         assert vote.status_code == 200
-        assert len(vote.context["form"].fields) == 6  # every other member, not oneself
+        assert len(vote.context["form"].grade_fields()) == 6  # every other member, not oneself
         grade = Grade.EXCELLENT if n < 5 else Grade.COMPETENT
         data = {f"g-{pk}": grade for pk in grades_for(appraisal, member)}
+        if grade == Grade.EXCELLENT:  # all six: more than a third, confirmed before it is cast
+            refused = client.post(reverse("evaluations:appraisal_vote", args=[appraisal.pk]), data)
+            assert refused.status_code == 200 and refused.context["form"].errors["confirm_excellent"]
+            assert not AppraisalPoolBallot.objects.filter(appraisal=appraisal).count() > n
+            data["confirm_excellent"] = "on"
         response = client.post(reverse("evaluations:appraisal_vote", args=[appraisal.pk]), data)
         assert response.status_code == 302
     # Six ballots wait sealed in the pool (fewer than two batches): nothing counted or marked yet,
@@ -146,14 +151,18 @@ def test_full_flow(client, appraisal, institute, big_branch):
             grades={members[0].pk: (Grade.EXCELLENT, " ")},
             access=compute_access(secretary),
         )
-    # Three of seven “Excellent”: more than a third → a warning, not a refusal.
+    # Three of seven “Excellent”: more than a third → asked to confirm before saving, then saved.
     data = {}
     for n, member in enumerate(members):
         data[f"grade-{member.pk}"] = Grade.EXCELLENT if n < 3 else Grade.COMPETENT
         data[f"reason-{member.pk}"] = "依据民主评议结果"
+    refused = client.post(reverse("evaluations:appraisal_grades", args=[appraisal.pk]), data)
+    assert refused.status_code == 200 and not AppraisalGrade.objects.exists()
+    page = refused.content.decode()
+    assert "请勾选确认" in page and "data-excellent-n>3<" in page and "依据民主评议结果" in page
+    data["confirm_excellent"] = "on"
     response = client.post(reverse("evaluations:appraisal_grades", args=[appraisal.pk]), data, follow=True)
     assert AppraisalGrade.objects.filter(grade=Grade.EXCELLENT).count() == 3
-    assert any(m.level_tag == "warning" for m in response.context["messages"])
     assert response.context["warning"]
     assert AppraisalGrade.objects.get(person=members[0]).history.first().history_user == secretary
     # 5. Closed: the member sees the own grade and reasons.

@@ -587,6 +587,12 @@ GRID = [
         "get",
         _except(NOT_VOTERS, member=200, secretary=200),
     ),
+    (
+        "evaluations:appraisal_own",
+        lambda g: [g.ap_self.pk],
+        "get",
+        _except(NOT_VOTERS, member=200, secretary=200),
+    ),
 ]
 
 

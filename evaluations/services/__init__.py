@@ -7,6 +7,7 @@ from .appraisal import (
     excellent_warning,
     peer_assessment_record,
     self_assessment_record,
+    self_assessment_write,
 )
 from .appraisal_ballots import appraisal_ballot_cast, appraisal_has_voted, appraisal_pool_size
 from .ballots import (
@@ -47,6 +48,7 @@ __all__ = [
     "free_texts_shuffle",
     "peer_assessment_record",
     "self_assessment_record",
+    "self_assessment_write",
     "suggestion_answer",
     "suggestion_submit",
     "suggestion_triage",

@@ -90,6 +90,21 @@ def self_assessment_record(
 
 
 @transaction.atomic
+def self_assessment_write(*, appraisal: Appraisal, text: str, access: Access) -> SelfAssessment:
+    """The member's own self-assessment, written by the member (at the self-assessment stage;
+    writing it again replaces it). The secretary may still record it for a member without a
+    login (:func:`self_assessment_record`)."""
+    APPRAISAL.authorize(access, lock(appraisal), "write_own")
+    person = access.person
+    entry = SelfAssessment.objects.filter(appraisal=appraisal, person=person).first() or SelfAssessment(
+        appraisal=appraisal, person=person
+    )
+    entry.text = _text(text, "text")
+    entry.recorded_by = access.user
+    return save_as(entry, access.user)
+
+
+@transaction.atomic
 def peer_assessment_record(
     *, appraisal: Appraisal, about: Person, by: Person, text: str, access: Access
 ) -> PeerAssessment:

@@ -16,8 +16,15 @@ from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
 from .. import selectors, services
-from ..forms import AppraisalBallotForm, AppraisalStartForm, AssessmentForm, ConfirmForm, GradesForm
-from ..models import Appraisal, Grade
+from ..forms import (
+    AppraisalBallotForm,
+    AppraisalStartForm,
+    AssessmentForm,
+    ConfirmForm,
+    GradesForm,
+    OwnAssessmentForm,
+)
+from ..models import Appraisal, Grade, SelfAssessment
 from ..services.appraisal_ballots import appraisal_batch_size
 from ..workflow import APPRAISAL
 
@@ -45,7 +52,11 @@ class AppraisalListView(AccessRequiredMixin, ListView):
 def start_form(access, data=None):
     branches = selectors.branches_for(access, "appraisal.manage").order_by("sort_order", "name")
     years = CampaignYear.objects.visible_to(access, "appraisal.manage")
-    return AppraisalStartForm(data, branches=branches, years=years, initial={"campaign_year": years.first()})
+    initial = {"campaign_year": years.first()}
+    only = list(branches[:2])
+    if len(only) == 1:  # a secretary of one branch has nothing to choose
+        initial["branch"] = only[0]
+    return AppraisalStartForm(data, branches=branches, years=years, initial=initial)
 
 
 class AppraisalStartView(AccessRequiredMixin, TemplateView):
@@ -219,15 +230,15 @@ class AppraisalGradesView(ManageAppraisalMixin, TemplateView):
         form = self.form(request.POST)
         if form.is_valid():
             try:
-                warnings = services.appraisal_grades_set(
+                services.appraisal_grades_set(
                     appraisal=self.get_appraisal(), grades=form.grades(), access=self.access
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                # The page asked for a confirmation before saving more than a third “Excellent”;
+                # the service's warning stays for those who save without the page.
                 messages.success(request, _("The grades are saved."))
-                for warning in warnings:
-                    messages.warning(request, warning)
                 return redirect("evaluations:appraisal_grades", self.get_appraisal().pk)
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -291,3 +302,41 @@ class AppraisalThanksView(AppraisalVoterMixin, TemplateView):
     def get_context_data(self, **kwargs):
         appraisal = self.get_appraisal()
         return super().get_context_data(title=str(appraisal), **kwargs)
+
+
+class AppraisalOwnAssessmentView(AppraisalVoterMixin, FormView):
+    """A member on the roll writes their own self-assessment while that stage lasts (issue 21);
+    afterwards the page shows what was written."""
+
+    template_name = "evaluations/appraisal_own.html"
+    form_class = OwnAssessmentForm
+
+    def existing(self):
+        if not hasattr(self, "_existing"):
+            self._existing = SelfAssessment.objects.filter(
+                appraisal=self.get_appraisal(), person=self.access.person
+            ).first()
+        return self._existing
+
+    def get_initial(self):
+        return {"text": self.existing().text} if self.existing() else {}
+
+    def get_context_data(self, **kwargs):
+        appraisal = self.get_appraisal()
+        return super().get_context_data(
+            appraisal=appraisal,
+            existing=self.existing(),
+            writable=appraisal.status == Appraisal.Status.SELF_ASSESSMENT,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            services.self_assessment_write(
+                appraisal=self.get_appraisal(), text=form.cleaned_data["text"], access=self.access
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your self-assessment is saved."))
+        return redirect("evaluations:appraisal_own", self.get_appraisal().pk)
