@@ -12,6 +12,7 @@ from .filters import BranchFilterSet, PersonFilterSet
 from .forms import TransferForm
 from .models import Branch, Department, Person
 from .roster_views import RosterExportView, RosterImportPreviewView, RosterImportView
+from .workflow import POSITIONS
 
 __all__ = ["RosterExportView", "RosterImportPreviewView", "RosterImportView"]
 
@@ -58,6 +59,14 @@ class BranchDetailView(AccessRequiredMixin, DetailView):
         # Individual members are shown to those who may see people here; the leading group
         # sees the branch and its figures only.
         context["can_see_people"] = self.access.reaches_branch("people.view", branch)
+        context["committee"] = selectors.unit_committee(branch)
+        context["can_see_general_branch"] = branch.general_branch_id is not None and (
+            self.access.reaches_institute("branches.view", branch.committee_id)
+            or ("general_branch", branch.general_branch_id) in self.access.reach("branches.view")
+        )
+        context["actions"] = actions = POSITIONS.actions(self.access, branch)
+        for position in context["committee"]["now"] + context["committee"]["upcoming"]:
+            position.can_end = POSITIONS.action_for(position.title) in actions
         context["members"] = selectors.branch_members(branch) if context["can_see_people"] else []
         if self.access.reaches_branch("history.view", branch):
             context["history"] = object_history(branch)
@@ -107,6 +116,9 @@ class PersonDetailView(AccessRequiredMixin, DetailView):
         person = self.object
         if self.access.has("history.view"):
             context["history"] = object_history(person)
+        context["can_leave"] = (
+            person.branch_id is not None or person.status == Person.Status.EMPLOYED or bool(person.user_id)
+        ) and self.access.reaches_institute("people.transfer", person.committee_id)
         context["can_transfer"] = (
             person.branch_id is not None
             and self.restrict(

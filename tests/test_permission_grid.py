@@ -165,6 +165,32 @@ GRID = {
         page(pk("member"), ok(*OFFICE)),
         page(pk("foreign_member"), ok("admin", office=404)),
     ],
+    "branches:branch_position_new": [
+        page(pk("branch"), ok(*OFFICE, "secretary", "gb_secretary", other_secretary=404)),
+        page(
+            pk("foreign_branch"),
+            ok("admin", secretary=404, gb_secretary=404, other_secretary=404, office=404),
+        ),
+    ],
+    "branches:branch_election": [
+        page(pk("branch"), ok(*OFFICE)),
+        page(pk("foreign_branch"), ok("admin", office=404)),
+    ],
+    "branches:general_branch_detail": [
+        page(pk("gb"), ok("gb_secretary", *INSTITUTE, secretary=404, other_secretary=404))
+    ],
+    "branches:general_branch_position_new": [
+        page(pk("gb"), ok(*OFFICE, secretary=404, gb_secretary=404, other_secretary=404))
+    ],
+    "branches:general_branch_election": [page(pk("gb"), ok(*OFFICE))],
+    "branches:position_end": [
+        # 书记 is the office's to end; 委员 and 党小组长 the branch secretary's too (test_positions)
+        page(lambda w: {"pk": w.secretary.positions.get().pk}, ok(*OFFICE, other_secretary=404))
+    ],
+    "branches:person_leave": [
+        page(pk("member"), ok(*OFFICE)),
+        page(pk("foreign_member"), ok("admin", office=404)),
+    ],
     "branches:roster_import": [page(none, ok(*OFFICE))],
     "branches:roster_import_preview": [
         page(pk("roster_import"), ok(*OFFICE)),
