@@ -52,7 +52,11 @@ def branch_list(branches):
             "departments",
         )
         .order_by(
-            "committee__name", "general_branch__sort_order", "general_branch__name", "sort_order", "name"
+            "committee__name",
+            "general_branch__sort_order",
+            "general_branch__name_key",
+            "sort_order",
+            "name_key",
         )
     )
 
