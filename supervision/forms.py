@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.evidence import EvidenceFilesField
 from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin
 
-from .models import Inspection, ReviewRound, SpotCheckDraw
+from .models import MEETING_KINDS, Inspection, ReviewRound, SpotCheckDraw, SupervisionMeeting
 
 DATE = {"type": "date"}
 ISO = "%Y-%m-%d"  # what <input type="date"> reads and writes
@@ -19,7 +19,10 @@ class YearChoiceField(forms.ModelChoiceField):
 class InspectionForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
     campaign_year = YearChoiceField(label=_("Campaign year"), queryset=None, empty_label=None)
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=None)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Inspection.Kind.choices)
+    # The office's meetings are recorded on their own page, with their follow-ups.
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[c for c in Inspection.Kind.choices if c[0] not in MEETING_KINDS]
+    )
     inspected_on = forms.DateField(label=_("Inspected on"), widget=forms.DateInput(attrs=DATE, format=ISO))
     subject = forms.CharField(
         label=_("Subject"),
@@ -52,6 +55,8 @@ class InspectionForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
         if editing:
             del self.fields["campaign_year"]
             del self.fields["branch"]
+        if self.edits is not None and self.edits.meeting_id:  # a follow-up keeps its meeting's kind
+            self.fields["kind"].choices = [(self.edits.kind, self.edits.get_kind_display())]
 
 
 class ReplyForm(GuardedForm):
@@ -155,3 +160,75 @@ class AcknowledgeForm(GuardedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional: anything you want the campaign office to know."),
     )
+
+
+class MeetingForm(SubmitOnceMixin, GuardedForm):
+    """座谈会, 党支部书记例会, 情况通报会; the follow-ups are ``FollowUpFormSet`` below it."""
+
+    campaign_year = YearChoiceField(label=_("Campaign year"), queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SupervisionMeeting.Kind.choices)
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs=DATE, format=ISO))
+    subject = forms.CharField(label=_("Subject of the meeting"), max_length=200)
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Attended"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_attendees = forms.CharField(
+        label=_("Others who attended"),
+        max_length=500,
+        required=False,
+        help_text=_("Names not in the list above."),
+    )
+    raised = forms.CharField(label=_("What was raised"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, years, attendees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign_year"].queryset = years
+        self.fields["attendees"].queryset = attendees
+        self.fields["held_on"].initial = timezone.localdate()
+
+
+class FollowUpForm(GuardedForm):
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False)
+    text = forms.CharField(
+        label=_("What the branch is to do"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due = forms.DateField(
+        label=_("Answer by"), required=False, widget=forms.DateInput(attrs=DATE, format=ISO)
+    )
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+
+    def clean(self):
+        data = super().clean()
+        filled = [data.get("branch"), data.get("text"), data.get("due")]
+        if any(filled) and not all(filled):
+            raise forms.ValidationError(
+                _("Choose the branch, write what it is to do and set a deadline, or leave the row empty.")
+            )
+        return data
+
+
+FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=5, max_num=50, validate_max=True)
+
+
+class ReviewDraftsForm(GuardedForm):
+    """The bulk page of a round: branches chosen, one common text with placeholders."""
+
+    PREVIEW, SAVE = "preview", "save"
+    reviews = forms.ModelMultipleChoiceField(
+        label=_("Branches"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    achievements = forms.CharField(
+        label=_("Achievements"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    problems = forms.CharField(label=_("Problems"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    direction = forms.CharField(
+        label=_("Direction"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, reviews, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviews"].queryset = reviews
+        self.fields["reviews"].label_from_instance = lambda r: r.branch.name

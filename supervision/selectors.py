@@ -26,6 +26,7 @@ def inspection_detail(inspections):
         "branch__general_branch",
         "campaign_year__campaign",
         "draw",
+        "meeting",
         "recorded_by__person",
         "replied_by__person",
         "closed_by__person",
@@ -215,3 +216,49 @@ def home_context(*, access: Access, role: str | None, campaign_year) -> dict:
     context["sv_can_supervise"] = access.has("supervision.view")
     context["sv_can_review"] = access.has("reviews.view")
     return context
+
+
+def meeting_list(meetings):
+    return (
+        meetings.select_related("campaign_year", "recorded_by__person")
+        .annotate(
+            n_follow_ups=Count("follow_ups", distinct=True),
+            n_closed=Count(
+                "follow_ups", filter=Q(follow_ups__status=Inspection.Status.CLOSED), distinct=True
+            ),
+            n_attendees=Count("attendees", distinct=True),
+        )
+        .order_by("-held_on", "-pk")
+    )
+
+
+def meeting_detail(meetings):
+    return meetings.select_related("campaign_year__campaign", "recorded_by__person").prefetch_related(
+        Prefetch("attendees", queryset=Person.objects.order_by("name")),
+        Prefetch(
+            "follow_ups",
+            queryset=Inspection.objects.select_related("branch").order_by(
+                "branch__sort_order", "branch__name", "pk"
+            ),
+        ),
+    )
+
+
+def meeting_attendee_choices(years):
+    """Who may be ticked as attending: the secretaries of the years' institutes, the office and
+    the leading group (others are written by name)."""
+    from branches.models import Position
+    from branches.selectors import open_positions
+
+    committees = years.values("campaign__committee")
+    secretaries = open_positions().filter(title__in=Position.SECRETARY_TITLES).values("person")
+    return (
+        Person.objects.filter(committee__in=committees)
+        .filter(
+            Q(pk__in=secretaries)
+            | Q(office_seats__campaign__committee__in=committees)
+            | Q(leading_group_seats__campaign__committee__in=committees)
+        )
+        .distinct()
+        .order_by("name")
+    )

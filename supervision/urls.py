@@ -13,6 +13,10 @@ urlpatterns = [
     path("inspections/<int:pk>/reply/", views.InspectionReplyView.as_view(), name="inspection_reply"),
     path("inspections/<int:pk>/close/", views.InspectionDecideView.as_view(), name="inspection_close"),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence"),
+    # The office's meetings (座谈会, 党支部书记例会, 情况通报会) and their follow-ups
+    path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_create"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     # Random spot checks (随机抽查)
     path("spot-checks/", views.DrawListView.as_view(), name="draw_list"),
     path("spot-checks/new/", views.DrawCreateView.as_view(), name="draw_create"),
@@ -28,6 +32,7 @@ urlpatterns = [
     path("reviews/rounds/", views.ReviewRoundListView.as_view(), name="review_round_list"),
     path("reviews/rounds/open/", views.ReviewRoundOpenView.as_view(), name="review_round_open"),
     path("reviews/rounds/<int:pk>/", views.ReviewRoundDetailView.as_view(), name="review_round_detail"),
+    path("reviews/rounds/<int:pk>/drafts/", views.ReviewDraftsView.as_view(), name="review_drafts"),
     path("reviews/<int:pk>/", views.ReviewDetailView.as_view(), name="review_detail"),
     path("reviews/<int:pk>/write/", views.ReviewWriteView.as_view(), name="review_write"),
     path("reviews/<int:pk>/acknowledge/", views.ReviewAcknowledgeView.as_view(), name="review_acknowledge"),

@@ -95,8 +95,15 @@ class ReviewWorkflow(Workflow):
         (RS.WRITTEN, "write"): RS.WRITTEN,  # revised until it is acknowledged
         (RS.WRITTEN, "acknowledge"): RS.ACKNOWLEDGED,
     }
-    actors = {"write": WRITER, "acknowledge": ACKNOWLEDGER}
-    labels = {"write": gettext_lazy("Write"), "acknowledge": gettext_lazy("Acknowledge")}
+    # draft: the office fills a review still to be written from a common text (bulk page); it
+    # stays "to be written", unseen by the branch, until it is written on its own page.
+    steady = {"draft": frozenset({RS.PENDING})}
+    actors = {"write": WRITER, "draft": WRITER, "acknowledge": ACKNOWLEDGER}
+    labels = {
+        "write": gettext_lazy("Write"),
+        "draft": gettext_lazy("Draft from a common text"),
+        "acknowledge": gettext_lazy("Acknowledge"),
+    }
 
     def parts(self, access, review: Review) -> set[str]:
         """The office of the institute writes; the member (own review) or a secretary over the
@@ -117,6 +124,8 @@ class ReviewWorkflow(Workflow):
         return parts
 
     def refusal(self, review: Review, action: str) -> ValidationError:
+        if action == "draft":
+            return ValidationError(_("This review is already written."), code="status")
         if action == "write":
             return ValidationError(_("An acknowledged review can no longer be changed."), code="status")
         return ValidationError(
@@ -159,6 +168,15 @@ class RoundWorkflow(InstituteWorkflow):
         return ValidationError(_("This round is already concluded."), code="status")
 
 
+class MeetingWorkflow(InstituteWorkflow):
+    """The office records its 座谈会, 党支部书记例会 and 情况通报会; their follow-ups then move as
+    inspections (``InspectionWorkflow``)."""
+
+    steady = {"record": ANY}
+    actors = {"record": OFFICE}
+    labels = {"record": gettext_lazy("Record a meeting")}
+
+
 class ReviewRoundWorkflow(InstituteWorkflow):
     permission = "reviews.write"
     steady = {"open": ANY}
@@ -171,3 +189,4 @@ REVIEW = ReviewWorkflow()
 DRAW = DrawWorkflow()
 ROUND = RoundWorkflow()
 REVIEW_ROUND = ReviewRoundWorkflow()
+MEETING = MeetingWorkflow()

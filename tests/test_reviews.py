@@ -317,3 +317,112 @@ def test_page_query_count_does_not_grow(client, institute, users, sv, role, name
     # after a change to records (activities.summary): compare a warm page with a warm page.
     count()
     assert count() == before
+
+
+# --- many branches' reviews from one common text (issue 21) -----------------------------------
+
+COMMON = {
+    "achievements": "{年度}年上半年，{支部}坚持三会一课，{党总支}内排名靠前。",
+    "problems": "{支部}读书笔记展评尚未开展。",
+    "direction": "",
+}
+
+
+def _round(institute):
+    review_round, _ = services.review_round_open(campaign_year=year_of(institute.campaign), half=1)
+    return review_round
+
+
+def test_common_text_is_previewed_and_saved_as_drafts_then_written_one_by_one(client, institute):
+    review_round = _round(institute)
+    first, other = (
+        review_of(review_round, branch=institute.branch),
+        review_of(review_round, branch=institute.other_branch),
+    )
+    client.force_login(institute.office.user)
+    url = reverse("supervision:review_drafts", args=[review_round.pk])
+    data = {"reviews": [first.pk, other.pk], **COMMON}
+    page = client.post(url, {**data, "step": "preview"}).content.decode()
+    assert "2026年上半年，第一党支部坚持三会一课，第一党总支内排名靠前。" in page
+    assert "2026年上半年，机关党支部坚持三会一课，内排名靠前。" in page
+    assert Review.objects.get(pk=first.pk).achievements == ""  # a preview writes nothing
+    response = client.post(url, {**data, "step": "save"})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.status == Review.Status.PENDING and first.problems == "第一党支部读书笔记展评尚未开展。"
+    assert first.history.first().history_user == institute.office.user
+    # The branch sees nothing yet: a draft is still to be written.
+    client.force_login(institute.secretary.user)
+    assert (
+        "读书笔记" not in client.get(reverse("supervision:review_detail", args=[first.pk])).content.decode()
+    )
+    assert not Notification.objects.filter(user=institute.secretary.user).exists()
+    # The office adjusts it on its own page, which starts from the draft, and writes it.
+    client.force_login(institute.office.user)
+    form = client.get(reverse("supervision:review_write", args=[first.pk])).content.decode()
+    assert "第一党支部读书笔记展评尚未开展。" in form
+    write(first, institute.office.user, text="（已调整）")
+    assert Review.objects.get(pk=first.pk).status == Review.Status.WRITTEN
+
+
+def test_drafts_refuse_written_reviews_and_change_nothing(institute):
+    review_round = _round(institute)
+    first, other = (
+        review_of(review_round, branch=institute.branch),
+        review_of(review_round, branch=institute.other_branch),
+    )
+    write(other, institute.office.user)
+    with pytest.raises(ValidationError) as refused:
+        services.review_drafts_save(
+            access=compute_access(institute.office.user),
+            review_round=review_round,
+            reviews=[first, other],
+            **COMMON,
+        )
+    assert "机关党支部" in " ".join(refused.value.message_dict["reviews"])
+    assert Review.objects.get(pk=first.pk).achievements == ""
+
+
+@pytest.mark.parametrize(
+    "texts, field", [({"achievements": "", "problems": " ", "direction": ""}, "achievements")]
+)
+def test_drafts_need_a_text_and_a_branch(institute, texts, field):
+    review_round = _round(institute)
+    first = review_of(review_round, branch=institute.branch)
+    office = compute_access(institute.office.user)
+    with pytest.raises(ValidationError) as refused:
+        services.review_drafts_save(access=office, review_round=review_round, reviews=[first], **texts)
+    assert "至少" in " ".join(refused.value.message_dict[field])
+    with pytest.raises(ValidationError) as refused:
+        services.review_drafts_save(access=office, review_round=review_round, reviews=[], **COMMON)
+    assert "至少" in " ".join(refused.value.message_dict["reviews"])
+
+
+def test_only_the_office_drafts(institute):
+    review_round = _round(institute)
+    first = review_of(review_round, branch=institute.branch)
+    for user in (institute.secretary.user, institute.leader.user):
+        with pytest.raises(PermissionDenied):
+            services.review_drafts_save(
+                access=compute_access(user), review_round=review_round, reviews=[first], **COMMON
+            )
+    assert Review.objects.get(pk=first.pk).achievements == ""
+
+
+def test_the_drafts_page_costs_the_same_however_many_branches(client, institute):
+    review_round = _round(institute)
+    client.force_login(institute.office.user)
+    url = reverse("supervision:review_drafts", args=[review_round.pk])
+
+    def count():
+        reviews = [r.pk for r in review_round.reviews.filter(kind="branch")]
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, {"reviews": reviews, **COMMON, "step": "preview"}).status_code == 200
+        return len(queries)
+
+    count()
+    before = count()
+    for k in range(4):
+        branch = BranchFactory(committee=institute.committee, name=f"新支部{k}")
+        Review.objects.create(round=review_round, kind="branch", branch=branch)
+    assert count() == before

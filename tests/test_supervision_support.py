@@ -89,3 +89,23 @@ def sv(institute):
     admin = institute.admin
     ns.foreign_inspection = inspect(institute, institute.foreign_branch, year=ns.foreign_year, actor=admin)
     return ns
+
+
+def meeting_of(w, *, foreign=False):
+    """A secretaries' meeting with one follow-up, of the world's institute or of the other one
+    (made on first use, for the permission grid)."""
+    key = "foreign_meeting" if foreign else "meeting"
+    if not hasattr(w, key):
+        year = w.foreign_year if foreign else w.year
+        branch = w.foreign_branch if foreign else w.branch
+        meeting = services.meeting_record(
+            access=compute_access(w.admin if foreign else w.office.user),
+            campaign_year=year,
+            kind="secretaries_meeting",
+            held_on=D(2026, 4, 8),
+            subject="书记例会",
+            raised="通讯报道不足",
+            follow_ups=[{"branch": branch, "text": "补齐通讯报道", "due": D(2026, 4, 30)}],
+        )
+        setattr(w, key, meeting)
+    return getattr(w, key)

@@ -10,6 +10,8 @@
 - :class:`ReviewRound` / :class:`Review` — the semi-annual review of every branch and member,
   opened on the calendar's dates by Celery beat, written by the office, acknowledged by the
   branch (its secretary) or the member.
+- :class:`SupervisionMeeting` (``meetings.py``) — the office's 座谈会, 党支部书记例会 and 情况通报会,
+  whose follow-ups are inspections of the branches concerned, answered like findings.
 - :class:`ReminderLog` — which reminder went to whom on which day, so a job run twice does not
   remind twice.
 """
@@ -28,6 +30,8 @@ from simple_history.models import HistoricalRecords
 from core.evidence import EvidenceFile
 
 SPOT_CHECK_METHOD = "random.Random(int(seed, 16)).sample(population, k)"
+# The office's own meetings (第三阶段(一)): their follow-ups are inspections of this kind.
+MEETING_KINDS = ["forum", "secretaries_meeting", "briefing"]
 
 
 class InspectionQuerySet(models.QuerySet):
@@ -50,6 +54,10 @@ class Inspection(models.Model):
         ROUTINE = "routine", _("Routine inspection")  # 经常督查
         SPOT_CHECK = "spot_check", _("Random spot check")  # 随机抽查
         MEETING = "meeting_attendance", _("Attendance at a branch meeting")  # 参加组织生活会等
+        # Follow-ups of the office's own meetings (``meetings.SupervisionMeeting``), one per branch
+        FORUM = "forum", _("Forum")  # 座谈会
+        SECRETARIES_MEETING = "secretaries_meeting", _("Secretaries' meeting")  # 党支部书记例会
+        BRIEFING = "briefing", _("Briefing")  # 情况通报会
 
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("inspection", "Open")
@@ -100,6 +108,14 @@ class Inspection(models.Model):
         verbose_name=_("closed by"),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    meeting = models.ForeignKey(
+        "SupervisionMeeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("meeting"),
+    )
     draw = models.ForeignKey(
         "SpotCheckDraw",
         on_delete=models.PROTECT,
@@ -145,6 +161,11 @@ class Inspection(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["draw", "branch"], condition=Q(draw__isnull=False), name="inspection_once_per_draw"
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=True, kind__in=["routine", "spot_check", "meeting_attendance"])
+                | Q(meeting__isnull=False, kind__in=MEETING_KINDS),
+                name="inspection_follow_up_of_a_meeting",
             ),
         ]
 
@@ -494,3 +515,17 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.subject} · {self.sent_on}"
+
+
+from .meetings import SupervisionMeeting  # noqa: E402  (its follow-ups are Inspection rows above)
+
+__all__ = [
+    "Inspection",
+    "InspectionEvidence",
+    "ReminderLog",
+    "Review",
+    "ReviewRound",
+    "SpotCheckDraw",
+    "SupervisionMeeting",
+    "SupervisionRound",
+]

@@ -14,7 +14,9 @@ from .inspections import (
     inspection_return,
     inspection_update,
 )
+from .meetings import meeting_record
 from .notifications import office_users, secretary_users
+from .review_drafts import PLACEHOLDERS, review_drafts_preview, review_drafts_save
 from .reviews import (
     SCHEDULER,
     WRITE_WITHIN_DAYS,
@@ -48,8 +50,12 @@ __all__ = [
     "inspection_reply",
     "inspection_return",
     "inspection_update",
+    "meeting_record",
     "new_seed",
     "office_users",
+    "PLACEHOLDERS",
+    "review_drafts_preview",
+    "review_drafts_save",
     "review_acknowledge",
     "review_acknowledgers",
     "review_date",

@@ -17,7 +17,7 @@ from campaigns.models import CampaignYear
 from core.evidence import validate_evidence
 from core.services import lock, save_as
 
-from ..models import Inspection, InspectionEvidence, SpotCheckDraw
+from ..models import MEETING_KINDS, Inspection, InspectionEvidence, SpotCheckDraw, SupervisionMeeting
 from ..workflow import INSPECTION
 from .notifications import secretary_users, tell
 
@@ -90,6 +90,7 @@ def inspection_create(
     findings: str = "",
     rectification_due: datetime.date | None = None,
     draw: SpotCheckDraw | None = None,
+    meeting: SupervisionMeeting | None = None,
 ) -> Inspection:
     """Record an inspection of ``branch``; with findings, its secretaries are told to answer."""
     actor = access.user
@@ -102,12 +103,18 @@ def inspection_create(
         findings=(findings or "").strip(),
         rectification_due=rectification_due,
         draw=draw,
+        meeting=meeting,
         recorded_by=actor,
     )
     INSPECTION.authorize(access, inspection, "create")
     inspectors = list(inspectors)
     if kind not in Inspection.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of inspection.")}, code="kind")
+    if (meeting is not None) != (kind in MEETING_KINDS) or (meeting is not None and meeting.kind != kind):
+        # A follow-up carries its meeting's kind; a meeting is recorded on its own page.
+        raise ValidationError(
+            {"kind": _("Record a forum, secretaries' meeting or briefing on its own page.")}, code="kind"
+        )
     _check_inspection(
         campaign_year=campaign_year,
         branch=branch,
@@ -135,6 +142,10 @@ def inspection_update(*, access: Access, inspection: Inspection, inspectors=None
     INSPECTION.authorize(access, _lock(inspection), "edit")
     if inspection.draw_id and changes.get("kind", inspection.kind) != Inspection.Kind.SPOT_CHECK:
         raise ValidationError({"kind": _("A drawn spot check stays a spot check.")}, code="kind")
+    if (inspection.meeting_id is not None or changes.get("kind") in MEETING_KINDS) and changes.get(
+        "kind", inspection.kind
+    ) != inspection.kind:
+        raise ValidationError({"kind": _("A meeting's follow-up keeps the meeting's kind.")}, code="kind")
     had_findings = bool(inspection.findings)
     for name, value in changes.items():
         setattr(inspection, name, value.strip() if isinstance(value, str) else value)

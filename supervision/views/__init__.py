@@ -12,6 +12,8 @@ from .inspections import (
     InspectionListView,
     InspectionReplyView,
 )
+from .meetings import MeetingCreateView, MeetingDetailView, MeetingListView
+from .review_drafts import ReviewDraftsView
 from .reviews import (
     ReviewAcknowledgeView,
     ReviewDetailView,
@@ -35,8 +37,12 @@ __all__ = [
     "InspectionEditView",
     "InspectionListView",
     "InspectionReplyView",
+    "MeetingCreateView",
+    "MeetingDetailView",
+    "MeetingListView",
     "ReviewAcknowledgeView",
     "ReviewDetailView",
+    "ReviewDraftsView",
     "ReviewIndexView",
     "ReviewRoundDetailView",
     "ReviewRoundListView",

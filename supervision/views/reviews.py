@@ -108,9 +108,11 @@ class ReviewRoundDetailView(ReviewTableMixin, ReviewRoundMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
+        committee_id = self.review_round.campaign_year.campaign.committee_id
         return super().get_context_data(
             review_round=self.review_round,
             filter_form=self.filterset.form,
+            can_draft=self.access.reaches_institute("reviews.write", committee_id),
             **kwargs,
         )
 
@@ -179,7 +181,10 @@ class ReviewDetailView(ReviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["actions"] = REVIEW.actions(self.access, self.object)
-        if self.access.has("history.view"):
+        # A review still to be written may hold the office's draft (bulk page): its versions are
+        # the office's until the review is written, then everyone who sees history sees them.
+        drafting = self.object.status == Review.Status.PENDING and "write" not in context["actions"]
+        if self.access.has("history.view") and not drafting:
             context["history"] = object_history(self.object)
         return context
 
