@@ -49,7 +49,7 @@ from .factories import DepartmentFactory, make_campaign, make_member, make_secre
 from .test_evaluations_support import create_evaluation, make_staff, today
 from .test_notices_support import notices_world
 from .test_pledges_support import make_pledge, pdf, step
-from .test_supervision_support import inspect, review_of, write
+from .test_supervision_support import inspect, meeting_of, review_of, write
 
 pytestmark = pytest.mark.django_db
 
@@ -357,6 +357,12 @@ GRID = {
         page(pk("foreign_inspection"), ok("admin", office=404)),
     ],
     "supervision:evidence": [page(pk("inspection_evidence"), ok(*VIEWERS, other_secretary=404))],
+    "supervision:meeting_list": [page(none, ok(*INSTITUTE))],
+    "supervision:meeting_create": [page(none, ok(*OFFICE))],
+    "supervision:meeting_detail": [
+        page(lambda w: {"pk": meeting_of(w).pk}, ok(*INSTITUTE)),
+        page(lambda w: {"pk": meeting_of(w, foreign=True).pk}, ok("admin", office=404, leader=404)),
+    ],
     "supervision:draw_list": [page(none, ok(*INSTITUTE))],
     "supervision:draw_create": [page(none, ok(*OFFICE))],
     "supervision:draw_detail": [page(pk("draw"), ok(*INSTITUTE))],
@@ -373,6 +379,7 @@ GRID = {
     "supervision:review_round_list": [page(none, ok(*INSTITUTE))],
     "supervision:review_round_open": [page(none, ok(*OFFICE))],
     "supervision:review_round_detail": [page(pk("review_round"), ok(*INSTITUTE))],
+    "supervision:review_drafts": [page(pk("review_round"), ok(*OFFICE))],
     "supervision:review_detail": [
         page(pk("branch_review"), ok(*VIEWERS, member=404, other_secretary=404)),
         page(pk("member_review"), ok("member", *VIEWERS, other_secretary=404)),
