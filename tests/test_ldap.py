@@ -194,6 +194,9 @@ def test_a_known_person_without_login_gets_one_at_the_first_sign_in(client, ldap
     user = wang.user
     assert user is not None and user.username == "wangfang" and not user.has_usable_password()
     assert int(client.session["_auth_user_id"]) == user.pk
+    # No local password to change: the page says where the password lives.
+    page = client.get(reverse("password_change")).content.decode()
+    assert "请在单位目录中修改密码" in page and "new_password1" not in page
     client.logout()
     assert sign_in(client, "wangfang", "Dir-pass-wang-1002").status_code == 302
     assert User.objects.filter(person__employee_no="L1002").count() == 1
