@@ -49,7 +49,8 @@ KIND_OF_ROLE = {
 # The member's dashboard shows the own pledge only: it needs what the own pledge needs.
 PERMISSION_OF_KIND = {INSTITUTE: PERMISSION, BRANCH: PERMISSION, MEMBER: "pledges.write_own"}
 
-# On the radar, the branches beyond the first few start hidden (a click on the legend shows them).
+# On a radar without the institute's mean (a secretary's few branches), the branches beyond the
+# first few start hidden; the office's radar shows the mean against one branch chosen in a select.
 RADAR_SHOWN = 5
 
 
@@ -165,32 +166,34 @@ def branch_scores(*, access: Access, run: ScoringRun | None, institute: bool) ->
 
 def compliance_months(table, today: datetime.date) -> dict:
     """Month by month, how many branches stand where (the worst status of the month's cell, as on
-    the compliance grid) and the share *in order*: nothing overdue. Months not yet begun have no
-    share. No query: ``table`` is the compliance table."""
+    the compliance grid) and the share *in order*: nothing overdue. Only a month that is over has
+    a share: the month now running is neither in order nor late yet (its cells are "in progress"
+    on the grid, counted here with what is due now). No query: ``table`` is the compliance table."""
     months = []
     for month in range(1, 13):
         counts = defaultdict(int)
         for row in table.rows:
             counts[row.months[month - 1].status or "none"] += 1
         total = len(table.rows)
-        begun = datetime.date(table.year, month, 1) <= today
+        next_month = datetime.date(table.year + month // 12, month % 12 + 1, 1)
+        over = next_month <= today
         in_order = total - counts[Status.OVERDUE]
         months.append(
             {
                 "month": datetime.date(table.year, month, 1),
                 "met": counts[Status.MET] + counts["none"],
-                "due": counts[Status.DUE],
+                "due": counts[Status.DUE] + counts[Status.IN_PROGRESS],
                 "overdue": counts[Status.OVERDUE],
                 "future": counts[Status.FUTURE],
-                "in_order": in_order if begun else None,
-                "percent": _percent(in_order, total) if begun else None,
+                "in_order": in_order if over else None,
+                "percent": _percent(in_order, total) if over else None,
             }
         )
     return {
         "months": months,
         "branch_total": len(table.rows),
         "chart": {
-            "labels": [f"{table.year}-{m['month'].month:02d}" for m in months],
+            "labels": [_("Month %(month)s") % {"month": m["month"].month} for m in months],
             "percent": [m["percent"] for m in months],
             "label": _("Branches in order (%)"),
         },

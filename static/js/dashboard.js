@@ -22,10 +22,37 @@
   }
 
   var percentAxis = { beginAtZero: true, max: 100, ticks: { callback: function (v) { return v + "%"; } } };
+  // Category labels are never rotated: a long name is broken into lines of a few characters.
+  var flatTicks = { maxRotation: 0, minRotation: 0, autoSkip: false, callback: function (v) { return wrap(this.getLabelForValue(v)); } };
+
+  function wrap(label) {
+    label = String(label);
+    var lines = [];
+    for (var i = 0; i < label.length; i += 5) {
+      lines.push(label.slice(i, i + 5));
+    }
+    return lines.length > 1 ? lines : label;
+  }
+
+  // A chart whose figures are all missing (nothing recorded yet) is not drawn as empty axes.
+  function hasFigures(value) {
+    if (Array.isArray(value)) {
+      return value.some(hasFigures);
+    }
+    return typeof value === "number";
+  }
+
+  // Horizontal bars for many branches: the names stay readable on the left; the canvas grows
+  // with the count (set through the DOM, which the Content Security Policy allows).
+  function heightFor(canvas, count) {
+    canvas.parentNode.classList.add("chart-rows");
+    canvas.parentNode.style.height = Math.max(180, 60 + count * 26) + "px";
+  }
 
   var builders = {
     // Points of each criterion per branch, stacked: the bar's height is the rubric points.
-    "scores-bar": function (d) {
+    "scores-bar": function (d, canvas) {
+      heightFor(canvas, d.branches.length);
       return {
         type: "bar",
         data: {
@@ -38,11 +65,31 @@
             };
           }),
         },
-        options: { maxBarThickness: 64, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
+        options: { indexAxis: "y", maintainAspectRatio: false, maxBarThickness: 22,
+          scales: { y: { stacked: true, ticks: { autoSkip: false } }, x: { stacked: true, beginAtZero: true } } },
       };
     },
-    // Percentage of each criterion: one polygon per branch (the first few shown), and the mean.
-    "scores-radar": function (d) {
+    // Percentage of each criterion. With the institute's mean: the mean against the one branch
+    // chosen in the select beside the chart (no legend of every branch); otherwise one polygon
+    // per branch, the first few shown.
+    "scores-radar": function (d, canvas) {
+      var select = document.getElementById(canvas.dataset.select || "");
+      if (d.average && select) {
+        var chosen = parseInt(select.value, 10) || 0;
+        return {
+          type: "radar",
+          data: {
+            labels: d.criteria,
+            datasets: [
+              { label: d.average_label, data: d.average, borderColor: colour(0), backgroundColor: colour(0, 0.15),
+                borderDash: [6, 4], spanGaps: true },
+              { label: d.branches[chosen], data: d.percent[chosen], borderColor: colour(1),
+                backgroundColor: colour(1, 0.15), spanGaps: true },
+            ],
+          },
+          options: { scales: { r: { beginAtZero: true, max: 100 } } },
+        };
+      }
       var datasets = d.branches.map(function (name, b) {
         return {
           label: name,
@@ -77,14 +124,15 @@
           datasets: [{ label: d.label, data: d.percent, borderColor: colour(0), backgroundColor: colour(0, 0.2),
             fill: true, spanGaps: false, tension: 0 }],
         },
-        options: { scales: { y: percentAxis } },
+        // Twelve short month labels: skipped rather than rotated on a phone.
+        options: { scales: { y: percentAxis, x: { ticks: { maxRotation: 0, minRotation: 0, autoSkip: true } } } },
       };
     },
     turnout: function (d) {
       return {
         type: "bar",
         data: { labels: d.labels, datasets: [{ label: d.label, data: d.percent, backgroundColor: colour(1) }] },
-        options: { maxBarThickness: 64, scales: { y: percentAxis } },
+        options: { maxBarThickness: 64, scales: { y: percentAxis, x: { ticks: flatTicks } } },
       };
     },
     pledges: function (d) {
@@ -97,7 +145,7 @@
           }),
         },
         // Full width: flatter than the default 2:1.
-        options: { aspectRatio: 3, maxBarThickness: 48, scales: { y: percentAxis } },
+        options: { aspectRatio: 3, maxBarThickness: 48, scales: { y: percentAxis, x: { ticks: flatTicks } } },
       };
     },
     member: function (d) {
@@ -115,10 +163,28 @@
     if (!build || !source) {
       return;
     }
-    var config = build(JSON.parse(source.textContent));
+    var data = JSON.parse(source.textContent);
+    var figures = data.percent || data.points || (data.series || []).map(function (s) { return s.data; });
+    if (!hasFigures(figures) && canvas.dataset.empty) {
+      var note = document.createElement("p");
+      note.className = "text-muted mb-0";
+      note.dataset.testid = canvas.id + "-empty";
+      note.textContent = canvas.dataset.empty;
+      canvas.replaceWith(note);
+      return;
+    }
+    var config = build(data, canvas);
     config.options = Object.assign({ responsive: true }, config.options);
-    new Chart(canvas, config);
+    var chart = new Chart(canvas, config);
     canvas.dataset.drawn = "true";
+    var select = document.getElementById(canvas.dataset.select || "");
+    if (select) {
+      select.addEventListener("change", function () {
+        var fresh = build(data, canvas);
+        chart.data.datasets = fresh.data.datasets;
+        chart.update();
+      });
+    }
   }
 
   function drawAll() {
