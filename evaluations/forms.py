@@ -47,8 +47,7 @@ class EvaluationForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
         label=_("Members evaluated"),
         queryset=Person.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 12}),
-        help_text=_("Hold Ctrl to choose several."),
+        widget=forms.CheckboxSelectMultiple,
     )
     voter_departments = forms.ModelMultipleChoiceField(
         label=_("Staff of these departments may evaluate"),
@@ -83,6 +82,32 @@ class EvaluationForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
         self.fields["voter_branches"].queryset = branches
         self.fields["members"].queryset = members
         self.fields["voter_departments"].queryset = departments
+
+    # Each list of check boxes, grouped by unit for the picker (templates/evaluations/_picker.html,
+    # static/js/picker.js): a member under their branch, a branch under its general branch.
+    PICKER_GROUPS = {
+        "branches": lambda b: b.general_branch.name if b.general_branch_id else "",
+        "voter_branches": lambda b: b.general_branch.name if b.general_branch_id else "",
+        "members": lambda p: p.branch.name,
+        "voter_departments": lambda d: "",
+    }
+
+    def picker_groups(self, name) -> list[tuple[str, list[tuple[str, str, bool]]]]:
+        """[(unit, [(value, label, chosen)])] of the field ``name``, in the queryset's order."""
+        field = self.fields[name]
+        queryset = field.queryset
+        if name in ("branches", "voter_branches"):
+            queryset = queryset.select_related("general_branch")
+        chosen = {str(v.pk if hasattr(v, "pk") else v) for v in (self[name].value() or [])}
+        groups: dict[str, list] = {}
+        unit = self.PICKER_GROUPS[name]
+        for obj in queryset:
+            label = obj.name if name == "members" else str(obj)
+            groups.setdefault(unit(obj), []).append((str(obj.pk), label, str(obj.pk) in chosen))
+        return list(groups.items())
+
+    def pickers(self):
+        return {name: (self[name], self.picker_groups(name)) for name in self.PICKER_GROUPS}
 
     def clean(self):
         data = super().clean()
