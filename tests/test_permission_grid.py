@@ -456,6 +456,7 @@ GRID = {
         page(pk("foreign_appraisal"), answers(404)),
     ],
     "evaluations:appraisal_thanks": [page(pk("appraisal"), answers(404, member=200, secretary=200))],
+    "evaluations:appraisal_own": [page(pk("appraisal_self"), answers(404, member=200, secretary=200))],
     # --- scoring and awards (the office runs them; the leading group reads and approves)
     "awards:index": [page(none, answers(302))],  # sent on to the current year
     "awards:year": [
