@@ -145,18 +145,20 @@ def entries(page_rows) -> list[Entry]:
         rows = list(
             H.objects.filter(history_id__in=ids)
             .select_related("history_user__person")
-            .annotate(previous_id=Subquery(previous.values("history_id")[:1]))
+            .annotate(history_previous_id=Subquery(previous.values("history_id")[:1]))
         )
         previous_rows = {
             r.history_id: r
-            for r in H.objects.filter(history_id__in=[r.previous_id for r in rows if r.previous_id])
+            for r in H.objects.filter(
+                history_id__in=[r.history_previous_id for r in rows if r.history_previous_id]
+            )
         }
         # Editable fields only: a computed column (a sort key) is no change anybody made.
         tracked = [f.name for f in H.tracked_fields if f.editable]
         name_field = next((f for f in LABEL_FIELDS if f in tracked), None)
         for row in rows:
             changes = []
-            older = previous_rows.get(row.previous_id)
+            older = previous_rows.get(row.history_previous_id)
             if row.history_type == "~" and older is not None:
                 delta = row.diff_against(older, included_fields=tracked, foreign_keys_are_objs=False)
                 changes = [(a.model._meta.get_field(c.field), c.old, c.new) for c in delta.changes]

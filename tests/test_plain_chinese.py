@@ -4,10 +4,14 @@ character per line, report subtitles in plain words, no program text on pages.""
 # ruff: noqa: F811  (fixtures imported from the support modules are redefined as arguments)
 
 import math
+import re
+from html.parser import HTMLParser
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
+from accounts.access import compute_access
 from reports.builders.awards import masthead_size
 from reports.render.pdf import table_context
 
@@ -94,3 +98,93 @@ def test_the_office_gives_the_document_number_when_it_announces(client, institut
     assert approved.cycle.status == "announced" and approved.cycle.document_number == "所党字〔2026〕5号"
     page = client.get(reverse("awards:cycle", args=[approved.year.pk])).content.decode()
     assert "文号：所党字〔2026〕5号" in page
+
+
+# --- A scan of rendered main pages for program text -------------------------------------------
+
+SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # pledge_published_on_time
+REPR = re.compile(r"object at 0x|<built-in|\{'|\['|\bNone\b|\bTrue\b|\bFalse\b|import random")
+CJK = "\u4e00-\u9fff"
+# ASCII punctuation inside a Chinese sentence: a Chinese character, then , ; ? ! or ( ), or the reverse.
+ASCII_PUNCT = re.compile(f"[{CJK}][,;?!()]|[,;?!(][{CJK}]")
+
+
+class _Text(HTMLParser):
+    """The text a reader sees: no scripts, styles or attribute values."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.parts.append(data.strip())
+
+
+def visible_text(response) -> str:
+    parser = _Text()
+    parser.feed(response.content.decode())
+    return "\n".join(parser.parts)
+
+
+def _problems(text):
+    return {
+        "identifiers": SNAKE.findall(text),
+        "reprs": REPR.findall(text),
+        "ascii punctuation": ASCII_PUNCT.findall(text),
+        "期中点评": ["期中点评"] if "期中点评" in text else [],
+    }
+
+
+def test_main_pages_show_no_program_text(client, institute, approved):
+    from supervision import services as supervision_services
+
+    office = approved.office
+    draw = supervision_services.spot_check_draw_create(
+        access=compute_access(office), campaign_year=approved.year, population_kind="branches", sample_size=2
+    )
+    year = approved.year.pk
+    client.force_login(office)
+    pages = [
+        reverse("home"),
+        reverse("awards:year", args=[year]),
+        reverse("awards:rubric", args=[year]),
+        reverse("awards:ranking", args=[year]),
+        reverse("awards:cycle", args=[year]),
+        reverse("reports:dashboard"),
+        reverse("reports:centre"),
+        reverse("supervision:draw_list"),
+        reverse("supervision:draw_detail", args=[draw.pk]),
+        reverse("supervision:review_index"),
+        reverse("branches:branch_list"),
+    ]  # (not the audit log: the fixtures' records are titled "news_report 2026-01-20")
+    found = {}
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        problems = {k: v for k, v in _problems(visible_text(response)).items() if v}
+        if problems:
+            found[url] = problems
+    assert found == {}
+    rubric = visible_text(client.get(reverse("awards:rubric", args=[year])))
+    assert "按时公布承诺" in rubric
+    cycle = visible_text(client.get(reverse("awards:cycle", args=[year])))
+    assert "50%" in cycle and "0.500" not in cycle  # the fixture's quota of outstanding members
+    drawn = visible_text(client.get(reverse("supervision:draw_detail", args=[draw.pk])))
+    assert "如何核验抽样" in drawn and "random" not in drawn
+
+
+def test_the_scan_finds_what_it_looks_for():
+    text = "指标 pledge_published_on_time,已完成 None {'a': 1} 期中点评"
+    problems = _problems(text)
+    assert problems["identifiers"] == ["pledge_published_on_time"]
+    assert problems["reprs"] and problems["ascii punctuation"] and problems["期中点评"]
+    assert not any(_problems("第一党支部：已完成（10%）。2026-03-31 10:00").values())

@@ -155,6 +155,13 @@ class RubricItem(models.Model):
     def goal_label(self):
         return goal_label(self.criterion)
 
+    @property
+    def indicator_label(self):
+        """The indicator's Chinese name (准时公布承诺), never its code (pledge_published_on_time)."""
+        from ..scoring.indicators import INDICATOR_CHOICES  # the indicators read these models
+
+        return str(dict(INDICATOR_CHOICES).get(self.indicator, "")) if self.indicator else ""
+
 
 DEFAULT_SATISFACTION_POINTS = {
     "satisfied": 100,
