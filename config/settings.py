@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "evaluations",
     "notices",  # notices issued to units (动员部署)
     "pledges",
+    "duties",  # duty reports (述职述廉) and their assessment
     "supervision",
     "awards",
     "reports",

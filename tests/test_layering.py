@@ -16,7 +16,7 @@ FLOORS = [
     ["reports"],
     ["awards"],
     ["supervision"],
-    ["pledges"],
+    ["pledges", "duties"],
     ["evaluations", "activities", "notices"],
     ["accounts"],
     ["campaigns"],
