@@ -46,6 +46,7 @@ from supervision import services as supervision_services
 from supervision.models import SpotCheckDraw
 
 from .factories import DepartmentFactory, make_campaign, make_member, make_secretary
+from .test_duty_reports_support import duties_world
 from .test_evaluations_support import create_evaluation, make_staff, today
 from .test_notices_support import notices_world
 from .test_pledges_support import make_pledge, pdf, step
@@ -124,6 +125,10 @@ def pk(name):
 
 def year(w):
     return {"year": w.year.pk}
+
+
+def DUTY(w):  # noqa: N802 (a URL-kwargs function of the grid, named like its neighbours' tables)
+    return {"pk": duties_world(w).duty_report.pk}
 
 
 GRID = {
@@ -313,6 +318,23 @@ GRID = {
     "activities:champion_create": [page(none, ok(*SECRETARIES))],
     "activities:champion_detail": [page(pk("champion"), ok(*VIEWERS, other_secretary=404))],
     "activities:champion_edit": [page(pk("champion"), ok("secretary", "gb_secretary", other_secretary=404))],
+    # --- duty reports (李书记's report of 第一党支部, submitted)
+    "duties:list": [page(none, ok(*VIEWERS))],
+    "duties:form": [page(none, ok(*OFFICE))],
+    "duties:meeting_create": [page(none, ok(*OFFICE))],
+    "duties:start": [action(none, may(default=404, staff=403, member=403))],
+    "duties:detail": [page(DUTY, ok("secretary", *INSTITUTE, gb_secretary=404, other_secretary=404))],
+    "duties:edit": [page(DUTY, answers(403, secretary=302, gb_secretary=404, other_secretary=404))],
+    "duties:return": [page(DUTY, ok(*OFFICE, gb_secretary=404, other_secretary=404))],
+    "duties:grade": [page(DUTY, ok(*OFFICE, gb_secretary=404, other_secretary=404))],
+    "duties:reopen": [page(DUTY, answers(403, office=302, admin=302, gb_secretary=404, other_secretary=404))],
+    "duties:rate": [page(DUTY, ok(*OFFICE, gb_secretary=404, other_secretary=404))],
+    "duties:attachment": [
+        page(
+            lambda w: {"pk": duties_world(w).duty_attachment.pk},
+            ok("secretary", *INSTITUTE, gb_secretary=404, other_secretary=404),
+        )
+    ],
     # --- notices (addressed here to 第一党总支 and 机关党支部; the office's institute sees all)
     "notices:list": [page(none, ok(*EVERYONE))],
     "notices:create": [page(none, ok(*OFFICE))],
