@@ -323,3 +323,27 @@ class ResearchChampionForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
         if len(only) == 1:
             self.fields["branch"].initial = only[0].pk
             self.fields["branch"].widget = forms.HiddenInput()
+
+
+class SignInLeaveForm(GuardedForm):
+    """The secretary marks a member of the meeting on leave while sign-in is open."""
+
+    person = PersonChoiceField(label=gettext_lazy("Member"), queryset=Person.objects.none())
+    reason = forms.CharField(label=gettext_lazy("Reason for leave"), max_length=200)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(pk__in=[p.pk for p in people]).order_by(
+            "employee_no"
+        )
+
+
+class SignInCodeForm(GuardedForm):
+    code = forms.CharField(
+        label=gettext_lazy("Sign-in code"),
+        max_length=20,
+        help_text=gettext_lazy("The six characters shown at the meeting."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "inputmode": "text"}
+        ),
+    )

@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:pk>/archive/", views.RecordArchiveView.as_view(), name="archive"),
     path("<int:pk>/restore/", views.RecordRestoreView.as_view(), name="restore"),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence"),
+    # Sign-in at meetings (扫码签到)
+    path("<int:pk>/signin/", views.SignInManageView.as_view(), name="signin_manage"),
+    path("<int:pk>/signin/arrivals/", views.SignInArrivalsView.as_view(), name="signin_arrivals"),
+    path("signin/", views.SignInEnterView.as_view(), name="signin_enter"),
+    path("signin/<str:code>/", views.SignInView.as_view(), name="signin"),
     # Compliance
     path("compliance/", views.ComplianceGridView.as_view(), name="compliance"),
     path("compliance/overdue/", views.OverdueListView.as_view(), name="overdue"),

@@ -27,6 +27,7 @@ from core.workflow import ANY, Workflow
 
 RECORDER, PUBLISHER, OFFICE, RESTORER = "recorder", "publisher", "office", "restorer"
 ACTIVE, ARCHIVED = "active", "archived"
+ATTENDEE, OPEN, CLOSED = "attendee", "open", "closed"
 
 
 def reaches_committee(access, permission: str, committee_id: int) -> bool:
@@ -71,6 +72,7 @@ class RecordWorkflow(BranchWorkWorkflow):
         "create": ANY,
         "edit": frozenset({ACTIVE}),
         "add_evidence": frozenset({ACTIVE}),
+        "open_sign_in": frozenset({ACTIVE}),
     }
     actors = {**dict.fromkeys((*steady, "archive"), RECORDER), "restore": RESTORER}
     labels = {
@@ -79,6 +81,7 @@ class RecordWorkflow(BranchWorkWorkflow):
         "add_evidence": gettext_lazy("Add files"),
         "archive": gettext_lazy("Archive"),
         "restore": gettext_lazy("Restore"),
+        "open_sign_in": gettext_lazy("Open sign-in"),
     }
 
     def parts(self, access, record) -> set[str]:
@@ -125,7 +128,42 @@ class FrequencyWorkflow(_Stateless):
         return {OFFICE} if reaches_committee(access, "compliance.change", committee_id) else set()
 
 
+class SignInWorkflow(Workflow):
+    """A meeting's sign-in window (扫码签到): the record's secretary closes it and marks leave
+    while it is open; a person expected at the meeting signs in while it is open::
+
+        open ──close──▶ closed   (a new window may be opened on the record afterwards)
+    """
+
+    transitions = {(OPEN, "close"): CLOSED}
+    steady = {"sign_in": frozenset({OPEN}), "mark_leave": frozenset({OPEN})}
+    actors = {"close": RECORDER, "mark_leave": RECORDER, "sign_in": ATTENDEE}
+    labels = {
+        "close": gettext_lazy("Close sign-in"),
+        "mark_leave": gettext_lazy("Mark leave"),
+        "sign_in": gettext_lazy("Sign in"),
+    }
+    refused = gettext_lazy("You are not on the list of this meeting.")
+
+    def parts(self, access, window) -> set[str]:
+        parts = set()
+        if access.reaches_branch("activities.change", window.record.branch):
+            parts.add(RECORDER)
+        # ``expected_ids``: who the meeting lists, set by the service that read them.
+        person = access.person
+        if person is not None and person.pk in getattr(window, "expected_ids", ()):
+            parts.add(ATTENDEE)
+        return parts
+
+    def state(self, window) -> str:
+        return OPEN if window.closed_at is None else CLOSED
+
+    def refusal(self, window, action: str) -> ValidationError:
+        return ValidationError(_("Sign-in for this meeting has ended."), code="closed")
+
+
 RECORDS = RecordWorkflow()
+SIGN_INS = SignInWorkflow()
 BRANCH_WORK = BranchWorkWorkflow()
 READING_LISTS = ReadingListWorkflow()
 FREQUENCIES = FrequencyWorkflow()

@@ -45,6 +45,7 @@ OWN_CHANGE = {"secretary": 200, "gb_secretary": 200, "other_secretary": 404}
 FOREIGN_VIEW = {**{r: 404 for r in VIEWERS}, "admin": 200}
 FOREIGN_CHANGE = {r: 404 for r in SECRETARIES}
 OFFICE = {"office": 200, "admin": 200}
+EVERYONE = {r: 200 for r in ALL_ROLES if r != "anonymous"}
 
 
 @pytest.fixture
@@ -144,6 +145,12 @@ GRID = [
         lambda i, d: [d.foreign_archived.pk],
         {**FOREIGN_CHANGE, "office": 404, "admin": 200},
     ),
+    ("activities:signin_manage", lambda i, d: [d.record.pk], OWN_CHANGE),
+    ("activities:signin_manage", lambda i, d: [d.foreign_record.pk], FOREIGN_CHANGE),
+    ("activities:signin_arrivals", lambda i, d: [d.record.pk], OWN_CHANGE),
+    ("activities:signin_arrivals", lambda i, d: [d.foreign_record.pk], FOREIGN_CHANGE),
+    ("activities:signin_enter", lambda i, d: [], EVERYONE),
+    ("activities:signin", lambda i, d: ["ABCDEF"], EVERYONE),
     ("activities:evidence", lambda i, d: [d.file.pk], OWN_VIEW),
     ("activities:evidence", lambda i, d: [d.foreign_file.pk], FOREIGN_VIEW),
     ("activities:compliance", lambda i, d: [], VIEWERS),

@@ -13,6 +13,7 @@ from .records import (
     RecordRestoreView,
     RecordUpdateView,
 )
+from .signin import SignInArrivalsView, SignInEnterView, SignInManageView, SignInView
 from .teams import (
     ResearchChampionDetailView,
     ResearchChampionFormView,
@@ -38,6 +39,10 @@ __all__ = [
     "RecordListView",
     "RecordUpdateView",
     "ResearchChampionDetailView",
+    "SignInArrivalsView",
+    "SignInEnterView",
+    "SignInManageView",
+    "SignInView",
     "ResearchChampionFormView",
     "VanguardListView",
     "VanguardTeamDetailView",
