@@ -290,6 +290,16 @@ GRID = {
         page(pk("record_file"), ok(*VIEWERS, other_secretary=404)),
         page(pk("foreign_record_file"), ok("admin", **FOREIGN)),
     ],
+    "activities:signin_manage": [
+        page(pk("record"), ok("secretary", "gb_secretary", other_secretary=404)),
+        page(pk("foreign_record"), answers(403, **dict.fromkeys(SECRETARIES, 404))),
+    ],
+    "activities:signin_arrivals": [
+        page(pk("record"), ok("secretary", "gb_secretary", other_secretary=404)),
+        page(pk("foreign_record"), answers(403, **dict.fromkeys(SECRETARIES, 404))),
+    ],
+    "activities:signin_enter": [page(none, ok(*EVERYONE))],
+    "activities:signin": [page(lambda w: {"code": "ABCDEF"}, ok(*EVERYONE))],
     "activities:compliance": [page(none, ok(*VIEWERS))],
     "activities:overdue": [page(none, ok(*VIEWERS))],
     "activities:branch_owes": [
