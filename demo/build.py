@@ -37,6 +37,8 @@ from .data import (
     LEADING_GROUP,
     LOGINS,
     OFFICE,
+    SECRETARY2_BRANCH,
+    SECRETARY_BRANCH,
     WITHOUT_BRANCH,
 )
 from .plan import _Plan, _Planner
@@ -135,6 +137,7 @@ class _Builder(_Planner):
 
         for plan in sorted(plans, key=lambda p: (p.hired_on, p.status != Person.Status.RETIRED)):
             plan.employee_no = self.employee_no(plan.hired_on)
+        users.update(self.working_logins(plans, posts, password=make_password(None)))
         for plan in plans:
             # Members who moved are written without a branch: the services add both stays.
             settled = plan.branch if not plan.transfer_from else None
@@ -206,6 +209,34 @@ class _Builder(_Planner):
         )
         self.create_campaign(committee, plans, list(branches.values()))
         return committee
+
+    def working_logins(self, plans: list[_Plan], posts: list[tuple], *, password: str) -> dict[str, User]:
+        """Logins for the people the demo year acts as (``demo.year``): every branch's secretary
+        (who writes the branch pledge, enters the records, answers findings) and the members of
+        the demo secretaries' branches (who write their own pledges). Nobody can sign in with
+        them (an unusable password): they exist so that the history names who did what."""
+        secretaries = {
+            id(plan)
+            for plan, title, branch, _gb, _group, _start, ended_on in posts
+            if title == Position.Title.SECRETARY and branch and ended_on is None
+        }
+        chosen = [
+            plan
+            for plan in plans
+            if plan.username is None
+            and (id(plan) in secretaries or plan.branch in (SECRETARY_BRANCH, SECRETARY2_BRANCH))
+        ]
+        for plan in chosen:
+            plan.username = f"u{plan.employee_no}"
+        taken = set(
+            User.objects.filter(username__in=[p.username for p in chosen]).values_list("username", flat=True)
+        )
+        return {
+            u.username: u
+            for u in User.objects.bulk_create(
+                [User(username=p.username, password=password) for p in chosen if p.username not in taken]
+            )
+        }
 
     def create_campaign(self, committee: PartyCommittee, plans: list[_Plan], branches: list[Branch]):
         rng = self.rng

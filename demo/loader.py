@@ -33,6 +33,7 @@ from .data import (
     DEMO_PASSWORD,
     LOGINS,
 )
+from .year import YearBuilder
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,12 @@ def demo_load(*, seed: int = 2026, today: datetime.date | None = None) -> DemoRe
     committee = PartyCommittee.objects.filter(name=COMMITTEE_NAME).first()
     if committee is not None:
         return _result(committee, created=False)
-    builder = _Builder(random.Random(seed), today or timezone.localdate())
+    today = today or timezone.localdate()
+    builder = _Builder(random.Random(seed), today)
     with transaction.atomic():
         committee = builder.build()
+        # The year as lived draws from its own generator: the institute stays as it was.
+        YearBuilder(random.Random(f"{seed}-year"), today, committee.campaigns.get()).build()
     return _result(committee, created=True, check=builder.taken)
 
 
