@@ -142,7 +142,7 @@ def approval_preview(run: ScoringRun) -> ApprovalPreview:
     appraisals = list(
         Appraisal.objects.filter(campaign_year=year)
         .exclude(status=Appraisal.Status.CLOSED)
-        .order_by("branch__sort_order", "branch__name")
+        .order_by("branch__sort_order", "branch__name_key")
         .values_list("branch__name", flat=True)
     )
     evaluations = list(
@@ -324,7 +324,7 @@ def notice_candidates(cycle: AwardCycle):
     return list(
         Candidate.objects.filter(cycle=cycle, removed=False)
         .select_related("branch", "person")
-        .order_by("title", "branch__name", "person__name")
+        .order_by("title", "branch__name_key", "person__name")
     )
 
 

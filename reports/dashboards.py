@@ -105,7 +105,7 @@ def branch_scores(*, access: Access, run: ScoringRun | None, institute: bool) ->
         PERMISSION,
         committee="run__campaign_year__campaign__committee",
     )
-    rows = list(lines.select_related("branch").order_by("-total", "branch__sort_order", "branch__name"))
+    rows = list(lines.select_related("branch").order_by("-total", "branch__sort_order", "branch__name_key"))
     zero = Value(Decimal("0"))
     sums = (
         ScoreItem.objects.filter(line__in=[r.pk for r in rows])

@@ -97,7 +97,9 @@ def branches(access: Access, permission: str):
     return (
         access.restrict(Branch.objects.filter(is_active=True), permission, branch="")
         .select_related("general_branch")
-        .order_by("committee_id", "general_branch__sort_order", "sort_order", "name")
+        .order_by(
+            "committee_id", "general_branch__sort_order", "general_branch__name_key", "sort_order", "name_key"
+        )
     )
 
 

@@ -47,7 +47,11 @@ def award_groups(params: Params) -> list[tuple[str, list[tuple[str, str]], bool]
         Candidate.objects.filter(cycle=cycle, removed=False)
         .select_related("branch__general_branch", "person")
         .order_by(
-            "branch__general_branch__sort_order", "branch__sort_order", "branch__name", "person__name", "pk"
+            "branch__general_branch__sort_order",
+            "branch__sort_order",
+            "branch__name_key",
+            "person__name",
+            "pk",
         )
     )
     for c in candidates:
@@ -65,7 +69,7 @@ def award_groups(params: Params) -> list[tuple[str, list[tuple[str, str]], bool]
             withdrawn_on__isnull=True,
         )
         .select_related("person", "branch")
-        .order_by("branch__sort_order", "branch__name", "person__name", "pk")
+        .order_by("branch__sort_order", "branch__name_key", "person__name", "pk")
     )
     for post in posts:
         by_title[Title.MODEL_POST].append((f"{post.person.name}（{post.post_name}）", post.branch.name))

@@ -130,7 +130,7 @@ class ActivityLedger(Report):
                 on_leave=count_of(Attendance, status=AttendanceStatus.LEAVE),
                 absent=count_of(Attendance, status=AttendanceStatus.ABSENT),
             )
-            .order_by("branch__sort_order", "branch__name", "held_on", "pk")
+            .order_by("branch__sort_order", "branch__name_key", "held_on", "pk")
         )
         kinds = dict(Kind.choices)
 

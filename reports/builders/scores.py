@@ -100,7 +100,7 @@ class ScoreSheet(_ScoreReport):
                 "total",
                 "eligible",
             )
-            .order_by("category", F("rank").asc(nulls_last=True), "branch__name", "person__name")
+            .order_by("category", F("rank").asc(nulls_last=True), "branch__name_key", "person__name")
         )
         member = params.subject == Subject.MEMBER
         categories = {value: str(label) for value, label in BranchCategory.choices}  # translated once
@@ -169,7 +169,7 @@ class ScoreItems(_ScoreReport):
             .select_related("line__branch", "line__person")
             .order_by(
                 "line__branch__sort_order",
-                "line__branch__name",
+                "line__branch__name_key",
                 "line__person__name",
                 "line_id",
                 "sort_order",
