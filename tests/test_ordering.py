@@ -81,3 +81,17 @@ def test_the_branch_list_page_is_in_number_order(client, institute):
     page = client.get(reverse("branches:branch_list")).content.decode()
     positions = [page.index(n) for n in ("第一党支部", "第二党支部", "第三党支部", "第十一党支部")]
     assert positions == sorted(positions)
+
+
+@pytest.mark.django_db
+def test_report_branch_choices_and_the_branch_tree_are_in_number_order(institute):
+    from accounts.access import compute_access
+    from reports.registry import branches
+
+    for name in ("第十一党支部", "第三党支部"):
+        BranchFactory(committee=institute.committee, general_branch=institute.gb, name=name)
+    names = [b.name for b in branches(compute_access(institute.office.user), "pledges.view")]
+    in_gb = [n for n in names if n in {"第一党支部", "第二党支部", "第三党支部", "第十一党支部"}]
+    assert in_gb == ["第一党支部", "第二党支部", "第三党支部", "第十一党支部"]
+    tree = Branch.objects.filter(general_branch=institute.gb).order_by(*Branch.TREE_ORDER)
+    assert [b.name for b in tree if b.name in in_gb] == in_gb
