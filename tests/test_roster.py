@@ -34,6 +34,7 @@ GOOD = {
     "branch": "第一党支部",
     "party_group": "第一党小组",
     "joined_party_on": datetime.date(2015, 7, 1),
+    "positions": "",
 }
 STAFF_ROW = {
     **GOOD,
@@ -441,6 +442,7 @@ def test_transfer_leave_join_and_changes(institute):
             "name": "陈党员",
             "from": "第一党支部",
             "to": "第二党支部",
+            "ends": "",  # no positions to end
         }
     ]
     assert [entry["employee_no"] for entry in summary["leaves"]] == [institute.member2.employee_no]
@@ -637,6 +639,7 @@ def test_export_reimports_with_zero_changes(office, institute):
         "joins": 0,
         "transfers": 0,
         "leaves": 0,
+        "positions": 0,  # the secretaries' 书记 goes out and comes back unchanged
         "unchanged": total,
         "rows": total,
         "errors": 0,
@@ -654,7 +657,7 @@ def test_export_cells_are_typed_and_neutralised(office, institute):
     assert [cell.value for cell in rows[0]] == HEADERS
     assert rows[0][0].font.bold
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:K{len(rows)}"
+    assert sheet.auto_filter.ref == f"A1:L{len(rows)}"
     assert sheet.column_dimensions["A"].width > 8
     by_no = {row[0].value: row for row in rows[1:]}
     row = by_no[staff.employee_no]
@@ -665,6 +668,7 @@ def test_export_cells_are_typed_and_neutralised(office, institute):
     member = by_no[institute.member.employee_no]
     assert isinstance(member[10].value, datetime.datetime)
     assert [member[7].value, member[8].value] == ["是", "第一党支部"]
+    assert by_no[institute.secretary.employee_no][11].value == "书记"
 
 
 def test_export_leaves_out_other_institutes(office, client, institute):

@@ -18,6 +18,7 @@ from ..services import member_join, member_leave, member_transfer
 from ..workflow import ROSTER
 from .columns import MESSAGES
 from .plan import RosterCheck, roster_check, roster_import_check
+from .positions import apply_positions
 from .read import roster_file_validate
 
 
@@ -126,3 +127,5 @@ def _apply(check: RosterCheck, *, committee, access, today, note):
                 note=note,
                 access=access,
             )
+    # After the moves: a transfer has already ended the positions in the old branch.
+    apply_positions(check.plans, access=access, today=today)

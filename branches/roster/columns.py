@@ -42,7 +42,7 @@ COLUMNS = (
         required=False,
         width=18,
     ),
-    Column("status", "人员状态", gettext_lazy("在职, 离退休 or 离职."), width=10),
+    Column("status", "人员状态", gettext_lazy("在职, 离退休, 离职 or 去世."), width=10),
     Column(
         "post", "岗位", gettext_lazy("Job or post; may be empty."), required=False, max_length=100, width=16
     ),
@@ -71,12 +71,28 @@ COLUMNS = (
     Column(
         "joined_party_on", "入党日期", gettext_lazy("Date of joining the party; required for a party member.")
     ),
+    Column(
+        "positions",
+        "职务",
+        gettext_lazy(
+            "Positions in the branch of the row, separated by 、: 书记, 副书记, 组织委员, 宣传委员, 纪检委员, "
+            "委员, 党小组长 (of the row's party group); may be empty. A position left out ends; a transfer "
+            "ends every position in the old branch."
+        ),
+        required=False,
+        width=16,
+    ),
 )
 COLUMN = {column.key: column for column in COLUMNS}
 HEADERS = {column.header: column for column in COLUMNS}
 
 GENDERS = {"男": Person.Gender.MALE, "女": Person.Gender.FEMALE}
-STATUSES = {"在职": Person.Status.EMPLOYED, "离退休": Person.Status.RETIRED, "离职": Person.Status.LEFT}
+STATUSES = {
+    "在职": Person.Status.EMPLOYED,
+    "离退休": Person.Status.RETIRED,
+    "离职": Person.Status.LEFT,
+    "去世": Person.Status.DECEASED,
+}
 MEMBER_CHOICES = {"是": True, "否": False}
 # Person fields an import writes directly; the membership fields go through the services.
 PLAIN_FIELDS = ("name", "gender", "birth_date", "department", "status", "post", "joined_party_on")
@@ -129,6 +145,17 @@ MESSAGES = {
     "membership_too_recent": gettext_lazy(
         "Row %(row)s, “%(column)s”: the current membership of %(name)s began on %(date)s; it cannot be changed today."
     ),
+    "positions_not_member": gettext_lazy(
+        "Row %(row)s, “%(column)s”: only a party member of a branch holds positions; leave it empty."
+    ),
+    "group_leader_needs_group": gettext_lazy(
+        "Row %(row)s, “%(column)s”: a 党小组长 needs the party group in “党小组”."
+    ),
+    "position_taken": gettext_lazy(
+        "Row %(row)s, “%(column)s”: someone else holds the post of %(title)s and the file does not end it; "
+        "remove it from that person's row first."
+    ),
+    "position_twice": gettext_lazy("Row %(row)s, “%(column)s”: %(title)s is already given in row %(first)s."),
     # Applying.
     "already_applied": gettext_lazy("This roster has already been applied."),
     "invalid": gettext_lazy(

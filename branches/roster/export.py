@@ -3,8 +3,12 @@ with no changes."""
 
 import tempfile
 
-from ..models import Person
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from ..models import Person, Position
 from .columns import COLUMNS, SHEET_TITLE, _display
+from .positions import cell
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
@@ -29,6 +33,7 @@ def _export_row(person: Person) -> list:
         _safe(person.branch.name) if person.branch else None,
         _safe(person.party_group.name) if person.party_group else None,
         person.joined_party_on,
+        cell(p.title for p in person.branch_positions) or None,
     ]
 
 
@@ -55,7 +60,13 @@ def roster_export(*, people):
         header.append(cell)
     sheet.append(header)
     count = 0
-    people = people.select_related("branch", "party_group", "department").order_by("employee_no")
+    today = timezone.localdate()
+    held = Position.objects.filter(branch__isnull=False).open_on(today).filter(branch=F("person__branch"))
+    people = (
+        people.select_related("branch", "party_group", "department")
+        .prefetch_related(Prefetch("positions", queryset=held, to_attr="branch_positions"))
+        .order_by("employee_no")
+    )
     for person in people.iterator(chunk_size=2000):
         sheet.append(_export_row(person))
         count += 1

@@ -22,6 +22,7 @@ from .columns import (
     RosterError,
     _display,
 )
+from .positions import PositionPlanner, cell
 from .read import _date, _read_rows, _text
 
 logger = logging.getLogger("branches.roster")
@@ -41,6 +42,8 @@ class PersonPlan:
     branch: Branch | None = None
     party_group: PartyGroup | None = None
     was: str = ""  # the current branch · party group, as text
+    position_ends: list = field(default_factory=list)  # open Positions the row ends (or its move does)
+    position_starts: list = field(default_factory=list)  # titles started in ``branch``
 
 
 def _unit(branch, group) -> str:
@@ -59,10 +62,21 @@ class RosterCheck:
 
     def summary(self) -> dict:
         """The preview as plain data (kept on the RosterImport); ``digest`` fingerprints the full plan."""
-        lists = {"new": [], "changed": [], "joins": [], "transfers": [], "leaves": []}
+        lists = {"new": [], "changed": [], "joins": [], "transfers": [], "leaves": [], "positions": []}
         unchanged = 0
         for plan in self.plans:
             entry = {"row": plan.row, "employee_no": plan.employee_no, "name": plan.values["name"]}
+            ends = cell(p.title for p in plan.position_ends)
+            if plan.position_ends or plan.position_starts:
+                lists["positions"].append(
+                    {
+                        **entry,
+                        "ends": ends,
+                        "from": plan.was,
+                        "starts": cell(plan.position_starts),
+                        "to": _unit(plan.branch, plan.party_group),
+                    }
+                )
             if plan.person is None:
                 lists["new"].append({**entry, "to": _unit(plan.branch, plan.party_group)})
                 continue
@@ -72,11 +86,11 @@ class RosterCheck:
                 lists["joins"].append({**entry, "to": _unit(plan.branch, plan.party_group)})
             elif plan.membership == "transfer":
                 lists["transfers"].append(
-                    {**entry, "from": plan.was, "to": _unit(plan.branch, plan.party_group)}
+                    {**entry, "from": plan.was, "to": _unit(plan.branch, plan.party_group), "ends": ends}
                 )
             elif plan.membership == "leave":
-                lists["leaves"].append({**entry, "from": plan.was})
-            elif not plan.changes:
+                lists["leaves"].append({**entry, "from": plan.was, "ends": ends})
+            elif not plan.changes and not plan.position_starts and not plan.position_ends:
                 unchanged += 1
         digest = hashlib.sha256(json.dumps(lists, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         counts = {key: len(entries) for key, entries in lists.items()}
@@ -110,6 +124,7 @@ class _Checker:
             ).values_list("person_id", "started_on")
         )
         self.first_row: dict[str, int] = {}
+        self.positions = PositionPlanner(committee, today)
 
     def error(self, code: str, row: int, key: str, **params):
         self.errors.append(RosterError(code, row, COLUMN[key].header, params))
@@ -143,6 +158,7 @@ class _Checker:
 
     def check(self, rows) -> RosterCheck:
         plans = [self.row(row, raw) for row, raw in rows]
+        self.positions.finish(self)
         order = {column.header: position for position, column in enumerate(COLUMNS)}
         errors = sorted(self.errors, key=lambda error: (error.row, order[error.column]))
         return RosterCheck(errors=errors, plans=[plan for plan in plans if plan], rows=len(rows))
@@ -214,6 +230,7 @@ class _Checker:
         )
         if person is None:
             plan.membership = "join" if branch else ""
+            self.positions.plan(self, row, raw, plan, is_member)
             return plan
         for key, value in values.items():
             old = getattr(person, key)
@@ -236,6 +253,7 @@ class _Checker:
         if too_recent:
             self.error("membership_too_recent", row, "branch", name=person.name, date=since.isoformat())
             return None
+        self.positions.plan(self, row, raw, plan, is_member)
         return plan
 
 
