@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "activities",
     "evaluations",
     "notices",  # notices issued to units (动员部署)
+    "exchange",  # experience articles and exchange meetings (部门横向交流)
     "pledges",
     "duties",  # duty reports (述职述廉) and their assessment
     "supervision",

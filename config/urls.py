@@ -15,6 +15,7 @@ urlpatterns = [
     path("records/", include("activities.urls")),
     path("supervision/", include("supervision.urls")),
     path("notices/", include("notices.urls")),
+    path("exchange/", include("exchange.urls")),
     path("duties/", include("duties.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("awards/", include("awards.urls")),

@@ -16,7 +16,7 @@ FLOORS = [
     ["reports"],
     ["awards"],
     ["supervision"],
-    ["pledges", "duties"],
+    ["pledges", "duties", "exchange"],  # exchange: the office publishes as with its reading lists (activities)
     ["evaluations", "activities", "notices"],
     ["accounts"],
     ["campaigns"],
