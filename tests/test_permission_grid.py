@@ -48,6 +48,7 @@ from supervision.models import SpotCheckDraw
 from .factories import DepartmentFactory, make_campaign, make_member, make_secretary
 from .test_duty_reports_support import duties_world
 from .test_evaluations_support import create_evaluation, make_staff, today
+from .test_exchange_support import xpk
 from .test_notices_support import notices_world
 from .test_pledges_support import make_pledge, pdf, step
 from .test_supervision_support import inspect, meeting_of, review_of, write
@@ -301,6 +302,17 @@ GRID = {
     "activities:signin_enter": [page(none, ok(*EVERYONE))],
     "activities:signin": [page(lambda w: {"code": "ABCDEF"}, ok(*EVERYONE))],
     "activities:compliance": [page(none, ok(*VIEWERS))],
+    # --- experience exchange (objects built on first use: tests/test_exchange_support.py)
+    "exchange:list": [page(none, ok(*EVERYONE))],
+    "exchange:create": [page(none, ok(*SECRETARIES, "office"))],
+    "exchange:detail": [
+        page(xpk("article"), ok(*EVERYONE)),
+        page(xpk("foreign_article"), answers(404, admin=200)),
+    ],
+    "exchange:file": [page(xpk("article_file"), ok(*EVERYONE))],
+    "exchange:mark": [action(xpk("article"), may(*OFFICE))],
+    "exchange:meeting_create": [page(none, ok("office"))],
+    "exchange:meeting": [page(xpk("meeting"), ok(*EVERYONE))],
     "activities:overdue": [page(none, ok(*VIEWERS))],
     "activities:branch_owes": [
         page(pk("branch"), ok(*VIEWERS, other_secretary=404)),
