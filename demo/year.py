@@ -19,14 +19,8 @@ compliance summaries are computed from them when first read.
 from __future__ import annotations
 
 import datetime
-import io
 import random
-import struct
-import zlib
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Case, DateTimeField, Value, When
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.access import compute_access
@@ -47,74 +41,15 @@ from pledges.services import (
 
 from . import year_texts as T
 from .data import CHANGE_REASON, SECRETARY2_BRANCH, SECRETARY_BRANCH
+from .year_review import ReviewSteps
+from .year_support import DAY, at, evidence_file, restamp
 
 D = datetime.date
-DAY = datetime.timedelta(days=1)
 
 # Branches that fall behind: no news report in the last months, a missed party group meeting.
 BEHIND = 3
 # Member pledges written, approved, published and followed through the quarters.
 MEMBER_PLEDGES = 8
-
-
-def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
-    """A moment of ``day`` in the project's time zone (for the stamps set after a service)."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def restamp(model, field: str, moments: dict[int, datetime.datetime]) -> None:
-    """Set ``field`` of the rows ``moments`` names (pk → moment) in one update."""
-    if moments:
-        model.objects.filter(pk__in=list(moments)).update(
-            **{
-                field: Case(
-                    *[When(pk=pk, then=Value(m)) for pk, m in moments.items()], output_field=DateTimeField()
-                )
-            }
-        )
-
-
-def tiny_png() -> bytes:
-    """A genuine 8×8 PNG of a few dozen bytes (evidence: a photo of the meeting)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
-
-    raw = b"".join(b"\x00" + b"\xc8\x10\x2e" * 8 for _ in range(8))  # party red
-    header = struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
-
-
-def tiny_pdf() -> bytes:
-    """A genuine one-page PDF of a few hundred bytes (evidence: the minutes)."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>",
-    ]
-    out, offsets = io.BytesIO(), []
-    out.write(b"%PDF-1.4\n")
-    for n, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (n, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
-
-
-def evidence_file(name: str) -> SimpleUploadedFile:
-    if name.endswith(".png"):
-        return SimpleUploadedFile(name, tiny_png(), content_type="image/png")
-    return SimpleUploadedFile(name, tiny_pdf(), content_type="application/pdf")
 
 
 class YearBuilder:
@@ -171,8 +106,6 @@ class YearBuilder:
         return min(day, self.today - DAY)
 
     def build(self):
-        from .year_review import ReviewSteps
-
         if not self.past(self.year.pledges_open_on + datetime.timedelta(days=10)):
             return  # the first days of the year: nothing done yet
         self.pledges()
@@ -254,12 +187,14 @@ class YearBuilder:
         rng, year = self.rng, self.year
         writers = [p for people in self.members.values() for p in people if p.user_id and p.is_member]
         writers = [p for p in writers if p.pk != self.secretary.get(p.branch_id, Person()).pk]
-        # The member login first, then its branch: a few pledges show the whole way.
-        writers.sort(
-            key=lambda p: (p.user.username != "member", p.branch_id != self.by_name[SECRETARY_BRANCH].pk)
-        )
-        writers = writers[:MEMBER_PLEDGES]
-        for n, person in enumerate(writers):
+        # The member login first, then its branch; two in the other demo secretary's branch. The
+        # last of each branch waits for its secretary's approval (a to-do on the secretary's home).
+        writers.sort(key=lambda p: (p.user.username != "member", p.employee_no))
+        mine = [p for p in writers if p.branch_id == self.by_name[SECRETARY_BRANCH].pk][: MEMBER_PLEDGES - 2]
+        other = [p for p in writers if p.branch_id == self.by_name[SECRETARY2_BRANCH].pk][:2]
+        writers = mine + other
+        waiting = {group[-1].pk for group in (mine, other) if group}
+        for person in writers:
             access = self.access(person)
             picks = rng.sample(T.MEMBER_COMMITMENTS, rng.randint(2, 4))
             pledge = pledge_create(
@@ -271,8 +206,8 @@ class YearBuilder:
                 direction=rng.choice(T.MEMBER_DIRECTIONS),
             )
             pledge_submit(access=access, pledge=pledge)
-            if n == len(writers) - 1:
-                continue  # one waits for the secretary's approval
+            if person.pk in waiting:
+                continue
             branch = pledge.branch
             secretary = self.secretary_access(branch)
             pledge_approve(access=secretary, pledge=pledge)

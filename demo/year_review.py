@@ -34,7 +34,7 @@ from supervision.services.reviews import review_acknowledge, review_round_open, 
 
 from . import year_texts as T
 from .data import SECRETARY2_BRANCH, SECRETARY_BRANCH
-from .year import DAY, at, evidence_file, restamp
+from .year_support import DAY, at, evidence_file, restamp
 
 D = datetime.date
 VOTERS = 120  # ballots cast in the mass evaluation (of ~600 who may)

@@ -17,7 +17,7 @@ from awards.models import AwardCycle, Candidate, ScoringRun
 from branches.models import Branch
 from campaigns.models import CampaignYear
 from demo.loader import demo_load
-from demo.year import tiny_pdf, tiny_png
+from demo.year_support import tiny_pdf, tiny_png
 from evaluations.models import Appraisal, AppraisalGrade, BallotCount, Evaluation, FreeText
 from pledges.models import Pledge, ProgressEntry
 from supervision.models import Inspection, Review, ReviewRound
