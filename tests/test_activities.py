@@ -586,8 +586,9 @@ def test_history_shows_names_and_labels(client, institute, year):
         }
         assert changes["host or speaker"] == (institute.secretary.name, institute.member.name)
         assert changes["kind"] == ("Branch general meeting", "Party class")
-    team_page = client.get(reverse("activities:team_detail", args=[team.pk]))
     with translation.override("en"):
+        # The labels are put in words by the request, in the reader's language.
+        team_page = client.get(reverse("activities:team_detail", args=[team.pk]), HTTP_ACCEPT_LANGUAGE="en")
         members = [
             c for row in team_page.context["history"] for c in row["changes"] if str(c[0]) == "members"
         ]
