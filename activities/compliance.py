@@ -311,7 +311,7 @@ def compliance_table(*, campaign_year, branches, today: datetime.date | None = N
         .prefetch_related(
             Prefetch(
                 "party_groups",
-                queryset=PartyGroup.objects.filter(is_active=True).order_by("name"),
+                queryset=PartyGroup.objects.filter(is_active=True).order_by("name_key"),
                 to_attr="active_groups",
             )
         )

@@ -263,10 +263,10 @@ def vanguard_page(*, teams, champions, campaign_year) -> dict:
         "teams": teams.filter(campaign_year=campaign_year)
         .select_related("branch", "leader")
         .prefetch_related("members")
-        .order_by("branch__name", "name"),
+        .order_by("branch__sort_order", "branch__name_key", "name"),
         "champions": champions.filter(campaign_year=campaign_year)
         .select_related("branch", "person")
-        .order_by("branch__name", "person__employee_no"),
+        .order_by("branch__sort_order", "branch__name_key", "person__employee_no"),
     }
 
 
@@ -286,7 +286,7 @@ def people_to_name(*, branches, extra=()):
     return (
         Person.objects.filter(Q(branch__in=branches) | Q(pk__in=list(extra)))
         .select_related("branch")
-        .order_by("branch__name", "employee_no")
+        .order_by("branch__sort_order", "branch__name_key", "employee_no")
     )
 
 

@@ -92,7 +92,7 @@ class PositionAppointView(UnitMixin, FormView):
         if not titles:
             raise PermissionDenied
         groups = (
-            PartyGroup.objects.filter(branch=unit, is_active=True).order_by("name")
+            PartyGroup.objects.filter(branch=unit, is_active=True).order_by("name_key")
             if isinstance(unit, Branch)
             else None
         )

@@ -69,9 +69,9 @@ def addressable(committee_ids=None):
         branches = branches.filter(committee_id__in=committee_ids)
         departments = departments.filter(committee_id__in=committee_ids)
     return (
-        general.order_by("sort_order", "name"),
-        branches.order_by("sort_order", "name"),
-        departments.order_by("sort_order", "name"),
+        general.order_by("sort_order", "name_key"),
+        branches.order_by("sort_order", "name_key"),
+        departments.order_by("sort_order", "name_key"),
     )
 
 

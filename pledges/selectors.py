@@ -89,7 +89,7 @@ LIST_ORDER = (
     "-campaign_year__year",
     "kind",
     "branch__sort_order",
-    "branch__name",
+    "branch__name_key",
     "person__name",
     "-version",
     "pk",

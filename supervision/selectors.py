@@ -159,7 +159,7 @@ def review_list(reviews):
 
 def round_branches(review_round: ReviewRound):
     """The branches with a review in ``review_round``, for its filter."""
-    return Branch.objects.filter(reviews__round=review_round).distinct().order_by("name")
+    return Branch.objects.filter(reviews__round=review_round).distinct().order_by(*Branch.TREE_ORDER)
 
 
 def next_pending(review: Review) -> int | None:
@@ -167,7 +167,7 @@ def next_pending(review: Review) -> int | None:
     return (
         review.round.reviews.filter(status=Review.Status.PENDING)
         .exclude(pk=review.pk)
-        .order_by("kind", "branch__name", "person__name", "pk")
+        .order_by("kind", "branch__sort_order", "branch__name_key", "person__name", "pk")
         .values_list("pk", flat=True)
         .first()
     )
@@ -238,7 +238,7 @@ def meeting_detail(meetings):
         Prefetch(
             "follow_ups",
             queryset=Inspection.objects.select_related("branch").order_by(
-                "branch__sort_order", "branch__name", "pk"
+                "branch__sort_order", "branch__name_key", "pk"
             ),
         ),
     )

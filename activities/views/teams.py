@@ -51,7 +51,7 @@ class VanguardFormMixin(CampaignYearMixin):
         )
 
     def build(self, obj):
-        branches = self.restrict(Branch.objects.active(), branch="").order_by("name")
+        branches = self.restrict(Branch.objects.active(), branch="").order_by(*Branch.TREE_ORDER)
         if obj is not None:
             branches = Branch.objects.filter(pk=obj.branch_id)
         years = CampaignYear.objects.visible_to(self.access, self.permission)

@@ -28,7 +28,7 @@ class InspectionMixin(SupervisionMixin):
     section = "inspections"
 
     def branches(self):
-        return self.restrict(Branch.objects.active(), branch="").order_by("name")
+        return self.restrict(Branch.objects.active(), branch="").order_by(*Branch.TREE_ORDER)
 
     @cached_property
     def inspection(self):

@@ -32,7 +32,7 @@ class ReviewDraftsView(ReviewRoundMixin, FormView):
         return (
             self.review_round.reviews.filter(kind=Review.Kind.BRANCH, status=Review.Status.PENDING)
             .select_related("branch__general_branch", "round__campaign_year__campaign")
-            .order_by("branch__sort_order", "branch__name", "pk")
+            .order_by("branch__sort_order", "branch__name_key", "pk")
         )
 
     def get_form_kwargs(self):

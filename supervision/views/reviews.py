@@ -159,9 +159,9 @@ class ReviewIndexView(ReviewTableMixin, ReviewMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        branches = self.restrict(Branch.objects.active(), branch="").order_by("name")
+        branches = self.restrict(Branch.objects.active(), branch="").order_by(*Branch.TREE_ORDER)
         reviews = selectors.review_list(self.objects()).order_by(
-            "-round__campaign_year__year", "-round__half", "kind", "branch__name", "person__name", "pk"
+            "-round__campaign_year__year", "-round__half", "kind", "branch__sort_order", "branch__name_key", "person__name", "pk"
         )
         self.filterset = ReviewFilterSet(self.request.GET or None, queryset=reviews, branches=branches)
         return self.filterset.qs

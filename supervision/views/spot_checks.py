@@ -73,6 +73,6 @@ class DrawDetailView(DrawMixin, DetailView):
             selectors.draw_members(draw),
             rederived=rederived,
             reproducible=rederived == draw.result,
-            inspections=draw.inspections.select_related("branch").order_by("branch__name"),
+            inspections=draw.inspections.select_related("branch").order_by("branch__sort_order", "branch__name_key"),
         )
         return context
