@@ -234,3 +234,29 @@ def _reset_connections(app):
     # The result backend is cached on the app (or per thread); forget it so it is rebuilt.
     app._backend_cache = None
     app._local.__dict__.pop("backend", None)
+
+
+# --- Scheduled jobs the migrations store ---
+
+SCHEDULE_MIGRATIONS = [
+    ("accounts.migrations.0004_outbox_schedule", "create_schedule"),
+    ("core.migrations.0002_task_names", "forward"),
+    ("formguard.migrations.0002_purge_schedule", "create_schedule"),
+    ("reports.migrations.0002_beat_schedule", "create_schedules"),
+    ("reports.migrations.0003_fail_stuck_schedule", "create_schedules"),
+    ("supervision.migrations.0002_beat_schedules", "create_schedules"),
+]
+
+
+@pytest.fixture
+def beat_schedules(db):
+    """The beat schedules as the migrations store them. A live-server test run before this one
+    empties every table when it ends (Django's TransactionTestCase flush), the migrations' rows
+    included, and pytest-django does not always run those tests last: the migrations' code runs
+    again here (each step is idempotent), in the migrations' order."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in SCHEDULE_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)

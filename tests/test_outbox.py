@@ -132,15 +132,9 @@ def test_without_a_broker_tasks_run_in_process_after_commit(institute, django_ca
     assert not QueuedTask.objects.exists()
 
 
-@pytest.mark.django_db
-def test_the_drain_job_is_scheduled_every_minute():
-    from importlib import import_module
-
-    from django.apps import apps
+def test_the_drain_job_is_scheduled_every_minute(beat_schedules):
     from django_celery_beat.models import PeriodicTask
 
-    migration = import_module("accounts.migrations.0004_outbox_schedule")
-    migration.create_schedule(apps, None)  # as the migration does (idempotent)
     job = PeriodicTask.objects.get(task="core.tasks.drain_outbox")
     assert job.enabled and job.interval.every == 1 and job.interval.period == "minutes"
 

@@ -95,7 +95,7 @@ def test_within_its_limit_the_same_request_is_answered_with_the_running_file(ins
     assert running.state == ReportFile.State.RUNNING
 
 
-def test_the_scheduled_job_fails_stuck_files_and_a_late_delivery_leaves_them(institute, scored):  # noqa: F811
+def test_the_scheduled_job_fails_stuck_files_and_a_late_delivery_leaves_them(institute, scored, beat_schedules):  # noqa: F811
     old = running_since(
         scored.office, scored.year, timezone.now() - TIME_LIMIT - datetime.timedelta(seconds=1)
     )

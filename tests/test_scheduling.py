@@ -25,7 +25,7 @@ from .test_supervision_support import D, inspect, review_of, write, year_of
 # --- beat schedules -------------------------------------------------------------------------
 
 
-def test_beat_schedules_are_stored_and_editable(db):
+def test_beat_schedules_are_stored_and_editable(beat_schedules):
     stored = {t.task: t for t in PeriodicTask.objects.select_related("crontab")}
     for name, task, cron, _description in SCHEDULES:
         assert stored[task].name == name and stored[task].enabled
@@ -45,7 +45,7 @@ def test_beat_schedules_are_stored_and_editable(db):
         assert hasattr(tasks, task.rsplit(".", 1)[1])
 
 
-def test_admin_runs_a_schedule_by_hand(client, institute):
+def test_admin_runs_a_schedule_by_hand(client, institute, beat_schedules):
     client.force_login(institute.admin)
     task = PeriodicTask.objects.get(task="supervision.tasks.open_due_review_rounds")
     response = client.post(
