@@ -60,8 +60,10 @@ class DemoResult:
     staff: int
 
 
-def demo_load(*, seed: int = 2026, today: datetime.date | None = None) -> DemoResult:
-    """Load the demo institute unless it is there already; return its logins and head counts."""
+def demo_load(*, seed: int = 2026, today: datetime.date | None = None, year: bool = True) -> DemoResult:
+    """Load the demo institute unless it is there already; return its logins and head counts.
+    ``year=False`` builds the organisation only, without the campaign year as lived (the tests
+    of the organisation's shape, which need not pay for a year of records each)."""
     committee = PartyCommittee.objects.filter(name=COMMITTEE_NAME).first()
     if committee is not None:
         return _result(committee, created=False)
@@ -70,7 +72,8 @@ def demo_load(*, seed: int = 2026, today: datetime.date | None = None) -> DemoRe
     with transaction.atomic():
         committee = builder.build()
         # The year as lived draws from its own generator: the institute stays as it was.
-        YearBuilder(random.Random(f"{seed}-year"), today, committee.campaigns.get()).build()
+        if year:
+            YearBuilder(random.Random(f"{seed}-year"), today, committee.campaigns.get()).build()
     return _result(committee, created=True, check=builder.taken)
 
 
