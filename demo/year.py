@@ -41,6 +41,7 @@ from pledges.services import (
 
 from . import year_texts as T
 from .data import CHANGE_REASON, SECRETARY2_BRANCH, SECRETARY_BRANCH
+from .year_notices import notices_build
 from .year_review import ReviewSteps
 from .year_support import DAY, at, evidence_file, restamp
 
@@ -108,6 +109,7 @@ class YearBuilder:
     def build(self):
         if not self.past(self.year.pledges_open_on + datetime.timedelta(days=10)):
             return  # the first days of the year: nothing done yet
+        notices_build(self)
         self.pledges()
         self.activities()
         ReviewSteps(self).build()

@@ -170,7 +170,22 @@ def check_scores_approved_and_award_cycle_at_its_public_notice(year):
     assert Candidate.objects.filter(cycle=cycle).count() == candidates.count()
 
 
+def check_the_plan_issued_as_a_notice_most_confirmed(year):
+    from notices.models import Notice, NoticeAddressee
+
+    notice = Notice.objects.get(committee=year.campaign.committee)
+    assert notice.issued_on == year.pledges_open_on and "实施方案" in notice.title
+    rows = NoticeAddressee.objects.filter(notice=notice)
+    assert rows.filter(general_branch__isnull=False).exists() and rows.filter(branch__isnull=False).exists()
+    # Confirmed by the units' secretaries (departments without a branch have no head in the demo).
+    confirmed = rows.filter(confirmed_at__isnull=False)
+    assert confirmed.count() >= 3 and not confirmed.filter(department__isnull=False).exists()
+    assert rows.filter(confirmed_at__isnull=True).exists()  # the office's home shows who has not
+    assert all(r.confirmed_at.date() > notice.issued_on for r in confirmed)
+
+
 CHECKS = [
+    check_the_plan_issued_as_a_notice_most_confirmed,
     check_pledges_written_approved_published_some_late_one_returned,
     check_member_pledges_with_progress,
     check_months_of_meetings_and_news_reports_some_branches_behind,
@@ -197,6 +212,7 @@ def _all_rows():
         "supervision",
         "evaluations",
         "awards",
+        "notices",
     )
     return {
         m._meta.label: m._default_manager.count()
