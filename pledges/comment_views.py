@@ -5,69 +5,25 @@ branch's is a 404. Who may act is the workflow's (``DISCUSSION`` on the pledge, 
 on a comment); a refusal is the 403 page with its reason, the wrong moment a message.
 """
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
-
-from core.forms import add_service_errors
-from core.mixins import AccessRequiredMixin
 
 from . import services
 from .comments import PledgeComment
 from .forms import CommentAnswerForm, CommentForm, CommentHideForm
 from .models import Pledge
-from .views import _refused
+from .views import PledgeFormActionView
 from .workflow import COMMENTS, DISCUSSION
 
 
-class _Guard:
-    """Find the object (404 when its pledge is out of sight) and authorise the action on it.
-    After ``AccessRequiredMixin``, so that login and the permission come first."""
-
-    workflow = None
-    action = ""
-
-    def target(self):
-        raise NotImplementedError
-
-    def dispatch(self, request, *args, **kwargs):
-        self.obj = self.target()
-        try:
-            self.workflow.authorize(self.access, self.obj, self.action)
-        except PermissionDenied as error:
-            return _refused(request, error)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("pledges:detail", pk=self.pledge.pk)
-        return super().dispatch(request, *args, **kwargs)
-
-
-class _CommentActionView(AccessRequiredMixin, _Guard, FormView):
-    permission = "pledges.view"
-    template_name = "pledges/action_form.html"
-    title = button = done = help = ""
+class _CommentActionView(PledgeFormActionView):
+    """The pledge's form-action page, for a comment: back to the pledge's comments."""
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            pledge=self.pledge,
-            comment=getattr(self, "comment", None),
-            title=self.title,
-            button=self.button,
-            help=self.help,
-            **kwargs,
-        )
+        return super().get_context_data(comment=getattr(self, "comment", None), **kwargs)
 
-    def form_valid(self, form):
-        try:
-            self.call(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.done)
-        return redirect(reverse("pledges:detail", args=[self.pledge.pk]) + "#comments")
+    def get_success_url(self):
+        return super().get_success_url() + "#comments"
 
 
 def _visible_pledges(access):
@@ -81,10 +37,6 @@ class PledgeCommentView(_CommentActionView):
     title = gettext_lazy("Ask or comment")
     button = gettext_lazy("Send")
     done = gettext_lazy("Your comment has been sent; the branch will answer it under the pledge.")
-
-    def target(self):
-        self.pledge = get_object_or_404(_visible_pledges(self.access), pk=self.kwargs["pk"])
-        return self.pledge
 
     def call(self, data):
         services.pledge_comment(access=self.access, pledge=self.pledge, **data)

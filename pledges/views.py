@@ -39,7 +39,7 @@ from .forms import (
     item_formset,
 )
 from .models import Pledge
-from .workflow import COMMENTS, DISCUSSION, MODERATOR, authorize, may_manage, pledge_actions
+from .workflow import COMMENTS, DISCUSSION, MODERATOR, WORKFLOW, may_manage, pledge_actions
 
 
 def _refused(request, error: PermissionDenied):
@@ -119,11 +119,16 @@ class PledgeDetailView(AccessRequiredMixin, DetailView):
 
 
 class PledgeGuardMixin:
-    """Load the pledge among those visible (404 otherwise) and authorise ``action`` on it.
+    """Load the pledge among those visible (404 otherwise) and authorise ``action`` on it (or,
+    with another ``workflow`` and ``target``, on an object of the pledge: a comment).
 
     Put after ``AccessRequiredMixin`` so that login and the view's permission come first."""
 
     action: str = ""
+    workflow = WORKFLOW
+
+    def target(self):
+        return self.get_pledge()
 
     def get_pledge(self):
         if not hasattr(self, "pledge"):
@@ -135,14 +140,14 @@ class PledgeGuardMixin:
         return self.pledge
 
     def dispatch(self, request, *args, **kwargs):
-        pledge = self.get_pledge()
+        target = self.target()
         try:
-            authorize(self.access, pledge, self.action)
+            self.workflow.authorize(self.access, target, self.action)
         except PermissionDenied as error:
             return _refused(request, error)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("pledges:detail", pk=pledge.pk)
+            return redirect("pledges:detail", pk=self.pledge.pk)
         return super().dispatch(request, *args, **kwargs)
 
 
