@@ -10,8 +10,6 @@ record is archived — with who, when and why — instead of deleted. Writes go 
 ``activities.services``.
 """
 
-import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -21,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.evidence import EvidenceFile
+from core.evidence import EvidenceFile, stored_name
 
 
 class Kind(models.TextChoices):
@@ -261,8 +259,7 @@ class Attendance(models.Model):
 def evidence_path(instance, filename: str) -> str:
     """Stored under a random name: the original name (often Chinese) is kept in the row and
     given back on download, never used as a path."""
-    extension = PurePath(filename).suffix.lower()
-    return timezone.localdate().strftime("evidence/records/%Y/%m/") + f"{uuid.uuid4().hex}{extension}"
+    return timezone.localdate().strftime("evidence/records/%Y/%m/") + stored_name(filename)
 
 
 class EvidenceQuerySet(models.QuerySet):

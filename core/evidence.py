@@ -3,6 +3,7 @@
 Checked on the server, by size, by extension and by the file's first bytes, so that a renamed
 file is refused as well. Every refusal is a message a secretary understands."""
 
+import uuid
 from pathlib import PurePath
 
 from django import forms
@@ -103,6 +104,12 @@ class EvidenceFilesField(forms.FileField):
         if messages:
             raise ValidationError(messages)
         return files
+
+
+def stored_name(filename: str) -> str:
+    """The name a stored evidence file gets: random, with the upload's extension. The original
+    name (often Chinese) is kept in the row and given back on download, never used as a path."""
+    return f"{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
 def evidence_response(evidence, *, inline: bool = False) -> FileResponse:

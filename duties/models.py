@@ -8,8 +8,6 @@ the evaluations app (its anonymous ballot and threshold), linked here.
       └──return (reason)─┘
 """
 
-import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -17,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.evidence import EvidenceFile
+from core.evidence import EvidenceFile, stored_name
 
 
 class DutyReportForm(models.Model):
@@ -168,8 +166,7 @@ class DutyReport(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
-    extension = PurePath(filename).suffix.lower()
-    return f"evidence/duties/{instance.report_id}/{uuid.uuid4().hex}{extension}"
+    return f"evidence/duties/{instance.report_id}/{stored_name(filename)}"
 
 
 class DutyReportAttachment(EvidenceFile):

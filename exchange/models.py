@@ -7,8 +7,6 @@
 
 Everything keeps its history; nothing is deleted (an article is corrected by a new one)."""
 
-import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -18,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.evidence import EvidenceFile
+from core.evidence import EvidenceFile, stored_name
 
 
 class Article(models.Model):
@@ -74,8 +72,7 @@ class Article(models.Model):
 
 
 def article_file_path(instance, filename: str) -> str:
-    extension = PurePath(filename).suffix.lower()
-    return f"evidence/exchange/{instance.article_id}/{uuid.uuid4().hex}{extension}"
+    return f"evidence/exchange/{instance.article_id}/{stored_name(filename)}"
 
 
 class ArticleFile(EvidenceFile):

@@ -10,8 +10,6 @@
   by the administrator; a department has no position of its own in the organisation.
 """
 
-import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -19,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.evidence import EvidenceFile
+from core.evidence import EvidenceFile, stored_name
 
 
 class Notice(models.Model):
@@ -72,8 +70,7 @@ class Notice(models.Model):
 
 def attachment_path(instance, filename: str) -> str:
     """A random name under the notice's folder: the original name is kept in the row only."""
-    extension = PurePath(filename).suffix.lower()
-    return f"evidence/notices/{instance.notice_id}/{uuid.uuid4().hex}{extension}"
+    return f"evidence/notices/{instance.notice_id}/{stored_name(filename)}"
 
 
 class NoticeAttachment(EvidenceFile):

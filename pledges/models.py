@@ -12,9 +12,7 @@ new one is published. Every model keeps its full history (django-simple-history)
 """
 
 import operator
-import uuid
 from functools import reduce
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -22,7 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.evidence import EvidenceFile
+from core.evidence import EvidenceFile, stored_name
 
 
 class FiveGoods(models.TextChoices):
@@ -420,8 +418,7 @@ def evidence_path(instance, filename: str) -> str:
     """A random name under the pledge's folder: the original name is kept in the row only, so
     no user-chosen name reaches the file system."""
     pledge = instance.entry.item.pledge
-    extension = PurePath(filename).suffix.lower()
-    return f"evidence/pledges/{pledge.campaign_year.year}/{pledge.pk}/{uuid.uuid4().hex}{extension}"
+    return f"evidence/pledges/{pledge.campaign_year.year}/{pledge.pk}/{stored_name(filename)}"
 
 
 class ProgressEvidence(EvidenceFile):

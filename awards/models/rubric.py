@@ -1,9 +1,7 @@
 """The rubric of a year, its weights and what the office enters by hand against it."""
 
 import datetime
-import uuid
 from decimal import Decimal
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -12,14 +10,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.evidence import stored_name
 from pledges.models import FiveGoods, FiveLeads
 
 
 def score_evidence_path(instance, filename: str) -> str:
     """A random name: the original name is kept in ``evidence_name`` only, so no user-chosen
     name reaches the file system."""
-    extension = PurePath(filename).suffix.lower()
-    return f"evidence/awards/{datetime.date.today():%Y}/{uuid.uuid4().hex}{extension}"
+    return f"evidence/awards/{datetime.date.today():%Y}/{stored_name(filename)}"
 
 
 class BranchCriterion(models.TextChoices):

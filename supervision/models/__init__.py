@@ -17,8 +17,6 @@
 """
 
 import datetime
-import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -27,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.evidence import EvidenceFile
+from core.evidence import EvidenceFile, stored_name
 
 SPOT_CHECK_METHOD = "random.Random(int(seed, 16)).sample(population, k)"
 # The office's own meetings (第三阶段(一)): their follow-ups are inspections of this kind.
@@ -184,11 +182,8 @@ class Inspection(models.Model):
 def inspection_evidence_path(instance, filename: str) -> str:
     """A random name under the inspection's folder: the original name is kept in the row only,
     so no user-chosen name reaches the file system."""
-    extension = PurePath(filename).suffix.lower()
     inspection = instance.inspection
-    return (
-        f"evidence/supervision/{inspection.campaign_year.year}/{inspection.pk}/{uuid.uuid4().hex}{extension}"
-    )
+    return f"evidence/supervision/{inspection.campaign_year.year}/{inspection.pk}/{stored_name(filename)}"
 
 
 class InspectionEvidence(EvidenceFile):
