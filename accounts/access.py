@@ -245,6 +245,53 @@ class Access:
                 return True
         return False
 
+    def unit_q(
+        self,
+        permission: str,
+        *,
+        branch: str = "branch",
+        general_branch: str = "general_branch",
+        through_branches: bool = False,
+    ) -> Q | None:
+        """``scope_q`` for a model owned by a branch *or* by a general branch itself (the general
+        branch's own pledge, meetings, review: the plan makes it a participant, not only a
+        container). ``branch`` and ``general_branch`` are the two nullable owner lookups.
+
+        A general-branch record is reached by "all", by its institute, and by its general
+        branch's scope. With ``through_branches`` a branch scope reaches the records of the
+        branch's general branch too: the general branch's published pledge is public to the
+        members and staff of its branches, as a branch's is to its own."""
+        q = self.scope_q(permission, branch=branch)
+        if q is None:
+            return None
+        for kind, pk in self.reach(permission):
+            if kind == "committee":
+                q |= Q(**{f"{general_branch}__committee_id": pk})
+            elif kind == "general_branch":
+                q |= Q(**{f"{general_branch}_id": pk})
+            elif kind == "branch" and through_branches:
+                q |= Q(**{f"{general_branch}__branches": pk})
+        return q
+
+    def reaches_general_branch(
+        self, permission: str, general_branch, *, through_branches: bool = False
+    ) -> bool:
+        """Whether ``permission`` reaches a record owned by ``general_branch`` (a GeneralBranch):
+        the rule of ``unit_q``. With ``through_branches`` a branch scope needs the general branch's
+        branch ids, which costs one query only when such a scope is held."""
+        branch_ids = None
+        for kind, pk in self.reach(permission):
+            if kind == "all" or (kind == "committee" and pk == general_branch.committee_id):
+                return True
+            if kind == "general_branch" and pk == general_branch.pk:
+                return True
+            if kind == "branch" and through_branches:
+                if branch_ids is None:
+                    branch_ids = set(general_branch.branches.values_list("pk", flat=True))
+                if pk in branch_ids:
+                    return True
+        return False
+
     def reaches_institute(self, permission: str, committee_id: int | None = None) -> bool:
         """Whether ``permission`` reaches a whole institute (``committee_id``, or any when None):
         branch scopes count for nothing here."""

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.access import Role, compute_access
 from accounts.models import User
-from branches.models import Branch, Person, Position
+from branches.models import Branch, GeneralBranch, Person, Position
 
 
 def roles(user):
@@ -124,3 +124,47 @@ def test_lazy_everyone_reach_equals_the_roles_reach(institute):
                 permission,
             )
     assert compute_access(User.objects.get(pk=institute.office.user.pk)).everyone is None
+
+
+def test_unit_q_reaches_general_branch_records(institute):
+    """Records owned by a general branch itself (Position has the same two nullable owners as the
+    general branch's pledge, meetings and review): its secretary and the office reach them; a
+    branch secretary only with ``through_branches`` and only for the own general branch; no one
+    reaches another institute's."""
+    gb = institute.gb
+    foreign_gb = GeneralBranch.objects.create(committee=institute.foreign_branch.committee, name="外所党总支")
+    Position.objects.create(
+        person=institute.foreign_member,
+        general_branch=foreign_gb,
+        title=Position.Title.SECRETARY,
+        started_on=datetime.date(2020, 1, 1),
+    )
+    gb_positions = set(Position.objects.filter(general_branch=gb))
+    assert gb_positions
+
+    def reached(user, **kwargs):
+        access = compute_access(user)
+        q = access.unit_q("branches.view", **kwargs)
+        return set(Position.objects.all() if q is None else Position.objects.filter(q).distinct())
+
+    assert gb_positions <= reached(institute.gb_secretary.user)
+    assert gb_positions <= reached(institute.office.user)
+    assert not gb_positions & reached(institute.secretary.user)
+    assert gb_positions <= reached(institute.secretary.user, through_branches=True)
+    assert not gb_positions & reached(institute.other_secretary.user, through_branches=True)
+    assert not set(Position.objects.filter(general_branch=foreign_gb)) & reached(institute.office.user)
+    # The query-free check agrees with the filter, for each general branch and user.
+    for user in (
+        institute.gb_secretary.user,
+        institute.secretary.user,
+        institute.other_secretary.user,
+        institute.office.user,
+        institute.admin,
+    ):
+        for through in (False, True):
+            access = compute_access(user)
+            for unit in (gb, foreign_gb):
+                rows = set(Position.objects.filter(general_branch=unit))
+                assert access.reaches_general_branch("branches.view", unit, through_branches=through) == bool(
+                    rows & reached(user, through_branches=through)
+                ), (user, through, unit)
