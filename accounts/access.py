@@ -264,13 +264,22 @@ class Access:
         q = self.scope_q(permission, branch=branch)
         if q is None:
             return None
+        through = []
         for kind, pk in self.reach(permission):
             if kind == "committee":
                 q |= Q(**{f"{general_branch}__committee_id": pk})
             elif kind == "general_branch":
                 q |= Q(**{f"{general_branch}_id": pk})
             elif kind == "branch" and through_branches:
-                q |= Q(**{f"{general_branch}__branches": pk})
+                through.append(pk)
+        if through:
+            from branches.models import Branch
+
+            # A subquery, not a join through the general branch's branches: the join would
+            # repeat a record once for each of its branches reached (a member who is also staff
+            # of a department whose branch sits under the same general branch).
+            general_branches = Branch.objects.filter(pk__in=through, general_branch__isnull=False)
+            q |= Q(**{f"{general_branch}__in": general_branches.values("general_branch_id")})
         return q
 
     def reaches_general_branch(
