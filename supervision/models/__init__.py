@@ -7,9 +7,9 @@
 - :class:`SpotCheckDraw` — a random sample drawn from a stored seed, so that anyone can re-derive
   it later from the stored population (see ``services.spot_check_redraw``).
 - :class:`SupervisionRound` — the quarterly round (季度督查) listing each branch's state.
-- :class:`ReviewRound` / :class:`Review` — the semi-annual review of every branch and member,
-  opened on the calendar's dates by Celery beat, written by the office, acknowledged by the
-  branch (its secretary) or the member.
+- :class:`ReviewRound` / :class:`Review` — the semi-annual review of every general branch,
+  branch and member, opened on the calendar's dates by Celery beat, written by the office,
+  acknowledged by the general branch or branch (its secretary) or the member.
 - :class:`SupervisionMeeting` (``meetings.py``) — the office's 座谈会, 党支部书记例会 and 情况通报会,
   whose follow-ups are inspections of the branches concerned, answered like findings.
 - :class:`ReminderLog` — which reminder went to whom on which day, so a job run twice does not
@@ -312,7 +312,7 @@ class SupervisionRound(models.Model):
 
 class ReviewRound(models.Model):
     """The semi-annual review round (半年点评) of a campaign year: opened on the calendar's
-    mid-year or year-end date with one review for every branch and every member."""
+    mid-year or year-end date with one review for every general branch, branch and member."""
 
     class Half(models.IntegerChoices):
         FIRST = 1, _("Mid-year review")
@@ -362,28 +362,32 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(status=Review.Status.WRITTEN)
 
     def acknowledgeable_by(self, access):
-        """Reviews ``access`` may acknowledge: a branch's review by a secretary over the branch,
-        a member's review by the member only."""
+        """Reviews ``access`` may acknowledge: a branch's review by a secretary over the branch, a
+        general branch's own review by its secretary (not by its branches': ``unit_q`` without
+        ``through_branches``), a member's review by the member only."""
         if not access.has("reviews.acknowledge"):
             return self.none()
-        q = access.scope_q("reviews.acknowledge", branch="branch")
-        branch_q = Q(kind=Review.Kind.BRANCH) & (Q() if q is None else q)
+        q = access.unit_q("reviews.acknowledge")
+        unit_q = Q(kind__in=[Review.Kind.BRANCH, Review.Kind.GENERAL_BRANCH]) & (Q() if q is None else q)
         own_q = (
             Q(kind=Review.Kind.MEMBER, person=access.person) if access.person is not None else Q(pk__in=[])
         )
-        return self.filter(branch_q | own_q)
+        return self.filter(unit_q | own_q)
 
 
 class Review(models.Model):
-    """The semi-annual review of one branch or one member: achievements, problems, direction
-    (实事求是肯定取得的成绩，指出存在的问题和努力的方向).
+    """The semi-annual review of one general branch, branch or member: achievements, problems,
+    direction (实事求是肯定取得的成绩，指出存在的问题和努力的方向; the plan: 每半年对各党总支、
+    支部和党员…点评).
 
-    ``branch`` is set for both kinds: the branch reviewed, or the member's branch when the round
-    opened (it stays there after a transfer), so that the branch's secretary sees the reviews
-    of the branch's members; ``person`` is set for a member's review only."""
+    ``general_branch`` is set, and ``branch`` empty, for a general branch's own review only.
+    Otherwise ``branch`` is the branch reviewed, or the member's branch when the round opened (it
+    stays there after a transfer), so that the branch's secretary sees the reviews of the
+    branch's members; ``person`` is set for a member's review only."""
 
     class Kind(models.TextChoices):
         BRANCH = "branch", _("Branch")
+        GENERAL_BRANCH = "general_branch", _("General branch")
         MEMBER = "member", _("Member")
 
     class Status(models.TextChoices):
@@ -394,9 +398,22 @@ class Review(models.Model):
     round = models.ForeignKey(
         ReviewRound, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("review round")
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    general_branch = models.ForeignKey(
+        "branches.GeneralBranch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        verbose_name=_("general branch"),
+    )
     branch = models.ForeignKey(
-        "branches.Branch", on_delete=models.PROTECT, related_name="reviews", verbose_name=_("branch")
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        verbose_name=_("branch"),
     )
     person = models.ForeignKey(
         "branches.Person",
@@ -436,14 +453,39 @@ class Review(models.Model):
     class Meta:
         verbose_name = _("semi-annual review")
         verbose_name_plural = _("semi-annual reviews")
-        ordering = ["round", "kind", "branch__sort_order", "branch__name", "person__name", "pk"]
+        ordering = [
+            "round",
+            "kind",
+            "general_branch__sort_order",
+            "general_branch__name_key",
+            "branch__sort_order",
+            "branch__name_key",
+            "person__name",
+            "pk",
+        ]
         constraints = [
+            # Exactly the owner of each kind: a general branch's review has no branch (its
+            # branches have their own reviews), a branch's or member's no general branch.
             models.CheckConstraint(
-                condition=Q(kind="branch", person__isnull=True) | Q(kind="member", person__isnull=False),
-                name="review_of_branch_or_member",
+                condition=Q(
+                    kind="branch", branch__isnull=False, general_branch__isnull=True, person__isnull=True
+                )
+                | Q(kind="member", branch__isnull=False, general_branch__isnull=True, person__isnull=False)
+                | Q(
+                    kind="general_branch",
+                    general_branch__isnull=False,
+                    branch__isnull=True,
+                    person__isnull=True,
+                ),
+                name="review_subject_of_its_kind",
             ),
             models.UniqueConstraint(
                 fields=["round", "branch"], condition=Q(kind="branch"), name="review_once_per_branch"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "general_branch"],
+                condition=Q(kind="general_branch"),
+                name="review_once_per_general_branch",
             ),
             models.UniqueConstraint(
                 fields=["round", "person"], condition=Q(kind="member"), name="review_once_per_member"
@@ -468,12 +510,17 @@ class Review(models.Model):
         ]
 
     def __str__(self):
-        subject = self.person.name if self.person_id else self.branch.name
-        return f"{self.round} · {subject}"
+        return f"{self.round} · {self.subject_name}"
+
+    @property
+    def unit(self):
+        """The organisation the review belongs to: the general branch for its own review, else
+        the branch (reviewed, or the member's)."""
+        return self.general_branch if self.general_branch_id else self.branch
 
     @property
     def subject_name(self) -> str:
-        return self.person.name if self.person_id else self.branch.name
+        return self.person.name if self.person_id else self.unit.name
 
 
 class ReminderLog(models.Model):
