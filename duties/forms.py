@@ -36,7 +36,10 @@ class ReportForm(GuardedForm):
 class MeetingForm(SubmitOnceMixin, GuardedForm):
     held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs=DATE, format=ISO))
     assessors = forms.ModelMultipleChoiceField(
-        label=_("Assessed by"), queryset=None, widget=forms.CheckboxSelectMultiple
+        label=_("Assessed by"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose who assessed the reports.")},
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
@@ -46,9 +49,22 @@ class MeetingForm(SubmitOnceMixin, GuardedForm):
 
 
 class GradeForm(GuardedForm):
-    meeting = forms.ModelChoiceField(label=_("Assessment meeting"), queryset=None)
-    grade = forms.ChoiceField(label=_("Grade"), choices=DutyReport.Grade.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    meeting = forms.ModelChoiceField(
+        label=_("Assessment meeting"),
+        queryset=None,
+        error_messages={"required": _("Choose an assessment meeting of the report's year.")},
+    )
+    grade = forms.ChoiceField(
+        label=_("Grade"),
+        choices=DutyReport.Grade.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the grade.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write a comment on the grade.")},
+    )
 
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +72,12 @@ class GradeForm(GuardedForm):
 
 
 class ReasonForm(GuardedForm):
-    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason.")},
+    )
 
 
 class RateForm(GuardedForm):

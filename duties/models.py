@@ -8,7 +8,6 @@ the evaluations app (its anonymous ballot and threshold), linked here.
       └──return (reason)─┘
 """
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -113,7 +112,12 @@ class DutyReport(models.Model):
     grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True)
     grade_comment = models.TextField(_("comment"), blank=True)
     graded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("graded by"),
     )
     graded_at = models.DateTimeField(_("graded at"), null=True, blank=True)
     # Why the office last returned or reopened it; each is a version in the history.

@@ -115,7 +115,8 @@ def report_save(
         if errors:
             raise ValidationError(errors)
         REPORT.advance(report, "submit")
-        report.submitted_at = timezone.now()
+        # The reason of an earlier return is answered by this submission (the history keeps it).
+        report.submitted_at, report.reason = timezone.now(), ""
     save_as(report, access.user)
     for file in files:
         save_as(
@@ -186,6 +187,7 @@ def report_grade(
     REPORT.advance(report, "grade")
     report.meeting, report.grade, report.grade_comment = meeting, grade, comment.strip()
     report.graded_by, report.graded_at = access.user, timezone.now()
+    report.reason = ""  # a reopening's reason is answered by the new grade (kept in the history)
     return save_as(report, access.user)
 
 

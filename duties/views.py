@@ -22,7 +22,7 @@ from core.mixins import AccessRequiredMixin
 from . import selectors, services
 from .forms import DutyFormForm, GradeForm, MeetingForm, RateForm, ReasonForm, ReportForm
 from .models import AssessmentMeeting, DutyReportAttachment, DutyReportForm
-from .workflow import OFFICE_PERMISSION, REPORT, VIEW_PERMISSION
+from .workflow import OFFICE, OFFICE_PERMISSION, REPORT, VIEW_PERMISSION
 
 
 def unit_key(unit) -> str:
@@ -192,7 +192,12 @@ class ReportDetailView(ReportMixin, DetailView):
         return self.report
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(actions=REPORT.actions(self.access, self.report), **kwargs)
+        context = super().get_context_data(
+            actions=REPORT.actions(self.access, self.report),
+            is_office=OFFICE in REPORT.parts(self.access, self.report),
+            labels=REPORT.labels,
+            **kwargs,
+        )
         if self.access.has("history.view"):
             context["history"] = object_history(self.report)
         return context

@@ -34,10 +34,10 @@ class DutyReportWorkflow(Workflow):
         "rate": OFFICE,
     }
     labels = {
-        "edit": gettext_lazy("Edit"),
+        "edit": gettext_lazy("Write"),
         "submit": gettext_lazy("Submit"),
         "return": gettext_lazy("Return"),
-        "grade": gettext_lazy("Grade"),
+        "grade": gettext_lazy("Give the grade"),
         "reopen": gettext_lazy("Reopen the grade"),
         "rate": gettext_lazy("Open a satisfaction rating"),
     }
