@@ -23,12 +23,21 @@ class PledgeItemInline(admin.TabularInline):
 
 @admin.register(Pledge)
 class PledgeAdmin(AuditedAdmin):
-    list_display = ("__str__", "campaign_year", "branch", "kind", "version", "status", "updated_at")
+    list_display = (
+        "__str__",
+        "campaign_year",
+        "branch",
+        "general_branch",
+        "kind",
+        "version",
+        "status",
+        "updated_at",
+    )
     list_filter = ("kind", "status", "campaign_year")
-    search_fields = ("branch__name", "person__name", "person__employee_no")
-    raw_id_fields = ("branch", "person", "previous", "created_by", "approved_by")
+    search_fields = ("branch__name", "general_branch__name", "person__name", "person__employee_no")
+    raw_id_fields = ("branch", "general_branch", "person", "previous", "created_by", "approved_by")
     # What ``__str__`` and the columns show, in the page's query rather than one per row.
-    list_select_related = ("branch", "person", "campaign_year__campaign")
+    list_select_related = ("branch", "general_branch", "person", "campaign_year__campaign")
     # The workflow belongs to the services: the admin shows it but does not move it.
     readonly_fields = ("status", "version", "previous", "submitted_at", "approved_at", "approved_by")
     inlines = [PledgeItemInline]
@@ -48,7 +57,7 @@ class PublicationAdmin(AuditedAdmin):
     list_display = ("pledge", "quarter", "occasion", "published_on", "audience", "by")
     list_filter = ("occasion", "quarter")
     raw_id_fields = ("pledge", "by")
-    list_select_related = ("pledge__branch", "pledge__person", "by")
+    list_select_related = ("pledge__branch", "pledge__general_branch", "pledge__person", "by")
 
 
 class ProgressEvidenceInline(admin.TabularInline):
@@ -71,13 +80,13 @@ class PledgeReviewAdmin(AuditedAdmin):
     list_display = ("pledge", "result", "reviewed_by", "reviewed_at")
     list_filter = ("result",)
     raw_id_fields = ("pledge", "self_assessed_by", "reviewed_by")
-    list_select_related = ("pledge__branch", "pledge__person", "reviewed_by")
+    list_select_related = ("pledge__branch", "pledge__general_branch", "pledge__person", "reviewed_by")
 
 
 @admin.register(PledgeComment)
 class PledgeCommentAdmin(AuditedAdmin):
     list_display = ("pledge", "status", "author", "created_at", "answered_at")
     list_filter = ("status",)
-    list_select_related = ("pledge__branch", "pledge__person", "author")
+    list_select_related = ("pledge__branch", "pledge__general_branch", "pledge__person", "author")
     # Answering and hiding belong to the services (with their checks): shown here, not changed.
     readonly_fields = [f.name for f in PledgeComment._meta.fields]

@@ -27,7 +27,9 @@ class _CommentActionView(PledgeFormActionView):
 
 
 def _visible_pledges(access):
-    return Pledge.objects.visible_to(access, by_key=True).select_related("branch", "person", "campaign_year")
+    return Pledge.objects.visible_to(access, by_key=True).select_related(
+        "branch", "general_branch", "person", "campaign_year"
+    )
 
 
 class PledgeCommentView(_CommentActionView):

@@ -44,6 +44,23 @@ class NewBranchPledgeForm(BranchPledgeForm):
             self.fields["branch"].initial = branches[0].pk
 
 
+class NewGeneralBranchPledgeForm(BranchPledgeForm):
+    general_branch = forms.ModelChoiceField(label=_("General branch"), queryset=None)
+
+    class Meta(BranchPledgeForm.Meta):
+        fields = ["general_branch", "focus", "targets", "measures"]
+        help_texts = {
+            **BranchPledgeForm.Meta.help_texts,
+            "focus": _("What the general branch strives for this year, with its branches."),
+        }
+
+    def __init__(self, *args, general_branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["general_branch"].queryset = general_branches
+        if len(general_branches) == 1:
+            self.fields["general_branch"].initial = general_branches[0].pk
+
+
 class MemberPledgeForm(SubmitOnceMixin, EditCheckMixin, GuardedModelForm):
     class Meta:
         model = Pledge
@@ -64,9 +81,11 @@ class ItemForm(GuardedForm):
 
     def __init__(self, *args, kind, responsible=None, **kwargs):
         super().__init__(*args, **kwargs)
-        criteria = FiveGoods if kind == Pledge.Kind.BRANCH else FiveLeads
+        # A general branch's pledge has milestones and the five goods, as a branch's.
+        unit = kind != Pledge.Kind.MEMBER
+        criteria = FiveGoods if unit else FiveLeads
         self.fields["criterion"].choices = [("", "---------"), *criteria.choices]
-        if kind == Pledge.Kind.BRANCH:
+        if unit:
             self.fields["criterion"].label = _("One of the five goods")
             self.fields["due_on"] = forms.DateField(label=_("Due on"), widget=date_input())
             self.fields["responsible"] = forms.ModelChoiceField(

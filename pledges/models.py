@@ -69,6 +69,13 @@ class PledgeQuerySet(models.QuerySet):
     def branch_pledges(self):
         return self.filter(kind=Pledge.Kind.BRANCH)
 
+    def general_branch_pledges(self):
+        return self.filter(kind=Pledge.Kind.GENERAL_BRANCH)
+
+    def unit_pledges(self):
+        """Pledges of a party organisation (a branch or a general branch), not of a member."""
+        return self.exclude(kind=Pledge.Kind.MEMBER)
+
     def member_pledges(self):
         return self.filter(kind=Pledge.Kind.MEMBER)
 
@@ -88,10 +95,12 @@ class PledgeQuerySet(models.QuerySet):
         unpublished ones it writes, approves or publishes (a member: the own pledge).
 
         The same rule as ``workflow.pledge_roles`` in queryset form; another branch's pledge is
-        simply not found. ``by_key``: the query picks a few pledges by key (one pledge, the
-        versions of one); the same pledges, without first narrowing to the reachable branches,
-        which would cost the planner more than the query takes (with the joins of the pledge
-        page, 1.5 ms of planning against 0.6 ms)."""
+        simply not found. A general branch's own pledge is reached as ``Access.unit_q`` decides:
+        by its secretary and the office, and once published by the members and staff of its
+        branches (``through_branches``). ``by_key``: the query picks a few pledges by key (one
+        pledge, the versions of one); the same pledges, without first narrowing to the reachable
+        branches, which would cost the planner more than the query takes (with the joins of the
+        pledge page, 1.5 ms of planning against 0.6 ms)."""
         from branches.models import Branch
 
         def within(condition, *permissions):
@@ -101,17 +110,29 @@ class PledgeQuerySet(models.QuerySet):
                 return condition  # every branch
             return condition & reduce(operator.or_, scopes)
 
+        def within_units(condition, *permissions, through_branches=False):
+            """``condition`` for general branches' own pledges that ``permissions`` reach."""
+            scopes = [access.unit_q(p, through_branches=through_branches) for p in permissions]
+            if None in scopes:
+                return condition
+            return condition & reduce(operator.or_, scopes)
+
         member, branch = Q(kind=Pledge.Kind.MEMBER), Q(kind=Pledge.Kind.BRANCH)
-        q = within(Q(status__in=Pledge.PUBLIC_STATUSES), "pledges.view")
+        general = Q(kind=Pledge.Kind.GENERAL_BRANCH)
+        public = Q(status__in=Pledge.PUBLIC_STATUSES)
+        q = within(public & ~general, "pledges.view")
         q |= within(member, "pledges.approve_member")
         q |= within(branch, "pledges.write_branch", "pledges.approve_branch")
+        q |= within_units(general & public, "pledges.view", through_branches=True)
+        q |= within_units(general, "pledges.write_branch", "pledges.approve_branch")
         own = access.person is not None and access.has("pledges.write_own")
         if own:
             q |= member & Q(person=access.person)
         # The OR above can only be tested pledge by pledge. Narrow the query first to the
         # branches any of these permissions reaches, so that the database starts from those
         # branches and reads their pledges through the branch index (``pledge_by_branch``)
-        # rather than testing every pledge of the group.
+        # rather than testing every pledge of the group. The general branches' own pledges (one
+        # a year for each) come through their own index, and the OR above decides.
         reaches = [access.scope_q(p, branch="") for p in self.VISIBILITY_PERMISSIONS]
         reach = None if None in reaches else reduce(operator.or_, reaches)
         q = IsTrue(q)
@@ -123,7 +144,7 @@ class PledgeQuerySet(models.QuerySet):
             # UNION, not an OR, which the planner would guess to match half of all branches.
             own_pledges = self.model.objects.filter(member, person=access.person).order_by()
             branches = branches.union(own_pledges.values("branch"))
-        return self.filter(q, branch__in=branches)
+        return self.filter(q, Q(branch__in=branches) | Q(general_branch__isnull=False))
 
 
 class Pledge(models.Model):
@@ -132,6 +153,8 @@ class Pledge(models.Model):
     class Kind(models.TextChoices):
         BRANCH = "branch", _("Branch pledge")
         MEMBER = "member", _("Member pledge")
+        # 党总支承诺: the plan has each general branch pledge as a branch does (第一阶段).
+        GENERAL_BRANCH = "general_branch", _("General branch pledge")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -146,7 +169,7 @@ class Pledge(models.Model):
     # A version being written or approved; at most one per pledge owner and year.
     OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
 
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     campaign_year = models.ForeignKey(
         "campaigns.CampaignYear",
         on_delete=models.PROTECT,
@@ -155,8 +178,22 @@ class Pledge(models.Model):
     )
     # For a member pledge: the member's branch when the pledge was written. It stays there after
     # a transfer, so that the branch which approved it also reviews it.
+    # Empty for a general branch's own pledge, which has ``general_branch`` instead.
     branch = models.ForeignKey(
-        "branches.Branch", on_delete=models.PROTECT, related_name="pledges", verbose_name=_("branch")
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledges",
+        verbose_name=_("branch"),
+    )
+    general_branch = models.ForeignKey(
+        "branches.GeneralBranch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledges",
+        verbose_name=_("general branch"),
     )
     person = models.ForeignKey(
         "branches.Person",
@@ -222,9 +259,19 @@ class Pledge(models.Model):
             models.Index(fields=["campaign_year", "kind", "status"], name="pledge_by_year"),
         ]
         constraints = [
+            # The owner of each kind: a branch; a member (in a branch); a general branch itself.
             models.CheckConstraint(
-                condition=Q(kind="branch", person__isnull=True) | Q(kind="member", person__isnull=False),
-                name="pledge_member_pledge_has_person",
+                condition=Q(
+                    kind="branch", branch__isnull=False, general_branch__isnull=True, person__isnull=True
+                )
+                | Q(kind="member", branch__isnull=False, general_branch__isnull=True, person__isnull=False)
+                | Q(
+                    kind="general_branch",
+                    branch__isnull=True,
+                    general_branch__isnull=False,
+                    person__isnull=True,
+                ),
+                name="pledge_owner_of_its_kind",
             ),
             models.CheckConstraint(
                 condition=Q(version=1, previous__isnull=True) | Q(version__gt=1, previous__isnull=False),
@@ -266,15 +313,47 @@ class Pledge(models.Model):
                 condition=Q(kind="member", status__in=["published", "closed"]),
                 name="pledge_one_live_member_version",
             ),
+            # The same for a general branch's own pledge.
+            models.UniqueConstraint(
+                fields=["campaign_year", "general_branch"],
+                condition=Q(kind="general_branch", version=1),
+                name="pledge_one_general_branch_pledge_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign_year", "general_branch"],
+                condition=Q(kind="general_branch", status__in=["draft", "submitted", "returned", "approved"]),
+                name="pledge_one_open_general_branch_version",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign_year", "general_branch"],
+                condition=Q(kind="general_branch", status__in=["published", "closed"]),
+                name="pledge_one_live_general_branch_version",
+            ),
         ]
 
     def __str__(self):
-        owner = self.person.name if self.kind == self.Kind.MEMBER else self.branch.name
+        owner = self.person.name if self.kind == self.Kind.MEMBER else self.unit.name
         return f"{owner} · {self.get_kind_display()} · v{self.version}"
 
     @property
     def is_branch(self) -> bool:
         return self.kind == self.Kind.BRANCH
+
+    @property
+    def is_general_branch(self) -> bool:
+        return self.kind == self.Kind.GENERAL_BRANCH
+
+    @property
+    def is_unit(self) -> bool:
+        """A party organisation's pledge (branch or general branch): the four parts with dated
+        milestones, approved and reviewed by the campaign office, published by its secretary."""
+        return self.kind != self.Kind.MEMBER
+
+    @property
+    def unit(self):
+        """The organisation the pledge belongs to, for display: the general branch for its own
+        pledge, else the branch (for a member pledge, the branch it was written in)."""
+        return self.general_branch if self.general_branch_id else self.branch
 
     @property
     def is_public(self) -> bool:

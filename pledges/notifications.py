@@ -8,16 +8,20 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import notify
-from branches.models import Position
+from branches.models import GeneralBranch, Position
 
 from .models import Pledge
 
 
 def secretaries(branch):
+    """The secretaries of a branch and of its general branch; given a general branch, its own."""
     today = timezone.localdate()
-    unit = Q(branch=branch) | (
-        Q(general_branch=branch.general_branch_id) if branch.general_branch_id else Q()
-    )
+    if isinstance(branch, GeneralBranch):
+        unit = Q(general_branch=branch)
+    else:
+        unit = Q(branch=branch) | (
+            Q(general_branch=branch.general_branch_id) if branch.general_branch_id else Q()
+        )
     positions = Position.objects.filter(
         unit, title__in=Position.SECRETARY_TITLES, started_on__lte=today
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
@@ -25,13 +29,13 @@ def secretaries(branch):
 
 
 def writers(pledge: Pledge):
-    if pledge.is_branch:
-        return secretaries(pledge.branch)
+    if pledge.is_unit:
+        return secretaries(pledge.unit)
     return User.objects.filter(person=pledge.person_id)
 
 
 def approvers(pledge: Pledge):
-    if pledge.is_branch:
+    if pledge.is_unit:
         return User.objects.filter(person__office_seats__campaign=pledge.campaign_year.campaign_id)
     return secretaries(pledge.branch)
 
@@ -43,5 +47,5 @@ def tell(users, pledge: Pledge, access, message: str) -> None:
 
 
 def label(pledge: Pledge) -> dict:
-    owner = pledge.person.name if pledge.person_id else pledge.branch.name
+    owner = pledge.person.name if pledge.person_id else pledge.unit.name
     return {"owner": owner, "kind": pledge.get_kind_display(), "year": pledge.campaign_year.year}

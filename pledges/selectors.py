@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
-from branches.models import Branch
+from branches.models import Branch, GeneralBranch
 from campaigns.models import Campaign, CampaignYear
 from campaigns.services import current_year
 from core.counts import counted
@@ -77,7 +77,7 @@ def pledge_list(pledges):
     return (
         with_progress(pledges)
         .annotate(published_on=_published_on(), item_count=_item_count())
-        .select_related("branch", "person", "campaign_year")
+        .select_related("branch", "general_branch", "person", "campaign_year")
         .order_by(*LIST_ORDER)
     )
 
@@ -90,6 +90,8 @@ LIST_ORDER = (
     "kind",
     "branch__sort_order",
     "branch__name_key",
+    "general_branch__sort_order",
+    "general_branch__name_key",
     "person__name",
     "-version",
     "pk",
@@ -115,7 +117,9 @@ def pledge_pages(visible, counts, *, status=None, kind=None, year=None, q=None) 
     if year:
         pledges = pledges.filter(campaign_year__year=year)
     if q:
-        pledges = pledges.filter(Q(branch__name__contains=q) | Q(person__name__contains=q))
+        pledges = pledges.filter(
+            Q(branch__name__contains=q) | Q(general_branch__name__contains=q) | Q(person__name__contains=q)
+        )
         counts = pledge_counts(pledges)
     sizes = Counter()
     for row_year, row_kind, row_status, n in counts:
@@ -140,6 +144,7 @@ LIST_COLUMNS = (
     "published_late",
     "campaign_year__year",
     "branch__name",
+    "general_branch__name",
     "person__name",
 )
 
@@ -184,7 +189,7 @@ def pledge_detail(pledges):
     table with its many indexes), so only what the page shows is joined; the users named on
     the page come with ``load_signatories``."""
     return pledges.select_related(
-        "branch", "person", "campaign_year", "next_version", "review"
+        "branch", "general_branch", "person", "campaign_year", "next_version", "review"
     ).prefetch_related(
         # Each prefetch is ordered within its one pledge or item: the models' default orders
         # start with the pledge, which would join its campaign, branch and member again.
@@ -227,11 +232,12 @@ def load_signatories(pledge: Pledge) -> None:
 def versions_of(pledge: Pledge, visible):
     """Every version of the same pledge (same owner and year) that the user may open."""
     same = visible.filter(campaign_year_id=pledge.campaign_year_id, kind=pledge.kind)
-    same = (
-        same.filter(person_id=pledge.person_id)
-        if pledge.person_id
-        else same.filter(branch_id=pledge.branch_id)
-    )
+    if pledge.person_id:
+        same = same.filter(person_id=pledge.person_id)
+    elif pledge.general_branch_id:
+        same = same.filter(general_branch_id=pledge.general_branch_id)
+    else:
+        same = same.filter(branch_id=pledge.branch_id)
     return same.order_by("version")
 
 
@@ -280,14 +286,30 @@ def _member_home(access, campaign_year) -> dict:
     }
 
 
+def general_branches_reached(access, permission: str) -> list:
+    """The active general branches whose own records ``permission`` reaches, in the tree's
+    order: the candidates of the scopes held, each decided by ``Access.reaches_general_branch``
+    (no query per general branch). No query at all when only branch scopes are held."""
+    scopes = access.reach(permission)
+    committees = {pk for kind, pk in scopes if kind == "committee"}
+    own = {pk for kind, pk in scopes if kind == "general_branch"}
+    candidates = GeneralBranch.objects.filter(is_active=True).order_by("sort_order", "name_key", "pk")
+    if ("all", None) not in scopes:
+        if not committees and not own:
+            return []
+        candidates = candidates.filter(Q(committee__in=committees) | Q(pk__in=own))
+    return [gb for gb in candidates if access.reaches_general_branch(permission, gb)]
+
+
 def _published_around(access, campaign_year, limit=50) -> dict:
-    """The published pledges of the person's branch and department (the ``pledges.view`` scope)."""
-    pledges = access.restrict(
-        Pledge.objects.for_year(campaign_year).filter(
-            status__in=(Pledge.Status.PUBLISHED, Pledge.Status.CLOSED)
-        ),
-        "pledges.view",
+    """The published pledges of the person's branch and department (the ``pledges.view`` scope),
+    with the own pledge of their general branch (public to its branches' people)."""
+    pledges = Pledge.objects.for_year(campaign_year).filter(
+        status__in=(Pledge.Status.PUBLISHED, Pledge.Status.CLOSED)
     )
+    scope = access.unit_q("pledges.view", through_branches=True)
+    if scope is not None:
+        pledges = pledges.filter(scope)
     rows = list(pledge_list(pledges)[: limit + 1])
     return {"published_pledges": rows[:limit], "published_more": len(rows) > limit}
 
@@ -312,36 +334,68 @@ def _secretary_home(access, campaign_year) -> dict:
     waiting_scope = access.scope_q("pledges.approve_member")
     if waiting_scope is not None:
         waiting &= waiting_scope
+    # A general branch's secretary writes its own pledge too (shown first, labelled).
+    general_branches = general_branches_reached(access, "pledges.write_branch")
+    own = Q(kind=Pledge.Kind.GENERAL_BRANCH, general_branch__in=[gb.pk for gb in general_branches])
     by_branch: dict[int, list] = {}
+    by_general_branch: dict[int, list] = {}
     member_pledges_waiting = []
     for pledge in (
-        year_pledges.filter(Q(kind=Pledge.Kind.BRANCH, branch__in=branches) | waiting)
+        year_pledges.filter(Q(kind=Pledge.Kind.BRANCH, branch__in=branches) | own | waiting)
         .select_related("person", "branch")
         .order_by("status", "submitted_at", "version")
     ):
         if pledge.kind == Pledge.Kind.BRANCH:
             by_branch.setdefault(pledge.branch_id, []).append(pledge)
+        elif pledge.kind == Pledge.Kind.GENERAL_BRANCH:
+            by_general_branch.setdefault(pledge.general_branch_id, []).append(pledge)
         else:
             member_pledges_waiting.append(pledge)
-    rows = [
-        (branch, sorted(by_branch.get(branch.pk, []), key=lambda pledge: pledge.version))
-        for branch in branches
-    ]
+
+    def by_version(pledges):
+        return sorted(pledges, key=lambda pledge: pledge.version)
+
+    rows = [(branch, by_version(by_branch.get(branch.pk, []))) for branch in branches]
     # The home page lists the secretary's branches: these, loaded already (see core.sections).
     return {
+        "general_branch_pledge_rows": [
+            (gb, by_version(by_general_branch.get(gb.pk, []))) for gb in general_branches
+        ],
         "branch_pledge_rows": rows,
         "my_branches": [branch for branch, _versions in rows],
         "member_pledges_waiting": member_pledges_waiting,
     }
 
 
+# How many of the organisations without a published pledge the office's home names.
+UNPUBLISHED_SHOWN = 40
+
+
 def _office_home(access, campaign_year, counts) -> dict:
-    year_pledges = Pledge.objects.for_year(campaign_year).branch_pledges().current()
-    waiting = access.restrict(year_pledges.filter(status=Pledge.Status.SUBMITTED), "pledges.approve_branch")
-    visible = access.restrict(year_pledges, "pledges.view")
+    year_pledges = Pledge.objects.for_year(campaign_year).current()
+    live = (Pledge.Status.PUBLISHED, Pledge.Status.CLOSED)
+    # Waiting for the office: branch pledges and general branches' own pledges alike.
+    waiting = year_pledges.unit_pledges().filter(status=Pledge.Status.SUBMITTED)
+    approve_scope = access.unit_q("pledges.approve_branch")
+    if approve_scope is not None:
+        waiting = waiting.filter(approve_scope)
+    visible = access.restrict(year_pledges.branch_pledges(), "pledges.view")
     for value, _label in Pledge.Status.choices:
         counts.add(f"branch_pledges_{value}", visible.filter(status=value))
-    counts.add("pledge_branch_total", access.restrict(Branch.objects.active(), "pledges.view", branch=""))
+    branches = access.restrict(Branch.objects.active(), "pledges.view", branch="")
+    counts.add("pledge_branch_total", branches)
+    # Who has not pledged yet: the branches without a published pledge (counted, and the first
+    # ones named), and the general branches without their own (few: all named, labelled).
+    unpublished = branches.exclude(
+        pk__in=year_pledges.branch_pledges().filter(status__in=live).values("branch_id")
+    )
+    counts.add("pledge_branches_unpublished", unpublished)
+    general_branches = general_branches_reached(access, "pledges.view")
+    gb_published = set(
+        year_pledges.general_branch_pledges()
+        .filter(status__in=live, general_branch__in=[gb.pk for gb in general_branches])
+        .values_list("general_branch_id", flat=True)
+    )
 
     def by_status(n):
         return {
@@ -352,10 +406,21 @@ def _office_home(access, campaign_year, counts) -> dict:
             ],
             "branch_pledges_published": n[f"branch_pledges_{Pledge.Status.PUBLISHED}"]
             + n[f"branch_pledges_{Pledge.Status.CLOSED}"],
+            "pledge_branches_unpublished_more": max(0, n["pledge_branches_unpublished"] - UNPUBLISHED_SHOWN),
         }
 
     counts.then(by_status)
-    return {"branch_pledges_waiting": list(waiting.select_related("branch").order_by("submitted_at"))}
+    return {
+        "branch_pledges_waiting": list(
+            waiting.select_related("branch", "general_branch").order_by("submitted_at", "pk")
+        ),
+        "pledge_general_branch_total": len(general_branches),
+        "general_branch_pledges_published": len(gb_published),
+        "general_branches_unpublished": [gb for gb in general_branches if gb.pk not in gb_published],
+        "branches_unpublished": list(
+            unpublished.select_related("general_branch").order_by(*Branch.TREE_ORDER)[:UNPUBLISHED_SHOWN]
+        ),
+    }
 
 
 @counted

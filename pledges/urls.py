@@ -7,6 +7,7 @@ app_name = "pledges"
 urlpatterns = [
     path("", views.PledgeListView.as_view(), name="list"),
     path("new/branch/", views.BranchPledgeCreateView.as_view(), name="create_branch"),
+    path("new/general-branch/", views.GeneralBranchPledgeCreateView.as_view(), name="create_general_branch"),
     path("new/member/", views.MemberPledgeCreateView.as_view(), name="create_member"),
     path("<int:pk>/", views.PledgeDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.PledgeEditView.as_view(), name="edit"),

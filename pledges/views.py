@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from branches.models import Branch, Person
+from branches.models import Branch, GeneralBranch, Person
 from core.audit import object_history
 from core.evidence import evidence_response
 from core.forms import add_service_errors
@@ -29,6 +29,7 @@ from .forms import (
     CommentForm,
     MemberPledgeForm,
     NewBranchPledgeForm,
+    NewGeneralBranchPledgeForm,
     PledgeFilterForm,
     ProgressForm,
     ProgressPublishForm,
@@ -71,6 +72,9 @@ class PledgeListView(AccessRequiredMixin, ListView):
             filter_form=self.filter_form,
             can_write_branch=self.access.has("pledges.write_branch")
             and self.restrict(Branch.objects.active(), branch="", permission="pledges.write_branch").exists(),
+            can_write_general_branch=bool(
+                selectors.general_branches_reached(self.access, "pledges.write_branch")
+            ),
             can_write_own=self.access.has("pledges.write_own")
             and person is not None
             and person.branch_id is not None,
@@ -134,7 +138,7 @@ class PledgeGuardMixin:
         if not hasattr(self, "pledge"):
             visible = Pledge.objects.visible_to(self.access, by_key=True)
             self.pledge = get_object_or_404(
-                visible.select_related("branch", "person", "campaign_year", "next_version"),
+                visible.select_related("branch", "general_branch", "person", "campaign_year", "next_version"),
                 pk=self.kwargs["pk"],
             )
         return self.pledge
@@ -162,7 +166,7 @@ class _PledgeWriteMixin:
     def post_forms(self, form, formset, save):
         if not (form.is_valid() and formset.is_valid()):
             return self.render_forms(form, formset)
-        texts = {k: v for k, v in form.cleaned_data.items() if k != "branch"}
+        texts = {k: v for k, v in form.cleaned_data.items() if k not in ("branch", "general_branch")}
         try:
             pledge = save(texts=texts, items=formset.as_items())
         except ValidationError as error:
@@ -209,6 +213,64 @@ class BranchPledgeCreateView(AccessRequiredMixin, _PledgeWriteMixin, TemplateVie
                 kind=Pledge.Kind.BRANCH,
                 campaign_year=year,
                 branch=branch,
+                items=items,
+                **texts,
+            )
+
+        return self.post_forms(form, formset, save)
+
+
+class GeneralBranchPledgeCreateView(AccessRequiredMixin, _PledgeWriteMixin, TemplateView):
+    """A general branch's own pledge, by its secretary (the same permission as a branch's: the
+    scope decides, and a branch secretary reaches no general branch here)."""
+
+    permission = "pledges.write_branch"
+
+    def dispatch(self, request, *args, **kwargs):
+        # After login and the permission (the mixin's), the scope: a general branch's secretary.
+        access = request.access
+        if request.user.is_authenticated and access.has(self.permission):
+            self.general_branches = selectors.general_branches_reached(access, self.permission)
+            if not self.general_branches:
+                message = _("Only the secretary of a general branch writes its pledge.")
+                return _refused(request, PermissionDenied(message))
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self, data=None):
+        general_branches = GeneralBranch.objects.filter(pk__in=[gb.pk for gb in self.general_branches])
+        responsible = (
+            Person.objects.filter(branch__general_branch__in=general_branches)
+            .select_related("branch")
+            .order_by("branch__sort_order", "branch__name_key", "name", "pk")
+        )
+        return (
+            NewGeneralBranchPledgeForm(data, general_branches=general_branches),
+            item_formset(kind=Pledge.Kind.GENERAL_BRANCH, data=data, responsible=responsible),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            kind=Pledge.Kind.GENERAL_BRANCH, title=_("New general branch pledge"), **kwargs
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_forms(*self.forms())
+
+    def post(self, request, *args, **kwargs):
+        form, formset = self.forms(request.POST)
+
+        def save(*, texts, items):
+            general_branch = form.cleaned_data["general_branch"]
+            year = selectors.campaign_year_for(general_branch.committee_id)
+            if year is None:
+                raise ValidationError(
+                    _("No campaign year has been set up for this general branch's party committee.")
+                )
+            return services.pledge_create(
+                access=self.access,
+                kind=Pledge.Kind.GENERAL_BRANCH,
+                campaign_year=year,
+                general_branch=general_branch,
                 items=items,
                 **texts,
             )
@@ -264,10 +326,17 @@ class PledgeEditView(AccessRequiredMixin, PledgeGuardMixin, _PledgeWriteMixin, T
 
     def forms(self, data=None):
         pledge = self.pledge
-        form_class = BranchPledgeForm if pledge.is_branch else MemberPledgeForm
-        responsible = (
-            Person.objects.filter(branch=pledge.branch).order_by("name") if pledge.is_branch else None
-        )
+        form_class = BranchPledgeForm if pledge.is_unit else MemberPledgeForm
+        if pledge.is_general_branch:  # the members of its branches
+            responsible = (
+                Person.objects.filter(branch__general_branch=pledge.general_branch_id)
+                .select_related("branch")
+                .order_by("branch__sort_order", "branch__name_key", "name", "pk")
+            )
+        elif pledge.is_branch:
+            responsible = Person.objects.filter(branch=pledge.branch).order_by("name")
+        else:
+            responsible = None
         items = pledge.items.select_related("responsible")
         return (
             form_class(data, instance=pledge),

@@ -40,9 +40,9 @@ STEADY_ACTIONS: dict[str, frozenset[str]] = {
     "self_assess": frozenset({S.PUBLISHED}),
 }
 
-# Who does what: the writer (the member; for a branch pledge its secretary), the approver (the
-# branch secretary for a member pledge; the campaign office for a branch pledge) and the
-# publisher (the branch secretary for both).
+# Who does what: the writer (the member; for a branch or general branch pledge its secretary),
+# the approver (the branch secretary for a member pledge; the campaign office for a branch or
+# general branch pledge) and the publisher (the secretary of the branch or general branch).
 WRITER, APPROVER, PUBLISHER = "writer", "approver", "publisher"
 ACTORS: dict[str, str] = {
     "edit": WRITER,
@@ -92,9 +92,12 @@ class PledgeWorkflow(Workflow):
             if access.reaches_branch("pledges.approve_member", pledge.branch):
                 roles |= {APPROVER, PUBLISHER}
         else:
-            if access.reaches_branch("pledges.write_branch", pledge.branch):
+            # A branch's pledge and a general branch's own alike: its secretary writes and
+            # publishes, the campaign office approves (a branch secretary does not reach the
+            # general branch's own pledge: ``reaches_owner``).
+            if reaches_owner(access, "pledges.write_branch", pledge):
                 roles |= {WRITER, PUBLISHER}
-            if access.reaches_branch("pledges.approve_branch", pledge.branch):
+            if reaches_owner(access, "pledges.approve_branch", pledge):
                 roles.add(APPROVER)
         return roles
 
@@ -115,6 +118,17 @@ class PledgeWorkflow(Workflow):
             % {"action": ACTION_LABELS[action], "status": pledge.get_status_display()},
             code="state",
         )
+
+
+def reaches_owner(access, permission: str, pledge: Pledge, *, through_branches: bool = False) -> bool:
+    """Whether ``permission`` reaches the pledge's owner: its branch, or for a general branch's
+    own pledge the general branch (``Access.reaches_general_branch``; ``through_branches``: a
+    branch's people reach their general branch's, to see it once published)."""
+    if pledge.general_branch_id:
+        return access.reaches_general_branch(
+            permission, pledge.general_branch, through_branches=through_branches
+        )
+    return access.reaches_branch(permission, pledge.branch)
 
 
 def _has_next_version(pledge: Pledge) -> bool:
@@ -156,7 +170,8 @@ class PledgeDiscussionWorkflow(Workflow):
 
     def parts(self, access, pledge: Pledge) -> set[str]:
         # The same reach as seeing a published pledge (``PledgeQuerySet.visible_to``).
-        return {COMMENTER} if access.reaches_branch("pledges.view", pledge.branch) else set()
+        reached = reaches_owner(access, "pledges.view", pledge, through_branches=True)
+        return {COMMENTER} if reached else set()
 
     def refusal(self, pledge: Pledge, action: str) -> ValidationError:
         return ValidationError(_("Only a published pledge can be commented on."), code="state")
@@ -178,7 +193,7 @@ class PledgeCommentWorkflow(Workflow):
         parts = set()
         if PUBLISHER in pledge_roles(access, comment.pledge):
             parts.add(ANSWERER)
-        if access.reaches_branch("pledges.approve_branch", comment.pledge.branch):
+        if reaches_owner(access, "pledges.approve_branch", comment.pledge):
             parts.add(MODERATOR)
         return parts
 

@@ -69,9 +69,9 @@ def actors(institute, pledge):
     secretary = {
         institute.branch.pk: institute.secretary,
         institute.other_branch.pk: institute.other_secretary,
-    }.get(branch.pk, institute.gb_secretary)
+    }.get(branch.pk if branch else None, institute.gb_secretary)  # a general branch's: its own
     sec = acc(secretary.user)
-    if pledge.is_branch:
+    if pledge.is_unit:
         return SimpleNamespace(writer=sec, approver=acc(institute.office.user), publisher=sec)
     return SimpleNamespace(writer=acc(pledge.person.user), approver=sec, publisher=sec)
 
@@ -96,7 +96,7 @@ def step(institute, pledge, action, **extra):
             }
             for i in pledge.items.all()
         ]
-        texts = BRANCH_TEXTS if pledge.is_branch else MEMBER_TEXTS
+        texts = BRANCH_TEXTS if pledge.is_unit else MEMBER_TEXTS
         return services.pledge_update(access=who.writer, pledge=pledge, items=items, **texts)
     if action == "submit":
         return services.pledge_submit(access=who.writer, pledge=pledge)
@@ -136,7 +136,16 @@ def make_pledge(institute, kind="branch", status="draft", *, branch=None, person
     """A pledge of ``branch`` (default: the institute's ``branch``) or of ``person`` (default: the
     institute's member) brought to ``status`` through the services."""
     year = year_of(institute)
-    if kind == "branch":
+    if kind == "general_branch":  # the institute's general branch, by its secretary
+        pledge = services.pledge_create(
+            access=acc(institute.gb_secretary.user),
+            kind="general_branch",
+            campaign_year=year,
+            general_branch=institute.gb,
+            items=branch_items(institute.member, items or 1),
+            **BRANCH_TEXTS,
+        )
+    elif kind == "branch":
         branch = branch or institute.branch
         pledge = Pledge(kind="branch", branch=branch)
         writer = actors(institute, pledge).writer

@@ -33,7 +33,7 @@ def pledge_comment(*, access, pledge: Pledge, text: str) -> PledgeComment:
     text = _text(text, "text", _("Write your question or comment."))
     comment = save_by(PledgeComment(pledge=pledge, text=text, author=access.user), access)
     tell(
-        secretaries(pledge.branch),
+        secretaries(pledge.unit),
         pledge,
         access,
         _("%(name)s asked about %(owner)s · %(kind)s %(year)s; please answer under the pledge.")

@@ -15,7 +15,7 @@ from .common import BRANCH_FIELDS, MAX_COMMITMENTS, MEMBER_FIELDS, MIN_COMMITMEN
 
 
 def _texts(kind: str, texts: dict) -> dict:
-    names = BRANCH_FIELDS if kind == Pledge.Kind.BRANCH else MEMBER_FIELDS
+    names = MEMBER_FIELDS if kind == Pledge.Kind.MEMBER else BRANCH_FIELDS
     unknown = set(texts) - set(BRANCH_FIELDS + MEMBER_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {unknown}")
@@ -25,11 +25,12 @@ def _texts(kind: str, texts: dict) -> dict:
 def _clean_items(pledge: Pledge, items: Sequence[dict]) -> list[dict]:
     """Validate the items as written in a form: a dict each with text, criterion and, for a
     milestone, due_on and responsible; an ``id`` keeps an existing item."""
-    criteria = FiveGoods if pledge.is_branch else FiveLeads
-    if not pledge.is_branch and len(items) > MAX_COMMITMENTS:
+    criteria = FiveGoods if pledge.is_unit else FiveLeads
+    if not pledge.is_unit and len(items) > MAX_COMMITMENTS:
         raise ValidationError(
             _("A member pledge has at most %(max)s commitments.") % {"max": MAX_COMMITMENTS}, code="too_many"
         )
+    members_of = _member_check(pledge)
     cleaned = []
     for n, item in enumerate(items, start=1):
         text = (item.get("text") or "").strip()
@@ -42,7 +43,7 @@ def _clean_items(pledge: Pledge, items: Sequence[dict]) -> list[dict]:
                 code="item_criterion",
             )
         row = {"id": item.get("id"), "text": text, "criterion": item["criterion"], "position": n}
-        if pledge.is_branch:
+        if pledge.is_unit:
             due_on, responsible = item.get("due_on"), item.get("responsible")
             if due_on is None or responsible is None:
                 raise ValidationError(
@@ -55,10 +56,10 @@ def _clean_items(pledge: Pledge, items: Sequence[dict]) -> list[dict]:
                     % {"n": n, "year": pledge.campaign_year.year},
                     code="milestone_date",
                 )
-            if responsible.branch_id != pledge.branch_id:
+            if not members_of(responsible):
                 raise ValidationError(
                     _("Milestone %(n)s: %(name)s is not a member of %(branch)s.")
-                    % {"n": n, "name": responsible.name, "branch": pledge.branch.name},
+                    % {"n": n, "name": responsible.name, "branch": pledge.unit.name},
                     code="milestone_responsible",
                 )
             row.update(due_on=due_on, responsible=responsible)
@@ -66,6 +67,22 @@ def _clean_items(pledge: Pledge, items: Sequence[dict]) -> list[dict]:
             row.update(due_on=None, responsible=None)
         cleaned.append(row)
     return cleaned
+
+
+def _member_check(pledge: Pledge):
+    """Whether a person may be responsible for a milestone: a member of the pledge's branch, or
+    for a general branch's own pledge a member of one of its branches."""
+    if not pledge.is_general_branch:
+        return lambda person: person.branch_id == pledge.branch_id
+    branch_ids = None
+
+    def check(person):
+        nonlocal branch_ids
+        if branch_ids is None:  # read once, and only when there is a milestone
+            branch_ids = set(pledge.general_branch.branches.values_list("pk", flat=True))
+        return person.branch_id in branch_ids
+
+    return check
 
 
 def _write_items(pledge: Pledge, items: Sequence[dict], access) -> None:
@@ -95,26 +112,35 @@ def pledge_create(
     kind: str,
     campaign_year,
     branch=None,
+    general_branch=None,
     items: Sequence[dict] = (),
     **texts,
 ) -> Pledge:
-    """Start the pledge of a branch (its secretary) or of the acting member for a campaign year."""
+    """Start the pledge of a branch or of a general branch (its secretary), or of the acting
+    member, for a campaign year."""
     if kind == Pledge.Kind.MEMBER:
         person = access.person
         if person is None or person.branch_id is None:
             raise PermissionDenied(_("Only a party member writes a member pledge."))
-        branch, owner = person.branch, {"person": person}
+        owner = {"branch": person.branch, "person": person}
+    elif kind == Pledge.Kind.GENERAL_BRANCH:
+        if general_branch is None:
+            raise ValidationError(_("Choose the general branch."), code="general_branch")
+        owner = {"general_branch": general_branch, "person": None}
     else:
         if branch is None:
             raise ValidationError(_("Choose the branch."), code="branch")
-        owner = {"person": None}
-    pledge = Pledge(kind=kind, campaign_year=campaign_year, branch=branch, created_by=access.user, **owner)
+        owner = {"branch": branch, "person": None}
+    pledge = Pledge(kind=kind, campaign_year=campaign_year, created_by=access.user, **owner)
     if WRITER not in pledge_roles(access, pledge):
         raise PermissionDenied(_("You may not write this pledge."))
-    if campaign_year.campaign.committee_id != branch.committee_id:
+    if campaign_year.campaign.committee_id != pledge.unit.committee_id:
         raise ValidationError(_("This campaign year belongs to another party committee."), code="year")
     existing = Pledge.objects.filter(campaign_year=campaign_year, kind=kind, version=1)
-    existing = existing.filter(person=owner["person"]) if owner["person"] else existing.filter(branch=branch)
+    if kind == Pledge.Kind.MEMBER:
+        existing = existing.filter(person=owner["person"])  # wherever it was written
+    else:
+        existing = existing.filter(branch=pledge.branch, general_branch=pledge.general_branch)
     if existing.exists():
         raise ValidationError(
             _("There is already a pledge for %(year)s; open it to continue.") % {"year": campaign_year.year},
@@ -145,7 +171,7 @@ def pledge_submit(*, access, pledge: Pledge) -> Pledge:
     authorize(access, lock_pledge(pledge), "submit")
     missing = [
         str(Pledge._meta.get_field(name).verbose_name)
-        for name in (BRANCH_FIELDS if pledge.is_branch else MEMBER_FIELDS)
+        for name in (BRANCH_FIELDS if pledge.is_unit else MEMBER_FIELDS)
         if not getattr(pledge, name).strip()
     ]
     if missing:
@@ -153,9 +179,9 @@ def pledge_submit(*, access, pledge: Pledge) -> Pledge:
             _("Fill in before submitting: %(fields)s.") % {"fields": "、".join(missing)}, code="incomplete"
         )
     count = pledge.items.count()
-    if pledge.is_branch and count < 1:
+    if pledge.is_unit and count < 1:
         raise ValidationError(_("A branch pledge needs at least one milestone."), code="no_milestone")
-    if not pledge.is_branch and not MIN_COMMITMENTS <= count <= MAX_COMMITMENTS:
+    if not pledge.is_unit and not MIN_COMMITMENTS <= count <= MAX_COMMITMENTS:
         raise ValidationError(
             _("A member pledge needs %(min)s to %(max)s commitments; it has %(count)s.")
             % {"min": MIN_COMMITMENTS, "max": MAX_COMMITMENTS, "count": count},
@@ -212,6 +238,7 @@ def pledge_correct(*, access, pledge: Pledge) -> Pledge:
         kind=pledge.kind,
         campaign_year=pledge.campaign_year,
         branch=pledge.branch,
+        general_branch=pledge.general_branch,
         person=pledge.person,
         version=pledge.version + 1,
         previous=pledge,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities.compliance import Status, compliance_table
 from activities.models import ActivityRecord, Attendance, AttendanceStatus, Kind
-from activities.selectors import count_of, record_list
+from activities.selectors import count_of, record_list, records_reached
 from branches.models import Branch, GeneralBranch
 from pledges.models import Pledge
 from pledges.selectors import pledge_list
@@ -67,7 +68,7 @@ class PledgeRegister(Report):
         def rows():
             for p in pledges.iterator(chunk_size=2000):
                 yield (
-                    p.branch.name,
+                    p.unit.name,  # a general branch's own pledge has no branch
                     p.get_kind_display(),
                     p.person.name if p.person_id else "",
                     p.version,
@@ -110,8 +111,11 @@ class ActivityLedger(Report):
 
     def _records(self, access, params: Params):
         year = params.year.year
-        records = access.restrict(ActivityRecord.objects.active(), self.permission).filter(
-            branch__committee_id=params.year.campaign.committee_id,
+        committee_id = params.year.campaign.committee_id
+        # A general branch's own records too (its secretary's, or all for the institute), after
+        # the branches' (records_reached: the activities app's rule of who reaches them).
+        records = records_reached(access, self.permission, ActivityRecord.objects.active()).filter(
+            Q(branch__committee_id=committee_id) | Q(general_branch__committee_id=committee_id),
             held_on__gte=datetime.date(year, 1, 1),
             held_on__lte=datetime.date(year, 12, 31),
         )
@@ -130,14 +134,21 @@ class ActivityLedger(Report):
                 on_leave=count_of(Attendance, status=AttendanceStatus.LEAVE),
                 absent=count_of(Attendance, status=AttendanceStatus.ABSENT),
             )
-            .order_by("branch__sort_order", "branch__name_key", "held_on", "pk")
+            .order_by(
+                "branch__sort_order",
+                "branch__name_key",
+                "general_branch__sort_order",
+                "general_branch__name_key",
+                "held_on",
+                "pk",
+            )
         )
         kinds = dict(Kind.choices)
 
         def rows():
             for r in records.iterator(chunk_size=2000):
                 yield (
-                    r.branch.name,
+                    r.unit.name,
                     r.held_on,
                     str(kinds.get(r.kind, r.kind)),
                     r.title,
