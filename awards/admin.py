@@ -43,8 +43,8 @@ class AwardCycleAdmin(AuditedAdmin):
 
 @admin.register(Candidate)
 class CandidateAdmin(AuditedAdmin):
-    list_display = ("cycle", "title", "branch", "person", "source", "removed")
-    list_select_related = ("cycle__campaign_year__campaign", "branch", "person")
+    list_display = ("cycle", "title", "branch", "general_branch", "person", "source", "removed")
+    list_select_related = ("cycle__campaign_year__campaign", "branch", "general_branch", "person")
 
 
 @admin.register(Objection)

@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from core.evidence import ACCEPT
 from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin
 
-from .models import DEFAULT_SATISFACTION_POINTS, ModelPostReview, RubricItem, ScoreLine, Title
+from .models import (
+    DEFAULT_SATISFACTION_POINTS,
+    GeneralBranchLine,
+    ModelPostReview,
+    RubricItem,
+    ScoreLine,
+    Title,
+)
 from .scoring.indicators import INDICATOR_CHOICES
 
 DATE = {"type": "date"}
@@ -138,13 +145,25 @@ class AddCandidateForm(SubmitOnceMixin, GuardedForm):
     title = forms.ChoiceField(
         label=_("title"), choices=[c for c in Title.choices if c[0] != Title.MODEL_POST]
     )
-    line = forms.ModelChoiceField(queryset=ScoreLine.objects.none(), widget=forms.HiddenInput)
+    # One of the two: a branch's or member's line, or a general branch's (先进党总支).
+    line = forms.ModelChoiceField(queryset=ScoreLine.objects.none(), widget=forms.HiddenInput, required=False)
+    general_branch_line = forms.ModelChoiceField(
+        queryset=GeneralBranchLine.objects.none(), widget=forms.HiddenInput, required=False
+    )
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, lines=None, **kwargs):
+    def __init__(self, *args, lines=None, general_branch_lines=None, **kwargs):
         super().__init__(*args, **kwargs)
         if lines is not None:  # the lines of the cycle's ranking
             self.fields["line"].queryset = lines
+        if general_branch_lines is not None:
+            self.fields["general_branch_line"].queryset = general_branch_lines
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("line") is None) == (data.get("general_branch_line") is None):
+            raise ValidationError(_("Choose one branch, member or general branch of the ranking."))
+        return data
 
 
 class ObjectionForm(SubmitOnceMixin, GuardedForm):

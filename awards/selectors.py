@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from evaluations.models import Appraisal, Evaluation
 from .models import (
     AwardCycle,
     Candidate,
+    GeneralBranchLine,
     ModelPost,
     Objection,
     Rubric,
@@ -198,6 +199,18 @@ def addable_lines(cycle: AwardCycle, candidates) -> list[ScoreLine]:
     ]
 
 
+def addable_general_branch_lines(cycle: AwardCycle, candidates) -> list[GeneralBranchLine]:
+    """The general branches of the cycle's ranking that are not candidates yet."""
+    taken = {c.general_branch_id for c in candidates if c.general_branch_id and not c.removed}
+    return [
+        gl
+        for gl in cycle.run.general_branch_lines.select_related("general_branch").order_by(
+            F("rank").asc(nulls_last=True), "general_branch__name_key"
+        )
+        if gl.general_branch_id not in taken
+    ]
+
+
 def model_posts_of(campaign_year):
     return (
         ModelPost.objects.filter(branch__committee=campaign_year.campaign.committee_id)
@@ -252,6 +265,29 @@ def ranking(lines) -> list[tuple[str, str, list[ScoreLine]]]:
     return groups
 
 
+def general_branch_lines(access: Access, run: ScoringRun) -> list[GeneralBranchLine]:
+    """The general branches' lines of ``run`` the reader reaches, in rank order (a general branch
+    without a score last). One query; reach is decided on the loaded rows
+    (``Access.reaches_general_branch``): the institute and the general branch's own secretary,
+    not a branch's secretary nor a member."""
+    rows = (
+        GeneralBranchLine.objects.filter(run=run)
+        .select_related("general_branch")
+        .order_by(F("rank").asc(nulls_last=True), "general_branch__sort_order", "general_branch__name_key")
+    )
+    return [row for row in rows if access.reaches_general_branch("scoring.view", row.general_branch)]
+
+
+def general_branch_line_branches(gb_line: GeneralBranchLine) -> list[ScoreLine]:
+    """The branch lines a general branch's score averages: those of the same run that were under
+    it when the run was computed (``quota_unit``), in rank order. One query."""
+    return list(
+        ScoreLine.objects.filter(run=gb_line.run_id, kind=Subject.BRANCH, quota_unit=gb_line.quota_unit)
+        .select_related("branch")
+        .order_by("-total", "branch__sort_order", "branch__name_key")
+    )
+
+
 def line_detail(line: ScoreLine) -> list[dict]:
     """The items of a line grouped by criterion, with subtotals. One query."""
     criteria: dict[str, dict] = {}
@@ -270,16 +306,32 @@ def line_detail(line: ScoreLine) -> list[dict]:
 
 
 def cycle_candidates(cycle: AwardCycle, *, with_objections: bool):
-    qs = cycle.candidates.select_related("branch", "person", "line").annotate(
-        open_objections=Count("objections", filter=Q(objections__answered_on__isnull=True))
+    qs = cycle.candidates.select_related(
+        "branch", "general_branch", "person", "line", "general_branch_line"
+    ).annotate(open_objections=Count("objections", filter=Q(objections__answered_on__isnull=True)))
+    # Within 先进党总支(支部): the general branches first, then the branches.
+    return list(
+        qs.order_by(
+            "title",
+            "removed",
+            F("general_branch_id").asc(nulls_last=True),
+            "-general_branch_line__total",
+            "-line__total",
+            "pk",
+        )
     )
-    return list(qs.order_by("title", "removed", "-line__total", "pk"))
 
 
 def objections_of(cycle: AwardCycle):
     return list(
         Objection.objects.filter(candidate__cycle=cycle)
-        .select_related("candidate__branch", "candidate__person", "submitted_by", "answered_by")
+        .select_related(
+            "candidate__branch",
+            "candidate__general_branch",
+            "candidate__person",
+            "submitted_by",
+            "answered_by",
+        )
         .order_by("answered_on", "submitted_on", "pk")
     )
 
@@ -323,8 +375,14 @@ def home_context(*, access, role: str | None, campaign_year, counts) -> dict:
 def notice_candidates(cycle: AwardCycle):
     return list(
         Candidate.objects.filter(cycle=cycle, removed=False)
-        .select_related("branch", "person")
-        .order_by("title", "branch__name_key", "person__name")
+        .select_related("branch", "general_branch", "person")
+        .order_by(
+            "title",
+            F("general_branch__sort_order").asc(nulls_last=True),
+            "general_branch__name_key",
+            "branch__name_key",
+            "person__name",
+        )
     )
 
 

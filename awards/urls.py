@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:year>/run/reopen/", views.RunReopenView.as_view(), name="run_reopen"),
     path("<int:year>/ranking/", views.RankingView.as_view(), name="ranking"),
     path("lines/<int:pk>/", views.LineView.as_view(), name="line"),
+    path("general-branch-lines/<int:pk>/", views.GeneralBranchLineView.as_view(), name="general_branch_line"),
     path("<int:year>/cycle/", views.CycleView.as_view(), name="cycle"),
     path("<int:year>/cycle/<str:action>/", views.CycleActionView.as_view(), name="cycle_action"),
     path("<int:year>/candidates/add/", views.CandidateAddView.as_view(), name="candidate_add"),

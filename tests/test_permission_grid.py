@@ -527,6 +527,10 @@ GRID = {
         page(pk("member_line"), ok("member", *VIEWERS, other_secretary=404)),
         page(pk("other_line"), ok(*VIEWERS, secretary=404, gb_secretary=404, member=404)),
     ],
+    # A general branch's score: the institute and the general branch's own secretary
+    "awards:general_branch_line": [
+        page(pk("gb_line"), ok("gb_secretary", *INSTITUTE, secretary=404, other_secretary=404, member=404)),
+    ],
     "awards:cycle": [page(year, ok(*INSTITUTE))],
     # awards.view: the leading group may act on the cycle too (approve); the services decide which step
     "awards:cycle_action": [action(lambda w: {"year": w.year.pk, "action": "notice"}, may(*INSTITUTE))],
@@ -785,6 +789,7 @@ def world(institute):
     w.branch_line = run.lines.get(kind=Subject.BRANCH, branch=i.branch)
     w.member_line = run.lines.get(person=i.member)
     w.other_line = run.lines.get(kind=Subject.BRANCH, branch=i.other_branch)
+    w.gb_line = run.general_branch_lines.get(general_branch=i.gb)
     # Approved as recorded: the world keeps an appraisal and evaluations open for their own pages,
     # which the approval service rightly refuses (awards.selectors.approval_preview).
     type(run).objects.filter(pk=run.pk).update(status="approved", approved_by=office)

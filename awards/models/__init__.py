@@ -10,6 +10,7 @@
 - :class:`ScoringRun` / :class:`ScoreLine` / :class:`ScoreItem` — the snapshot a scoring run
   produces. A draft is replaced by the next run; once approved nothing of it may change (the
   services refuse, and ``save``/``delete`` raise).
+- :class:`GeneralBranchLine` — a general branch's score in a run: the mean of its branches' totals.
 - :class:`AwardCycle` / :class:`Candidate` / :class:`Objection` — proposal → public notice (公示)
   with objections → approval by the leading group → announcement (frozen).
 - :class:`ModelPost` / :class:`ModelPostReview` — 党员示范岗: designated, reviewed each term,
@@ -44,7 +45,7 @@ from .rubric import (
     goal_label,
     score_evidence_path,
 )
-from .runs import Immutable, ScoreItem, ScoreLine, ScoringRun, SnapshotQuerySet
+from .runs import GeneralBranchLine, Immutable, ScoreItem, ScoreLine, ScoringRun, SnapshotQuerySet
 
 __all__ = [
     "ALL_CRITERIA",
@@ -56,6 +57,7 @@ __all__ = [
     "AwardCycle",
     "BranchCriterion",
     "Candidate",
+    "GeneralBranchLine",
     "Immutable",
     "MemberCriterion",
     "ModelPost",

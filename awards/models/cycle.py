@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .runs import ScoreLine, ScoringRun
+from .runs import GeneralBranchLine, ScoreLine, ScoringRun
 
 
 class Title(models.TextChoices):
@@ -68,6 +68,9 @@ class AwardCycle(models.Model):
     )
     five_good_per_category = models.PositiveSmallIntegerField(_("five-good branches per category"), default=1)
     advanced_per_category = models.PositiveSmallIntegerField(_("advanced branches per category"), default=1)
+    # 先进党总支 proposed from the general branches' ranking (one ranking for the institute: a
+    # few general branches, of mixed categories).
+    advanced_general_branches = models.PositiveSmallIntegerField(_("advanced general branches"), default=1)
     outstanding_member_share = models.DecimalField(
         _("outstanding members: at most this share of each general branch"),
         max_digits=4,
@@ -131,8 +134,23 @@ class Candidate(models.Model):
 
     cycle = models.ForeignKey(AwardCycle, on_delete=models.PROTECT, related_name="candidates")
     title = models.CharField(_("title"), max_length=20, choices=Title.choices)
+    # The subject: a branch (with ``person`` for a member's title), or a general branch, which
+    # only 先进党总支(支部) goes to (``candidate_one_subject``).
     branch = models.ForeignKey(
-        "branches.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("branch"),
+    )
+    general_branch = models.ForeignKey(
+        "branches.GeneralBranch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("general branch"),
     )
     person = models.ForeignKey(
         "branches.Person",
@@ -143,6 +161,9 @@ class Candidate(models.Model):
         verbose_name=_("member"),
     )
     line = models.ForeignKey(ScoreLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    general_branch_line = models.ForeignKey(
+        GeneralBranchLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     reason = models.TextField(_("reason"), blank=True)
     removed = models.BooleanField(_("removed"), default=False)
@@ -160,10 +181,26 @@ class Candidate(models.Model):
             models.CheckConstraint(
                 condition=~Q(removed=True) | ~Q(removed_reason=""), name="candidate_removed_has_reason"
             ),
+            # Exactly one subject per title: a branch's title goes to a branch, 先进党总支(支部)
+            # to a branch or a general branch, a member's title to a member of a branch.
             models.CheckConstraint(
-                condition=Q(title__in=["five_good_branch", "advanced_branch"], person__isnull=True)
-                | (~Q(title__in=["five_good_branch", "advanced_branch"]) & Q(person__isnull=False)),
-                name="candidate_person_iff_member_title",
+                condition=Q(
+                    title__in=["five_good_branch", "advanced_branch"],
+                    person__isnull=True,
+                    branch__isnull=False,
+                    general_branch__isnull=True,
+                )
+                | Q(
+                    title="advanced_branch",
+                    person__isnull=True,
+                    branch__isnull=True,
+                    general_branch__isnull=False,
+                )
+                | (
+                    ~Q(title__in=["five_good_branch", "advanced_branch"])
+                    & Q(person__isnull=False, branch__isnull=False, general_branch__isnull=True)
+                ),
+                name="candidate_one_subject",
             ),
         ]
 
@@ -171,8 +208,18 @@ class Candidate(models.Model):
         return f"{self.get_title_display()}: {self.subject_name}"
 
     @property
+    def unit(self):
+        """The organisation the candidate is, or belongs to: its branch or general branch."""
+        return self.general_branch if self.general_branch_id else self.branch
+
+    @property
     def subject_name(self) -> str:
-        return self.person.name if self.person_id else self.branch.name
+        return self.person.name if self.person_id else self.unit.name
+
+    @property
+    def score_line(self):
+        """The line it was proposed from: a branch's or member's, or a general branch's."""
+        return self.general_branch_line if self.general_branch_id else self.line
 
 
 class Objection(models.Model):

@@ -210,3 +210,67 @@ class ScoreItem(Immutable):
     @property
     def goal_label(self):
         return goal_label(self.criterion)
+
+
+class GeneralBranchLine(Immutable):
+    """The score of one general branch (党总支) in a run.
+
+    The plan commends 先进党总支 beside 先进党支部 but gives the general branch no rubric of its
+    own, so its score is the branch rubric over its branches: the mean of the totals of its
+    branches' lines in the same run (``branches`` says how many), written with the branch lines
+    (``scoring.compute``) so that pages read one row per general branch. A branch that is
+    ineligible (a veto, an unpublished pledge) counts with its total and is counted in
+    ``flagged``: the proposal from the ranking passes such a general branch over, the office may
+    still add it by hand with its reason. A general branch none of whose branches was scored has
+    a line without a score (``total`` empty), ineligible, so that it is seen rather than missing.
+    Which branches were averaged is the snapshot's own: the branch lines' ``quota_unit``
+    (``gb:<id>``) as the tree stood when the run was computed."""
+
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="general_branch_lines")
+    general_branch = models.ForeignKey(
+        "branches.GeneralBranch", on_delete=models.PROTECT, related_name="+", verbose_name=_("general branch")
+    )
+    category = models.CharField(_("category"), max_length=20)
+    total = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    branches = models.PositiveIntegerField(_("branches averaged"), default=0)
+    flagged = models.PositiveIntegerField(_("ineligible branches"), default=0)
+    eligible = models.BooleanField(_("eligible"))
+    reasons = models.JSONField(_("why ineligible"), default=list)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+
+    RUN_LOOKUP = "run__"
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("general branch score")
+        verbose_name_plural = _("general branch scores")
+        ordering = ["run", "rank", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "general_branch"], name="general_branch_line_once_per_run"
+            ),
+            # No branch scored: no score, and then nothing to propose.
+            models.CheckConstraint(
+                condition=Q(branches=0, total__isnull=True, eligible=False)
+                | Q(branches__gt=0, total__isnull=False),
+                name="general_branch_line_total_iff_branches",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.general_branch.name}: {self.total}"
+
+    def get_absolute_url(self):
+        return reverse("awards:general_branch_line", args=[self.pk])
+
+    def _approved(self) -> bool:
+        return ScoringRun.objects.filter(pk=self.run_id, status=ScoringRun.Status.APPROVED).exists()
+
+    @property
+    def subject_name(self) -> str:
+        return self.general_branch.name
+
+    @property
+    def quota_unit(self) -> str:
+        """The key its branches' lines carry (``ScoreLine.quota_unit``)."""
+        return f"gb:{self.general_branch_id}"

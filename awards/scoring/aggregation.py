@@ -14,6 +14,7 @@ named below, so "checked to the decimal" means the same thing on paper and here:
 - the total is w_rubric × rubric % + w_evaluation × evaluation %, weights in percent summing to
   100, clamped to [0, 100], rounded. Without an evaluation result the rubric % stands alone.
 - a veto makes the candidate ineligible whatever the score.
+- a general branch's score is the mean of its branches' totals, rounded (``general_branch_mean``).
 """
 
 from __future__ import annotations
@@ -162,3 +163,11 @@ def rank(scores: Sequence[tuple[object, Decimal, bool]]) -> dict[object, int]:
 def quota(share, members: int) -> int:
     """How many outstanding members a unit of ``members`` may have: ⌊share × members⌋."""
     return int((Decimal(share) * members).to_integral_value(rounding="ROUND_FLOOR"))
+
+
+def general_branch_mean(totals: Sequence[Decimal]) -> Decimal | None:
+    """A general branch's score: the mean of its branches' totals (each counted, an ineligible
+    one too), rounded; None when no branch was scored."""
+    if not totals:
+        return None
+    return q2(sum((Decimal(t) for t in totals), ZERO) / len(totals))

@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from activities.compliance import compliance_table
 from activities.models import ActivityRecord
-from branches.models import Branch, Person
+from branches.models import Branch, GeneralBranch, Person
 from evaluations.models import Appraisal, AppraisalGrade, BallotCount, Evaluation, Grade, RatingCount
 from pledges.models import Pledge
 from supervision.models import Inspection, Review
 
-from ..models import RubricItem, ScoreEntry, ScoreItem, ScoreLine, ScoringRun, Subject
+from ..models import GeneralBranchLine, RubricItem, ScoreEntry, ScoreItem, ScoreLine, ScoringRun, Subject
 from ..selectors import rubric_for, settings_for
 from . import aggregation as agg
 from .indicators import (
@@ -281,6 +281,39 @@ def _write(lines: list[ScoreLine], item_rows: list[list[dict]]) -> None:
                     )
 
 
+def _general_branch_lines(run: ScoringRun, committee_id: int, lines: list[ScoreLine]) -> list:
+    """One line per general branch of the institute: the mean of its branches' totals (see
+    ``GeneralBranchLine``), ranked among the institute's general branches; one query."""
+    by_unit: dict[str, list[ScoreLine]] = defaultdict(list)
+    for line in lines:
+        if line.kind == Subject.BRANCH:
+            by_unit[line.quota_unit].append(line)
+    ids = {int(unit[3:]) for unit in by_unit if unit.startswith("gb:")}
+    general_branches = GeneralBranch.objects.filter(
+        Q(committee_id=committee_id, is_active=True) | Q(pk__in=ids)
+    )
+    result = []
+    for gb in general_branches.order_by("pk"):
+        branch_lines = by_unit.get(f"gb:{gb.pk}", [])
+        total = agg.general_branch_mean([line.total for line in branch_lines])
+        result.append(
+            GeneralBranchLine(
+                run=run,
+                general_branch=gb,
+                category=gb.category,
+                total=total,
+                branches=len(branch_lines),
+                flagged=sum(1 for line in branch_lines if not line.eligible),
+                eligible=total is not None,
+                reasons=[] if total is not None else [_("None of its branches was scored.")],
+            )
+        )
+    ranks = agg.rank([(id(gl), gl.total or Decimal("0"), gl.eligible) for gl in result])
+    for gl in result:
+        gl.rank = ranks[id(gl)] if gl.eligible else None
+    return result
+
+
 def compute(run: ScoringRun) -> int:
     """Fill the (empty, draft) ``run``. Returns the number of lines written."""
     campaign_year = run.campaign_year
@@ -366,6 +399,7 @@ def compute(run: ScoringRun) -> int:
             for line in group:
                 line.rank = ranks[id(line)]
     _write(lines, item_rows)
+    GeneralBranchLine.objects.bulk_create(_general_branch_lines(run, committee_id, lines))
     run.rubric_versions = {kind: rubric.version for kind, rubric in rubrics.items()}
     run.settings_used = {
         "branch_weights": [str(settings.branch_rubric_weight), str(settings.branch_evaluation_weight)],

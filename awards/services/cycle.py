@@ -21,6 +21,7 @@ from ..models import (
     MIN_NOTICE_WORKING_DAYS,
     AwardCycle,
     Candidate,
+    GeneralBranchLine,
     Objection,
     ScoreLine,
     ScoringRun,
@@ -58,10 +59,16 @@ def cycle_follow_run(*, cycle: AwardCycle, run: ScoringRun, actor) -> AwardCycle
     removed, with the reason (kept in its history). Part of ``scoring_run_approve``, which
     authorised the step."""
     lines = {(line.kind, line.branch_id, line.person_id): line for line in run.lines.all()}
+    gb_lines = {gl.general_branch_id: gl for gl in run.general_branch_lines.all()}
     for candidate in cycle.candidates.all():
-        kind = Subject.BRANCH if candidate.title in BRANCH_TITLES else Subject.MEMBER
-        line = lines.get((kind, candidate.branch_id, candidate.person_id if kind == Subject.MEMBER else None))
-        candidate.line = line
+        if candidate.general_branch_id:
+            line = candidate.general_branch_line = gb_lines.get(candidate.general_branch_id)
+        else:
+            kind = Subject.BRANCH if candidate.title in BRANCH_TITLES else Subject.MEMBER
+            line = lines.get(
+                (kind, candidate.branch_id, candidate.person_id if kind == Subject.MEMBER else None)
+            )
+            candidate.line = line
         if not candidate.removed and (line is None or not line.eligible):
             candidate.removed = True
             candidate.removed_reason = _(
@@ -112,6 +119,27 @@ def cycle_propose(*, access: Access, cycle: AwardCycle) -> list[Candidate]:
                     cycle=cycle, title=title, branch=line.branch, line=line, source=Candidate.Source.RANKING
                 )
             )
+    # 先进党总支: the best general branches none of whose branches is ineligible (one with a
+    # vetoed branch the office may still add by hand, with its reason).
+    taken_gbs = set(
+        cycle.candidates.filter(general_branch__isnull=False).values_list("general_branch_id", flat=True)
+    )
+    room = cycle.advanced_general_branches
+    for gb_line in cycle.run.general_branch_lines.filter(eligible=True, flagged=0).order_by("rank", "pk"):
+        if room <= 0:
+            break
+        if gb_line.general_branch_id in taken_gbs:
+            continue
+        new.append(
+            Candidate(
+                cycle=cycle,
+                title=Title.ADVANCED,
+                general_branch_id=gb_line.general_branch_id,
+                general_branch_line=gb_line,
+                source=Candidate.Source.RANKING,
+            )
+        )
+        room -= 1
     sizes = _unit_sizes(cycle.run)
     used = _used_quota(cycle)
     for unit in sorted(sizes):
@@ -141,12 +169,24 @@ def cycle_propose(*, access: Access, cycle: AwardCycle) -> list[Candidate]:
 
 @transaction.atomic
 def candidate_add(
-    *, access: Access, cycle: AwardCycle, title: str, line: ScoreLine, reason: str
+    *,
+    access: Access,
+    cycle: AwardCycle,
+    title: str,
+    line: ScoreLine | None = None,
+    general_branch_line: GeneralBranchLine | None = None,
+    reason: str,
 ) -> Candidate:
-    """Add a candidate by hand, with a reason. Eligibility and the quota still apply."""
+    """Add a candidate by hand, with a reason: from a line of a branch or member (``line``) or
+    of a general branch (``general_branch_line``, for 先进党总支 only). Eligibility and the quota
+    still apply."""
     CYCLE.authorize(access, _locked(cycle), "add")
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for adding.")})
+    if (line is None) == (general_branch_line is None):
+        raise ValidationError(_("Choose one branch, member or general branch of the ranking."))
+    if general_branch_line is not None:
+        return _general_branch_add(access, cycle, title, general_branch_line, reason)
     if line.run_id != cycle.run_id:
         raise ValidationError(_("Not a line of this cycle's ranking."))
     if (title in BRANCH_TITLES) != (line.kind == Subject.BRANCH):
@@ -170,6 +210,28 @@ def candidate_add(
         branch=line.branch,
         person=line.person,
         line=line,
+        source=Candidate.Source.ADDED,
+        reason=reason,
+    )
+    return save_as(candidate, access.user)
+
+
+def _general_branch_add(access, cycle, title, gb_line: GeneralBranchLine, reason: str) -> Candidate:
+    if gb_line.run_id != cycle.run_id:
+        raise ValidationError(_("Not a line of this cycle's ranking."))
+    if title != Title.ADVANCED:
+        raise ValidationError(
+            {"title": _("A general branch can be proposed as an advanced general branch only.")}
+        )
+    if not gb_line.eligible:
+        raise ValidationError(_("Ineligible: %(reasons)s") % {"reasons": "; ".join(gb_line.reasons)})
+    if cycle.candidates.filter(general_branch=gb_line.general_branch_id, removed=False).exists():
+        raise ValidationError(_("Already a candidate."))
+    candidate = Candidate(
+        cycle=cycle,
+        title=title,
+        general_branch_id=gb_line.general_branch_id,
+        general_branch_line=gb_line,
         source=Candidate.Source.ADDED,
         reason=reason,
     )

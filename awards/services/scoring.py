@@ -203,6 +203,7 @@ def scoring_run_execute(*, campaign_year) -> ScoringRun | None:
     run = standing_run(campaign_year, lock=True)
     if run.pk is None or run.status != ScoringRun.Status.DRAFT:
         return None
+    run.general_branch_lines.all().delete()
     run.lines.all().delete()  # items cascade
     compute(run)
     run.state, run.computed_at, run.error = ScoringRun.State.DONE, timezone.now(), ""

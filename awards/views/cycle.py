@@ -46,6 +46,9 @@ class CycleView(CycleMixin, TemplateView):
             context["expected"] = cycle.expected_announcement(today)
             if cycle.status == AwardCycle.Status.PROPOSING:
                 context["others"] = selectors.addable_lines(cycle, context["candidates"])
+                context["other_general_branches"] = selectors.addable_general_branch_lines(
+                    cycle, context["candidates"]
+                )
                 context["add_form"] = forms.AddCandidateForm()
         return context
 
@@ -82,7 +85,11 @@ class CandidateAddView(CycleMixin, InlineActionView):
     back_to = "cycle"
 
     def get_form(self):
-        return forms.AddCandidateForm(self.request.POST, lines=self.cycle.run.lines.all())
+        return forms.AddCandidateForm(
+            self.request.POST,
+            lines=self.cycle.run.lines.all(),
+            general_branch_lines=self.cycle.run.general_branch_lines.all(),
+        )
 
     def act(self, form):
         services.candidate_add(access=self.access, cycle=self.cycle, **form.cleaned_data)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -15,7 +15,7 @@ from core.mixins import AccessRequiredMixin
 from core.queue import QUEUED_LATER
 
 from .. import forms, selectors, services
-from ..models import Rubric, RubricItem, ScoreEntry, ScoreLine, ScoringRun
+from ..models import GeneralBranchLine, Rubric, RubricItem, ScoreEntry, ScoreLine, ScoringRun
 from ..workflow import SCORING, standing_run
 from .base import InlineActionView, YearMixin
 
@@ -273,6 +273,9 @@ class RankingView(YearMixin, TemplateView):
                 self.access, run, self.request.GET.get("page"), self.paginate_by
             )
             context.update(groups=groups, page_obj=page, is_paginated=page.has_other_pages())
+            # The general branches' own section, above the branches on the first page.
+            if page.number == 1:
+                context["general_branch_lines"] = selectors.general_branch_lines(self.access, run)
         return context
 
 
@@ -293,4 +296,26 @@ class LineView(AccessRequiredMixin, TemplateView):
         context["line"] = line
         context["year"] = line.run.campaign_year
         context["criteria"] = selectors.line_detail(line)
+        return context
+
+
+class GeneralBranchLineView(AccessRequiredMixin, TemplateView):
+    """A general branch's score: the mean of its branches' totals, each branch's line beside it
+    (those flagged ineligible marked). Reached by the institute and the general branch's own
+    secretary (``Access.reaches_general_branch``); anyone else's is a 404."""
+
+    permission = "scoring.view"
+    template_name = "awards/general_branch_line.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        line = get_object_or_404(
+            GeneralBranchLine.objects.select_related("run__campaign_year", "general_branch"),
+            pk=self.kwargs["pk"],
+        )
+        if not self.access.reaches_general_branch(self.permission, line.general_branch):
+            raise Http404
+        context["line"] = line
+        context["year"] = line.run.campaign_year
+        context["branch_lines"] = selectors.general_branch_line_branches(line)
         return context

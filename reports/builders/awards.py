@@ -8,7 +8,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from awards.models import AwardCycle, Candidate, ModelPost, Title
 
@@ -40,13 +40,20 @@ def masthead_size(text: str) -> float:
 
 def award_groups(params: Params) -> list[tuple[str, list[tuple[str, str]], bool]]:
     """[(title label, [(name, unit), ...], given to people?), ...] in the order of the notice.
-    Two queries."""
+    Two queries.
+
+    先进党总支(支部) may go to general branches as well as branches: then, as a decision names
+    them, the general branches come first under 先进党总支 and the branches follow under 先进党支部
+    (grouped by their general branch), each counted in 个."""
     cycle = _cycle(params)
     by_title: dict[str, list[tuple[str, str]]] = {t: [] for t in TITLE_ORDER}
+    general_branches: list[tuple[str, str]] = []
     candidates = (
         Candidate.objects.filter(cycle=cycle, removed=False)
-        .select_related("branch__general_branch", "person")
+        .select_related("branch__general_branch", "general_branch", "person")
         .order_by(
+            "general_branch__sort_order",
+            "general_branch__name_key",
             "branch__general_branch__sort_order",
             "branch__sort_order",
             "branch__name_key",
@@ -57,6 +64,8 @@ def award_groups(params: Params) -> list[tuple[str, list[tuple[str, str]], bool]
     for c in candidates:
         if c.person_id:
             by_title[c.title].append((c.person.name, c.branch.name))
+        elif c.general_branch_id:
+            general_branches.append((c.general_branch.name, ""))
         else:
             unit = c.branch.general_branch.name if c.branch.general_branch_id else ""
             by_title[c.title].append((c.branch.name, unit))
@@ -74,7 +83,15 @@ def award_groups(params: Params) -> list[tuple[str, list[tuple[str, str]], bool]
     for post in posts:
         by_title[Title.MODEL_POST].append((f"{post.person.name}（{post.post_name}）", post.branch.name))
     labels = dict(Title.choices)
-    return [(str(labels[t]), rows, t in PERSON_TITLES) for t, rows in by_title.items() if rows]
+    groups = []
+    for t, rows in by_title.items():
+        if t == Title.ADVANCED and general_branches:
+            groups.append((pgettext("award title", "Advanced general branches"), general_branches, False))
+            if rows:
+                groups.append((pgettext("award title", "Advanced branches"), rows, False))
+        elif rows:
+            groups.append((str(labels[t]), rows, t in PERSON_TITLES))
+    return groups
 
 
 @register
