@@ -1,6 +1,6 @@
 from django import forms
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,6 +13,8 @@ from .models import ATTENDANCE_KINDS, LECTURE_KINDS, READING_KINDS, AttendanceSt
 from .services import AttendanceEntry
 
 DATE = {"type": "date"}
+# The meetings the branch secretary normally chairs (a party group meeting: the group's leader).
+SECRETARY_HOSTS = {Kind.GENERAL_MEETING, Kind.COMMITTEE_MEETING}
 TEXTAREA = {"rows": 6}
 
 # The fields a record of each kind shows (besides attendance and files).
@@ -148,6 +150,15 @@ class RecordForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
             self.fields["remove_evidence"].label_from_instance = lambda e: e.original_name
         if "held_on" in self.fields and record is None:
             self.fields["held_on"].initial = timezone.localdate()
+        if record is None and kind in ATTENDANCE_KINDS:
+            # A meeting's usual title and host come preset (this month, the branch secretary):
+            # a secretary records several a month and only corrects what differs.
+            self.fields["title"].initial = _("%(month)s %(kind)s") % {
+                "month": formats.date_format(timezone.localdate(), "YEAR_MONTH_FORMAT"),
+                "kind": Kind(kind).label,
+            }
+            if secretary is not None and kind in SECRETARY_HOSTS:
+                self.fields["host"].initial = secretary.pk
         self.fields["files"].help_text = evidence_help()
         if kind in LECTURE_KINDS and "host" in self.fields:
             self.fields["host"].label = _("Speaker")

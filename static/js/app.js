@@ -14,3 +14,13 @@ document.addEventListener("change", function (event) {
     });
   }
 });
+
+// "全部出席" on a meeting's attendance: every row of the form back to present (the reasons stay).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-all-present]");
+  if (button) {
+    button.form.querySelectorAll('input[type="radio"][value="present"]').forEach(function (radio) {
+      radio.checked = true;
+    });
+  }
+});
