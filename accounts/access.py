@@ -161,6 +161,8 @@ class Access:
     _grants: dict[str, set[Scope]] = field(default_factory=dict)
     _secretary_positions: list[int] = field(default_factory=list)
     _complete: bool = True
+    # Requests read the role records through accounts.role_cache; services and workers never.
+    _cached: bool = False
 
     @property
     def roles(self) -> list[str]:
@@ -359,7 +361,7 @@ class Access:
         if person is not None:
             seats: dict[str, set[Scope]] = {"lead": set(), "office": set(), "secretary": set()}
             department_branches: set[Scope] = set()
-            for kind, pk, branch_id, general_branch_id in _role_records(person, self.today):
+            for kind, pk, branch_id, general_branch_id in self._role_rows(person):
                 if kind == "department":
                     department_branches.add(("branch", pk))
                 elif kind == "secretary":
@@ -380,6 +382,17 @@ class Access:
             if person.status == Person.Status.EMPLOYED:
                 self._grant(Role.STAFF, department_branches)
         self._roles.sort(key=ROLE_ORDER.index)
+
+    def _role_rows(self, person) -> list[tuple]:
+        if not self._cached:
+            return list(_role_records(person, self.today))
+        from . import role_cache
+
+        rows = role_cache.get(self.user, person, self.today)
+        if rows is None:
+            rows = list(_role_records(person, self.today))
+            role_cache.put(self.user, person, self.today, rows)
+        return rows
 
 
 def _role_records(person, today: datetime.date):
@@ -427,13 +440,14 @@ def _role_records(person, today: datetime.date):
     return parts[0].union(*parts[1:], all=True)
 
 
-def compute_access(user, *, today: datetime.date | None = None) -> Access:
+def compute_access(user, *, today: datetime.date | None = None, cached: bool = False) -> Access:
     """Who ``user`` is and what they may do. Costs no query for a user loaded with the person
     (accounts.backends; else one), and at most 3 more when a permission beyond the everyone-
-    permissions, or the roles, are first asked for (``Access._read_roles``)."""
+    permissions, or the roles, are first asked for (``Access._read_roles``). ``cached``: read
+    the records behind the roles through ``accounts.role_cache`` (requests only)."""
     from branches.models import Person
 
-    access = Access(user=user)
+    access = Access(user=user, _cached=cached)
     if not user.is_authenticated or not user.is_active:
         return access
     try:
@@ -456,5 +470,5 @@ def compute_access(user, *, today: datetime.date | None = None) -> Access:
 def get_access(request) -> Access:
     """The request's Access, computed once per request."""
     if not hasattr(request, "_access"):
-        request._access = compute_access(request.user)
+        request._access = compute_access(request.user, cached=True)
     return request._access

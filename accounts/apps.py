@@ -15,6 +15,10 @@ class AccountsConfig(AppConfig):
 
         offer(home_context, uid="accounts", counts=True)  # the organisation on the home page
 
+        from . import role_cache
+
+        role_cache.connect()  # roles cached for requests, read again when their records change
+
         # Django saves the user on each login (last_login); done as an UPDATE instead, so that a
         # login is not recorded as a change of the login in the audit history.
         user_logged_in.disconnect(dispatch_uid="update_last_login")

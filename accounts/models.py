@@ -10,10 +10,13 @@ class User(AbstractUser):
 
     # Who created, deactivated or promoted a login, and when. The password hash is never copied;
     # logins themselves are not changes (see AccountsConfig.ready) and are logged by django-axes.
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "roles_version"])
     # Set when the office issues or resets a password (a login slip): the next sign-in leads to
     # the change form until a password of the person's own is chosen (accounts.middleware).
     must_change_password = models.BooleanField(_("must change the password"), default=False)
+    # Bumped when a position, seat or campaign behind the login's roles changes, so that the
+    # roles cached for requests are read again (accounts.role_cache). Not a change of the login.
+    roles_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -1,0 +1,117 @@
+"""The records behind a login's roles, read once per person and day until they change.
+
+Every page reads the roles (the menu shows what they permit): one UNION query over seats,
+secretary positions and the department's branches (``accounts.access._role_records``). Its rows
+are kept in the cache under a key holding the login's ``roles_version``, which comes with the
+user on every request (``accounts.backends`` loads the whole row). Every change of the records
+the rows come from bumps the version of the logins concerned in the same transaction, so the
+next request of such a login misses the cache and reads the roles again: a removed secretary
+loses the secretary's pages on the next request, in every worker, although the cache is each
+process's own (``CACHES``). The day is part of the key, as positions and campaigns start and end
+on dates. What the person row itself says (membership, employment, institute) is read fresh on
+every request and never cached.
+
+Only requests use the cache (``accounts.access.get_access``); services, workers and commands
+call ``compute_access``, which reads the records every time.
+
+The version is bumped by signals, so the admin, the services and the roster import are all
+covered; a bulk ``QuerySet.update()`` of positions, seats or campaigns sends no signal and must
+call ``roles_changed`` itself (none does today)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.cache import cache
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+# A day at most: the day is in the key anyway.
+TIMEOUT = 24 * 60 * 60
+
+
+def key(user, person, today: datetime.date) -> str:
+    return (
+        f"roles:{user.pk}:{getattr(user, 'roles_version', 0)}:{person.pk}:"
+        f"{person.department_id}:{today.isoformat()}"
+    )
+
+
+def get(user, person, today: datetime.date) -> list[tuple] | None:
+    return cache.get(key(user, person, today))
+
+
+def put(user, person, today: datetime.date, rows: list[tuple]) -> None:
+    cache.set(key(user, person, today), rows, TIMEOUT)
+
+
+def roles_changed(*, person_ids=None, department_ids=None) -> None:
+    """Bump the version of the logins of these people, or of the people of these departments:
+    their cached role records are not used again."""
+    from branches.models import Person
+
+    from .models import User
+
+    people = Person.objects.none()
+    if person_ids:
+        people |= Person.objects.filter(pk__in=[pk for pk in person_ids if pk is not None])
+    if department_ids:
+        people |= Person.objects.filter(department_id__in=list(department_ids))
+    if person_ids or department_ids:
+        # A version per login, not a timestamp: two changes in one clock tick still differ.
+        User.objects.filter(pk__in=people.filter(user__isnull=False).values("user_id")).update(
+            roles_version=F("roles_version") + 1
+        )
+
+
+def _person_changed(sender, instance, **kwargs):
+    roles_changed(person_ids=[instance.person_id])
+
+
+def _campaign_changed(sender, instance, **kwargs):
+    # Its seats give roles only while it runs, in its institute: dates, status or institute.
+    from campaigns.models import LeadingGroupMember, OfficeMember
+
+    seated = [
+        *LeadingGroupMember.objects.filter(campaign=instance).values_list("person_id", flat=True),
+        *OfficeMember.objects.filter(campaign=instance).values_list("person_id", flat=True),
+    ]
+    roles_changed(person_ids=seated)
+
+
+def _branch_departments_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    # The branches set up for a department are the reach of its staff.
+    from branches.models import Branch, Department
+
+    if action not in ("pre_clear", "post_add", "post_remove"):
+        return
+    if isinstance(instance, Department):
+        departments = {instance.pk}
+    elif action == "pre_clear":
+        departments = set(instance.departments.values_list("pk", flat=True))
+    else:
+        departments = set(pk_set or ())
+    assert isinstance(instance, Department | Branch)
+    roles_changed(department_ids=departments)
+
+
+def _branch_deleted(sender, instance, **kwargs):
+    roles_changed(department_ids=set(instance.departments.values_list("pk", flat=True)))
+
+
+def connect() -> None:
+    """Called once from ``AccountsConfig.ready``."""
+    from branches.models import Branch, Position
+    from campaigns.models import Campaign, LeadingGroupMember, OfficeMember
+
+    for model in (Position, LeadingGroupMember, OfficeMember):
+        for signal in (post_save, post_delete):
+            signal.connect(_person_changed, sender=model, dispatch_uid=f"roles_changed_{model.__name__}")
+    for signal in (post_save, post_delete):
+        signal.connect(_campaign_changed, sender=Campaign, dispatch_uid="roles_changed_campaign")
+    m2m_changed.connect(
+        _branch_departments_changed,
+        sender=Branch.departments.through,
+        dispatch_uid="roles_changed_departments",
+    )
+    pre_delete.connect(_branch_deleted, sender=Branch, dispatch_uid="roles_changed_branch_deleted")

@@ -1,0 +1,75 @@
+"""Roles are read once per login and day (accounts.role_cache) and again on the next request
+after a position, a seat, a campaign or a department's branches change: never stale."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.access import Role
+from branches.models import Branch
+from branches.positions import position_end
+from campaigns.models import OfficeMember
+from core.workflow import SYSTEM
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, name):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(name))
+    roles = response.wsgi_request.access.roles if response.status_code == 200 else None
+    return response, roles, [q["sql"] for q in queries]
+
+
+def _role_query(sqls):
+    return [sql for sql in sqls if "UNION ALL" in sql and "campaigns_officemember" in sql]
+
+
+def test_a_removed_secretary_loses_access_on_the_next_request(client, institute):
+    client.force_login(institute.secretary.user)
+    first, roles, sqls = _get(client, "branches:person_list")
+    assert first.status_code == 200 and Role.SECRETARY in roles and _role_query(sqls)
+    # Read once: the next pages do not ask again.
+    second, _roles, sqls = _get(client, "branches:person_list")
+    assert second.status_code == 200 and not _role_query(sqls)
+    assert len(sqls) == len(_get(client, "branches:person_list")[2])
+
+    (position,) = institute.secretary.positions.all()
+    position_end(
+        position=position, ended_on=datetime.date.today() - datetime.timedelta(days=1), access=SYSTEM
+    )
+    assert client.get(reverse("branches:person_list")).status_code == 403
+    home, roles, _sqls = _get(client, "home")
+    assert roles == [Role.MEMBER, Role.STAFF] and "home/home_member.html" in [t.name for t in home.templates]
+
+
+def test_a_seat_and_a_campaign_decide_on_the_next_request(client, institute):
+    client.force_login(institute.office.user)
+    assert _get(client, "home")[1] == [Role.OFFICE, Role.STAFF]
+    campaign = institute.campaign
+    campaign.ended_on = datetime.date.today() - datetime.timedelta(days=1)
+    campaign.save()
+    assert _get(client, "home")[1] == [Role.STAFF]
+    campaign.ended_on = None
+    campaign.save()
+    assert _get(client, "home")[1] == [Role.OFFICE, Role.STAFF]
+    OfficeMember.objects.filter(person=institute.office).get().delete()
+    assert _get(client, "home")[1] == [Role.STAFF]
+
+
+def test_staff_reach_follows_the_departments_branches(client, institute):
+    client.force_login(institute.staff.user)
+    _get(client, "home")
+    reach = lambda: client.get(reverse("home")).wsgi_request.access.reach("pledges.view")  # noqa: E731
+    assert reach() == {("branch", institute.branch.pk), ("branch", institute.branch2.pk)}
+    institute.branch2.departments.remove(institute.department)
+    assert reach() == {("branch", institute.branch.pk)}
+    institute.other_branch.departments.add(institute.department)
+    assert reach() == {("branch", institute.branch.pk), ("branch", institute.other_branch.pk)}
+    institute.department.branches.clear()
+    assert reach() == set()
+    Branch.objects.filter(pk=institute.branch.pk).get().departments.add(institute.department)
+    assert reach() == {("branch", institute.branch.pk)}
