@@ -13,6 +13,8 @@ from accounts.access import Access, Role
 from branches.models import Branch, BranchCategory, Person
 from core.counts import counted
 from evaluations.models import Appraisal, Evaluation
+from pledges.models import Pledge
+from supervision.models import Review
 
 from .models import (
     AwardCycle,
@@ -275,7 +277,50 @@ def general_branch_lines(access: Access, run: ScoringRun) -> list[GeneralBranchL
         .select_related("general_branch")
         .order_by(F("rank").asc(nulls_last=True), "general_branch__sort_order", "general_branch__name_key")
     )
-    return [row for row in rows if access.reaches_general_branch("scoring.view", row.general_branch)]
+    rows = [row for row in rows if access.reaches_general_branch("scoring.view", row.general_branch)]
+    checks = own_items(run.campaign_year_id, [row.general_branch_id for row in rows])
+    for row in rows:
+        row.own_items = checks.get(row.general_branch_id, [])
+    return rows
+
+
+def own_items(campaign_year, general_branch_ids) -> dict[int, list[tuple[str, bool]]]:
+    """What each general branch did itself, beside its score: checks, not points (the score is
+    its branches'). One query per app, read through its querysets (pledges, supervision), as
+    things stand today rather than frozen with the run: own pledge published; own half-year
+    reviews acknowledged (of those written to it)."""
+    ids = list(general_branch_ids)
+    if not ids:
+        return {}
+    published = set(
+        Pledge.objects.general_branch_pledges()
+        .for_year(campaign_year)
+        .public()
+        .filter(general_branch_id__in=ids)
+        .values_list("general_branch_id", flat=True)
+    )
+    reviews = {
+        row["general_branch_id"]: row
+        for row in Review.objects.filter(
+            round__campaign_year=campaign_year, kind=Review.Kind.GENERAL_BRANCH, general_branch_id__in=ids
+        )
+        .exclude(status=Review.Status.PENDING)
+        .order_by()
+        .values("general_branch_id")
+        .annotate(written=Count("pk"), acknowledged=Count("pk", filter=Q(status=Review.Status.ACKNOWLEDGED)))
+    }
+    pledge_label, review_label = _("Own pledge published"), _("Own half-year reviews acknowledged")
+    items = {}
+    for pk in ids:
+        row = reviews.get(pk, {"written": 0, "acknowledged": 0})
+        items[pk] = [
+            (pledge_label, pk in published),
+            (
+                f"{review_label}（{row['acknowledged']}/{row['written']}）",
+                row["written"] > 0 and row["acknowledged"] == row["written"],
+            ),
+        ]
+    return items
 
 
 def general_branch_line_branches(gb_line: GeneralBranchLine) -> list[ScoreLine]:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.access import compute_access
 from awards import services
@@ -332,3 +333,45 @@ def test_pages_cost_the_same_with_more_general_branches(client, institute, score
     assert after == before
     notice = client.get(pages[1]).content.decode()
     assert all(gl.general_branch.name in notice for gl in lines)
+
+
+def test_own_items_are_checks_beside_the_score(client, institute, scored):
+    from pledges.models import Pledge
+    from supervision.models import Review, ReviewRound
+
+    office = institute.office.user
+    run = run_now(scored.year, office)
+    line = run.general_branch_lines.get(general_branch=institute.gb)
+    client.force_login(institute.gb_secretary.user)
+    url = reverse("awards:general_branch_line", args=[line.pk])
+    page = client.get(url).content.decode()
+    assert "✗</span> 本级承诺已公布" in page and "✗</span> 本级半年点评已确认（0/0）" in page
+    Pledge.objects.create(
+        kind=Pledge.Kind.GENERAL_BRANCH,
+        campaign_year=scored.year,
+        general_branch=institute.gb,
+        status=Pledge.Status.PUBLISHED,
+        created_by=office,
+    )
+    review_round = ReviewRound.objects.create(
+        campaign_year=scored.year, half=1, opened_on=D(2026, 6, 20), write_by=D(2026, 6, 30), opened_by=office
+    )
+    Review.objects.create(
+        round=review_round,
+        kind=Review.Kind.GENERAL_BRANCH,
+        general_branch=institute.gb,
+        status=Review.Status.ACKNOWLEDGED,
+        achievements="成绩",
+        problems="问题",
+        direction="方向",
+        written_by=office,
+        written_at=timezone.now(),
+        acknowledged_by=institute.gb_secretary.user,
+        acknowledged_at=timezone.now(),
+    )
+    page = client.get(url).content.decode()
+    assert "✓</span> 本级承诺已公布" in page and "✓</span> 本级半年点评已确认（1/1）" in page
+    # The same checks on the ranking's general-branch section; they add no points.
+    ranking = client.get(reverse("awards:ranking", args=[scored.year.pk])).content.decode()
+    assert "✓</span> 本级承诺已公布" in ranking
+    assert GeneralBranchLine.objects.get(pk=line.pk).total == line.total

@@ -276,6 +276,7 @@ class RankingView(YearMixin, TemplateView):
             # The general branches' own section, above the branches on the first page.
             if page.number == 1:
                 context["general_branch_lines"] = selectors.general_branch_lines(self.access, run)
+                context["own_items_shown"] = True
         return context
 
 
@@ -318,4 +319,7 @@ class GeneralBranchLineView(AccessRequiredMixin, TemplateView):
         context["line"] = line
         context["year"] = line.run.campaign_year
         context["branch_lines"] = selectors.general_branch_line_branches(line)
+        context["own_items"] = selectors.own_items(line.run.campaign_year_id, [line.general_branch_id]).get(
+            line.general_branch_id, []
+        )
         return context
