@@ -34,6 +34,7 @@ from supervision.services.reviews import review_acknowledge, review_round_open, 
 
 from . import year_texts as T
 from .data import SECRETARY2_BRANCH, SECRETARY_BRANCH
+from .year_general_branch_awards import general_branch_candidate
 from .year_support import DAY, at, evidence_file, restamp
 
 D = datetime.date
@@ -250,6 +251,7 @@ class ReviewSteps:
         scoring_run_approve(access=y.office, run=run)
         cycle = cycle_create(access=y.office, campaign_year=year)
         cycle_propose(access=y.office, cycle=cycle)
+        general_branch_candidate(y.office, cycle)  # 先进党总支 among the candidates
         cycle_advance(access=y.office, cycle=cycle, to=AwardCycle.Status.NOTICE, today=self.today)
         restamp(type(run), "approved_at", {run.pk: at(year.scoring_closes_on, 16)})
         restamp(type(run), "computed_at", {run.pk: at(year.scoring_closes_on, 15)})

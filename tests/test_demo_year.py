@@ -166,7 +166,9 @@ def check_scores_approved_and_award_cycle_at_its_public_notice(year):
     assert cycle.notice_starts_on <= timezone.localdate() <= cycle.notice_ends_on
     candidates = cycle.candidates.filter(removed=False)
     assert set(candidates.values_list("title", flat=True)) >= {"five_good_branch", "outstanding_member"}
-    assert not candidates.filter(~Q(line__run=run)).exists()
+    assert not candidates.filter(~Q(line__run=run) & ~Q(general_branch_line__run=run)).exists()
+    # A general branch among them, as 先进党总支 (demo.year_general_branch_awards).
+    assert candidates.filter(title="advanced_branch", general_branch_line__run=run).exists()
     assert Candidate.objects.filter(cycle=cycle).count() == candidates.count()
 
 
