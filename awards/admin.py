@@ -50,7 +50,7 @@ class CandidateAdmin(AuditedAdmin):
 @admin.register(Objection)
 class ObjectionAdmin(AuditedAdmin):
     list_display = ("candidate", "submitted_on", "answered_on")
-    list_select_related = ("candidate__branch", "candidate__person")
+    list_select_related = ("candidate__branch", "candidate__general_branch", "candidate__person")
 
 
 @admin.register(ModelPost)
