@@ -15,8 +15,13 @@ one of 1 February for February (and the first quarter), one of 31 December of th
 for nothing in this year. A party group meeting is owed by every active party group of a branch;
 a branch without groups owes none.
 
+A general branch's own records (``ActivityRecord.general_branch``) are measured against the
+general branches' requirements (``RequiredFrequency.unit``), in a row of its own, when the caller
+asks for general branches: the rows of branches, and every figure read from them (scoring,
+dashboards, reports), stay what they were.
+
 The whole table costs a fixed number of queries: the requirements, the branches with their
-groups, and one aggregate of the records.
+groups, the general branches, and one aggregate of the records.
 """
 
 from __future__ import annotations
@@ -28,16 +33,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import ExtractMonth
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, PartyGroup
 
-from .defaults import REQUIRABLE_KINDS
-from .models import ActivityRecord, Kind, Period, RequiredFrequency
+from .defaults import REQUIRABLE
+from .models import ActivityRecord, Kind, Period, RequiredFrequency, Unit
 
 
 class Status(models.TextChoices):
@@ -117,16 +123,26 @@ def spans(year: int, period: str) -> list[Span]:
 
 @dataclass(slots=True)
 class Item:
-    """What one branch (or one of its party groups) recorded of one kind in one period. With
-    slots: a page of the grid makes some 1,500 of them."""
+    """What one branch (or one of its party groups), or a general branch itself, recorded of one
+    kind in one period. With slots: a page of the grid makes some 1,500 of them."""
 
-    branch: object
+    branch: object | None  # None for a general branch's own item
     kind: str
     party_group: object | None
     span: Span
     required: int
     recorded: int
     status: str
+    general_branch: object | None = None
+
+    @property
+    def unit(self):
+        """The branch, or the general branch, that owes it (for display)."""
+        return self.branch if self.branch is not None else self.general_branch
+
+    @property
+    def owes_url(self) -> str:
+        return owes_url(self.branch, self.general_branch)
 
     @property
     def kind_label(self) -> str:
@@ -215,12 +231,39 @@ class YearlyCell(_Cell):
         return sum(i.required for i in self.items)
 
 
+def owes_url(branch, general_branch=None) -> str:
+    """The page of one unit's year (``views.compliance``)."""
+    if branch is not None:
+        return reverse("activities:branch_owes", args=[branch.pk])
+    return reverse("activities:general_branch_owes", args=[general_branch.pk])
+
+
 @dataclass
 class BranchCompliance:
-    branch: object
+    """One row: a branch, or (``branch`` None) a general branch's own records."""
+
+    branch: object | None
     items: list[Item]
     months: list[MonthCell]
     yearly: list[YearlyCell]
+    general_branch: object | None = None
+
+    @property
+    def unit(self):
+        return self.branch if self.branch is not None else self.general_branch
+
+    @property
+    def is_general_branch(self) -> bool:
+        return self.branch is None
+
+    @property
+    def key(self) -> str:
+        """Unique among the rows of a page (a branch and a general branch may share an id)."""
+        return f"gb{self.general_branch.pk}" if self.branch is None else str(self.branch.pk)
+
+    @property
+    def owes_url(self) -> str:
+        return owes_url(self.branch, self.general_branch)
 
     @property
     def overdue(self) -> list[Item]:
@@ -267,8 +310,10 @@ class BranchCompliance:
 class ComplianceTable:
     campaign_year: object
     today: datetime.date
-    requirements: list
+    requirements: list  # the branches'
     rows: list[BranchCompliance]
+    # The general branches' own, when the table has their rows (else empty).
+    general_branch_requirements: list = field(default_factory=list)
 
     @property
     def year(self) -> int:
@@ -280,7 +325,15 @@ class ComplianceTable:
 
     @property
     def yearly_requirements(self) -> list:
-        return [r for r in self.requirements if r.period == Period.YEARLY]
+        """The yearly columns: the branches' yearly kinds, then the general branches' own that
+        branches do not owe yearly (a row's ``yearly`` cells follow this order)."""
+        shown = [r for r in self.requirements if r.period == Period.YEARLY]
+        kinds = {r.kind for r in shown}
+        for r in self.general_branch_requirements:
+            if r.period == Period.YEARLY and r.kind not in kinds:
+                shown.append(r)
+                kinds.add(r.kind)
+        return shown
 
     @property
     def overdue(self) -> list[Item]:
@@ -291,22 +344,42 @@ class ComplianceTable:
         return [i for row in self.rows for i in row.due]
 
 
-def required_frequencies_for(*, campaign_year) -> list[RequiredFrequency]:
-    """The requirements of ``campaign_year``, one per kind, in the order of the kinds (one
-    query). They are created with the year (``defaults.create_year_defaults``): reading them
-    writes nothing."""
-    rows = {r.kind: r for r in RequiredFrequency.objects.filter(campaign_year=campaign_year)}
-    return [rows[k] for k in REQUIRABLE_KINDS if k in rows]
+def requirements_by_unit(*, campaign_year) -> dict[str, list[RequiredFrequency]]:
+    """The requirements of ``campaign_year`` of each unit (``Unit``), one per kind, in the order
+    of the kinds (one query)."""
+    rows = {(r.unit, r.kind): r for r in RequiredFrequency.objects.filter(campaign_year=campaign_year)}
+    return {unit: [rows[(unit, k)] for k in kinds if (unit, k) in rows] for unit, kinds in REQUIRABLE.items()}
 
 
-def compliance_table(*, campaign_year, branches, today: datetime.date | None = None) -> ComplianceTable:
+def required_frequencies_for(*, campaign_year, unit: str = Unit.BRANCH) -> list[RequiredFrequency]:
+    """The requirements of ``campaign_year`` for ``unit`` (branches unless said), one per kind,
+    in the order of the kinds (one query). They are created with the year
+    (``defaults.create_year_defaults``): reading them writes nothing."""
+    rows = {r.kind: r for r in RequiredFrequency.objects.filter(campaign_year=campaign_year, unit=unit)}
+    return [rows[k] for k in REQUIRABLE[unit] if k in rows]
+
+
+def compliance_table(
+    *, campaign_year, branches, general_branches=None, today: datetime.date | None = None
+) -> ComplianceTable:
     """Compliance of ``branches`` (a queryset, already narrowed to what the user may see) in
-    ``campaign_year``, as of ``today`` (default: the local date)."""
+    ``campaign_year``, as of ``today`` (default: the local date). With ``general_branches`` (a
+    queryset, narrowed likewise) the table also has a row for each general branch's own records,
+    against the general branches' requirements, just before its branches (the tree's order)."""
     today = today or timezone.localdate()
     year = campaign_year.year
-    requirements = [r for r in required_frequencies_for(campaign_year=campaign_year) if r.is_required]
+    committee_id = campaign_year.campaign.committee_id
+    if general_branches is None:
+        by_unit = {
+            Unit.BRANCH: required_frequencies_for(campaign_year=campaign_year),
+            Unit.GENERAL_BRANCH: [],
+        }
+    else:
+        by_unit = requirements_by_unit(campaign_year=campaign_year)
+    requirements = [r for r in by_unit[Unit.BRANCH] if r.is_required]
+    gb_requirements = [r for r in by_unit[Unit.GENERAL_BRANCH] if r.is_required]
     branch_list = list(
-        branches.filter(committee_id=campaign_year.campaign.committee_id)
+        branches.filter(committee_id=committee_id)
         .select_related("general_branch")
         .prefetch_related(
             Prefetch(
@@ -317,50 +390,60 @@ def compliance_table(*, campaign_year, branches, today: datetime.date | None = N
         )
         .order_by(*Branch.TREE_ORDER)
     )
-    # What each branch (or party group) recorded of each kind, by month: (branch, group,
-    # kind) -> 13 counts, index 1–12 the months. A page of the grid sums some 1,500 periods
-    # out of these; lists read by index cost less than a dictionary lookup per month.
+    gb_list = []
+    if general_branches is not None:
+        gb_list = list(general_branches.filter(committee_id=committee_id).order_by("sort_order", "name_key"))
+    # What each branch (or party group, or general branch) recorded of each kind, by month:
+    # (branch, group, general branch, kind) -> 13 counts, index 1–12 the months. A page of the
+    # grid sums some 1,500 periods out of these; lists read by index cost less than a dictionary
+    # lookup per month.
     counts: dict[tuple, list[int]] = defaultdict(lambda: [0] * 13)
+    owners = Q(pk__in=[])
     if requirements and branch_list:
+        owners |= Q(branch_id__in=[b.pk for b in branch_list], kind__in=[r.kind for r in requirements])
+    if gb_requirements and gb_list:
+        owners |= Q(general_branch_id__in=[g.pk for g in gb_list], kind__in=[r.kind for r in gb_requirements])
+    if (requirements and branch_list) or (gb_requirements and gb_list):
         rows = (
             ActivityRecord.objects.active()
-            .filter(
-                branch_id__in=[b.pk for b in branch_list],
-                kind__in=[r.kind for r in requirements],
-                held_on__gte=datetime.date(year, 1, 1),
-                held_on__lte=datetime.date(year, 12, 31),
-            )
+            .filter(owners, held_on__gte=datetime.date(year, 1, 1), held_on__lte=datetime.date(year, 12, 31))
             .annotate(month=ExtractMonth("held_on"))
-            .values_list("branch_id", "party_group_id", "kind", "month")
+            .values_list("branch_id", "party_group_id", "general_branch_id", "kind", "month")
             .annotate(n=Count("pk"))
             .order_by()
         )
-        for branch_id, group_id, kind, month, n in rows:
-            counts[(branch_id, group_id, kind)][month] += n
+        for branch_id, group_id, gb_id, kind, month, n in rows:
+            counts[(branch_id, group_id, gb_id, kind)][month] += n
     nothing = [0] * 13
 
     # Each span with its months (a slice of those counts) and its status when not met
     # (``Span.status`` with nothing recorded), computed once rather than for each branch.
     spans_of = {
-        r.period: [
+        period: [
             (span, span.start.month, span.end.month + 1, span.status(recorded=0, required=1, today=today))
-            for span in spans(year, r.period)
+            for span in spans(year, period)
         ]
-        for r in requirements
+        for period in {r.period for r in requirements + gb_requirements}
     }
-    result = []
-    for branch in branch_list:
+    table = ComplianceTable(campaign_year, today, requirements, [], gb_requirements)
+    yearly_kinds = [r.kind for r in table.yearly_requirements]
+
+    def row(branch, general_branch, unit_requirements):
         items = []
         months = [MonthCell(m, [], running=(year, m) == (today.year, today.month)) for m in range(1, 13)]
-        for requirement in requirements:
+        branch_id = branch.pk if branch is not None else None
+        gb_id = general_branch.pk if general_branch is not None else None
+        for requirement in unit_requirements:
             kind, required, period = requirement.kind, requirement.count, requirement.period
-            units = branch.active_groups if kind == Kind.GROUP_MEETING else [None]
+            units = branch.active_groups if kind == Kind.GROUP_MEETING and branch is not None else [None]
             for unit in units:
-                by_month = counts.get((branch.pk, unit.pk if unit is not None else None, kind), nothing)
+                by_month = counts.get(
+                    (branch_id, unit.pk if unit is not None else None, gb_id, kind), nothing
+                )
                 for span, first, stop, unmet in spans_of[period]:
                     recorded = sum(by_month[first:stop])
                     status = Status.MET if recorded >= required else unmet
-                    items.append(Item(branch, kind, unit, span, required, recorded, status))
+                    items.append(Item(branch, kind, unit, span, required, recorded, status, general_branch))
         # Each item into the cells of the months it colours, in the order of the items. A
         # monthly item colours its month. A quarterly one colours the last month of its quarter
         # (when it falls due), and the earlier months only once it is met: a meeting not yet
@@ -374,9 +457,18 @@ def compliance_table(*, campaign_year, branches, today: datetime.date | None = N
                 for m in range(item.span.start.month, last + 1) if item.status == Status.MET else (last,):
                     months[m - 1].items.append(item)
         yearly = [
-            YearlyCell(r.kind, [i for i in items if i.kind == r.kind])
-            for r in requirements
-            if r.period == Period.YEARLY
+            YearlyCell(kind, [i for i in items if i.kind == kind and i.span.period == Period.YEARLY])
+            for kind in yearly_kinds
         ]
-        result.append(BranchCompliance(branch, items, months, yearly))
-    return ComplianceTable(campaign_year, today, requirements, result)
+        return BranchCompliance(branch, items, months, yearly, general_branch)
+
+    # The tree's order: a general branch's own row, then its branches.
+    pending = {g.pk: g for g in gb_list}
+    for branch in branch_list:
+        general_branch = pending.pop(branch.general_branch_id, None) if branch.general_branch_id else None
+        if general_branch is not None:
+            table.rows.append(row(None, general_branch, gb_requirements))
+        table.rows.append(row(branch, None, requirements))
+    for general_branch in pending.values():  # reached, without a branch on this page
+        table.rows.append(row(None, general_branch, gb_requirements))
+    return table

@@ -7,6 +7,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 
@@ -57,6 +58,13 @@ class RecordFilterSet(django_filters.FilterSet):
     branch = IdFilter(
         label=gettext_lazy("Branch"), method="filter_branch", min_value=1, widget=forms.HiddenInput
     )
+    # A general branch's own records, by id from a link (its compliance page).
+    general_branch = IdFilter(
+        label=gettext_lazy("General branch"),
+        method="filter_general_branch",
+        min_value=1,
+        widget=forms.HiddenInput,
+    )
     archived = django_filters.BooleanFilter(
         label=gettext_lazy("Archived records"),
         method="filter_archived",
@@ -68,12 +76,16 @@ class RecordFilterSet(django_filters.FilterSet):
         fields: list[str] = []
         form = GuardedForm
 
-    def __init__(self, data=None, *args, branches, branch_names=None, lookup=None, **kwargs):
+    def __init__(
+        self, data=None, *args, branches, general_branches=None, branch_names=None, lookup=None, **kwargs
+    ):
         """``branch_names``: suggested from the page when the reader reaches few branches;
-        else ``lookup``, the URL static/js/lookup.js asks as one types."""
+        else ``lookup``, the URL static/js/lookup.js asks as one types. ``general_branches``:
+        those whose own records the reader reaches."""
         super().__init__(data, *args, **kwargs)
         self.branches = branches
-        self.chosen_branch = None
+        self.general_branches = general_branches
+        self.chosen_branch = self.chosen_general_branch = None
         attrs = self.form.fields["branch_q"].widget.attrs
         attrs["placeholder"] = gettext_lazy("All branches")
         if branch_names is not None:
@@ -88,7 +100,7 @@ class RecordFilterSet(django_filters.FilterSet):
             return queryset.active()
         data = self.form.cleaned_data
         queryset = queryset.archived() if data.get("archived") else queryset.active()
-        if data.get("branch"):  # one branch by id wins over a typed name
+        if data.get("branch") or data.get("general_branch"):  # one unit by id wins over a typed name
             data = {**data, "branch_q": ""}
         for name, value in data.items():
             if name != "archived":
@@ -104,6 +116,12 @@ class RecordFilterSet(django_filters.FilterSet):
     def filter_branch(self, queryset, name, value: int):
         self.chosen_branch = get_object_or_404(self.branches, pk=value)
         return queryset.filter(branch=self.chosen_branch)
+
+    def filter_general_branch(self, queryset, name, value: int):
+        if self.general_branches is None:
+            raise Http404
+        self.chosen_general_branch = get_object_or_404(self.general_branches, pk=value)
+        return queryset.filter(general_branch=self.chosen_general_branch)
 
     def filter_branch_name(self, queryset, name, value: str):
         return selectors.records_of_branches_named(queryset, self.branches, value, BRANCH_DATALIST_LIMIT)

@@ -9,12 +9,27 @@ from core import evidence
 from formguard.forms import EditCheckMixin, GuardedForm, SubmitOnceMixin
 
 from .compliance import Status
-from .models import ATTENDANCE_KINDS, LECTURE_KINDS, READING_KINDS, AttendanceStatus, Kind, Period
+from .models import (
+    ATTENDANCE_KINDS,
+    LECTURE_KINDS,
+    READING_KINDS,
+    AttendanceStatus,
+    Kind,
+    Period,
+    Unit,
+    kinds_of,
+)
 from .services import AttendanceEntry
 
 DATE = {"type": "date"}
-# The meetings the branch secretary normally chairs (a party group meeting: the group's leader).
-SECRETARY_HOSTS = {Kind.GENERAL_MEETING, Kind.COMMITTEE_MEETING}
+# The meetings the unit's secretary normally chairs (a party group meeting: the group's leader;
+# a general branch's own meetings: its secretary).
+SECRETARY_HOSTS = {
+    Kind.GENERAL_MEETING,
+    Kind.COMMITTEE_MEETING,
+    Kind.GB_COMMITTEE_MEETING,
+    Kind.GB_GENERAL_MEETING,
+}
 TEXTAREA = {"rows": 6}
 
 # The fields a record of each kind shows (besides attendance and files).
@@ -50,8 +65,19 @@ def evidence_help() -> str:
     ) % {"size": filesizeformat(evidence.MAX_SIZE)}
 
 
-def lecture_hint(secretary) -> str:
+def lecture_hint(secretary, general: bool = False) -> str:
     """What a lecture counts for, by who gives it (shown under the speaker)."""
+    if general:
+        if secretary is None:
+            return _(
+                "A lecture given by the general branch's secretary counts as its secretary's yearly party "
+                "lecture; no secretary of the general branch is recorded now, so this one counts as a "
+                "party class only."
+            )
+        return _(
+            "Given by the general branch's secretary (%(name)s) it counts as its secretary's yearly party "
+            "lecture; given by anyone else, a branch secretary included, it is recorded as a party class."
+        ) % {"name": secretary.name}
     if secretary is None:
         return _(
             "A lecture given by the branch secretary counts as the secretary's yearly party lecture; "
@@ -112,10 +138,12 @@ class RecordForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
         evidence=None,
         record=None,
         secretary=None,
+        general=False,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        unit = Unit.GENERAL_BRANCH if general else Unit.BRANCH
         shown = fields_for(kind) + ["files", "submission_token", "version"]  # with formguard's
         if record is not None:
             # The kind is chosen before a new record: it decides the fields and the attendance
@@ -132,7 +160,9 @@ class RecordForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
             # A lecture is corrected as a 党课: who gave it decides whether it is the
             # secretary's (services.lecture_kind), not a choice of kind.
             self.fields["kind"].choices = [
-                (k, Kind(k).label) for k in same_shape(record.kind) if k != Kind.SECRETARY_LECTURE
+                (k, Kind(k).label)
+                for k in same_shape(record.kind)
+                if k != Kind.SECRETARY_LECTURE and k in kinds_of(unit)
             ]
             if record.kind == Kind.SECRETARY_LECTURE:
                 self.initial["kind"] = Kind.PARTY_CLASS
@@ -162,7 +192,7 @@ class RecordForm(SubmitOnceMixin, EditCheckMixin, GuardedForm):
         self.fields["files"].help_text = evidence_help()
         if kind in LECTURE_KINDS and "host" in self.fields:
             self.fields["host"].label = _("Speaker")
-            self.fields["host"].help_text = lecture_hint(secretary)
+            self.fields["host"].help_text = lecture_hint(secretary, general)
         if kind == Kind.NEWS_REPORT:
             self.fields["held_on"].label = _("Published on")
             self.fields["content"].label = _("Text or summary")

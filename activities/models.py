@@ -10,7 +10,6 @@ record is archived — with who, when and why — instead of deleted. Writes go 
 ``activities.services``.
 """
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -35,6 +34,17 @@ class Kind(models.TextChoices):
     READING_REVIEW = "reading_review", _("Reading-notes review")  # 读书笔记展评
     NEWS_REPORT = "news_report", _("News report")  # 通讯报道
     OTHER = "other", _("Other activity")
+    # A general branch's own meetings (党总支 as a participant, issue 20): its committee and the
+    # meeting of all the members of its branches. A branch never records these.
+    GB_COMMITTEE_MEETING = "gb_committee_meeting", _("General branch committee meeting")  # 党总支委员会
+    GB_GENERAL_MEETING = "gb_general_meeting", _("General branch members' meeting")  # 党总支党员大会
+
+
+class Unit(models.TextChoices):
+    """Who owns a record or owes a requirement: a branch, or a general branch itself."""
+
+    BRANCH = "branch", _("Branch")
+    GENERAL_BRANCH = "general_branch", _("General branch")
 
 
 # 三会一课 and the secretary's lecture: host, recorder, minutes and attendance of every member.
@@ -45,8 +55,39 @@ ATTENDANCE_KINDS = frozenset(
         Kind.GROUP_MEETING,
         Kind.PARTY_CLASS,
         Kind.SECRETARY_LECTURE,
+        Kind.GB_COMMITTEE_MEETING,
+        Kind.GB_GENERAL_MEETING,
     }
 )
+# What a general branch records of its own (issue 20; the plan: "各党总支、支部书记每年组织一次党课"
+# (第二阶段), "以党总支、党支部为单位…读书笔记展评" (第二阶段(二)), "各总支、各支部…每月撰写不少于
+# 1篇通讯报道" (§六(四)), "各党总支、支部要开展多种形式的党性教育、主题活动"): its committee and
+# members' meetings, its secretary's lecture (or another's party class), theme education,
+# reading, news reports and other activities. Not the branch's 三会 (支部党员大会, 支委会,
+# 党小组会): a general branch has no members or party groups of its own.
+GENERAL_BRANCH_KINDS = frozenset(
+    {
+        Kind.GB_COMMITTEE_MEETING,
+        Kind.GB_GENERAL_MEETING,
+        Kind.PARTY_CLASS,
+        Kind.SECRETARY_LECTURE,
+        Kind.THEME_EDUCATION,
+        Kind.READING_SESSION,
+        Kind.READING_REVIEW,
+        Kind.NEWS_REPORT,
+        Kind.OTHER,
+    }
+)
+# Kinds only a general branch records.
+GENERAL_BRANCH_ONLY_KINDS = frozenset({Kind.GB_COMMITTEE_MEETING, Kind.GB_GENERAL_MEETING})
+BRANCH_KINDS = frozenset(Kind) - GENERAL_BRANCH_ONLY_KINDS
+
+
+def kinds_of(unit: str) -> frozenset:
+    """The kinds a unit (``Unit``) records."""
+    return GENERAL_BRANCH_KINDS if unit == Unit.GENERAL_BRANCH else BRANCH_KINDS
+
+
 # A lecture is recorded one way (党课); who gave it decides its kind: the branch's secretary
 # giving it makes it the secretary's yearly lecture (书记讲党课), anyone else a party class
 # (``services.lecture_kind``). Both kinds stay, so that records entered before keep their kind.
@@ -114,6 +155,11 @@ class Book(models.Model):
         return f"《{self.title}》"
 
 
+# Plain sorted strings for the database constraints (stable in migrations).
+_GB_KINDS = sorted(str(k) for k in GENERAL_BRANCH_KINDS)
+_GB_ONLY = sorted(str(k) for k in GENERAL_BRANCH_ONLY_KINDS)
+
+
 class ActivityRecordQuerySet(models.QuerySet):
     def active(self):
         """Records that count: not archived."""
@@ -124,10 +170,27 @@ class ActivityRecordQuerySet(models.QuerySet):
 
 
 class ActivityRecord(models.Model):
-    """One dated activity of a branch (纪实登记), with its evidence and, for a meeting, attendance."""
+    """One dated activity of a branch (纪实登记), with its evidence and, for a meeting, attendance.
+
+    A general branch records its own activities too (its committee's meetings, its secretary's
+    lecture …: ``GENERAL_BRANCH_KINDS``): then ``general_branch`` is set and ``branch`` is empty.
+    ``unit`` is the owner either way, for display."""
 
     branch = models.ForeignKey(
-        "branches.Branch", on_delete=models.PROTECT, related_name="activity_records", verbose_name=_("branch")
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activity_records",
+        verbose_name=_("branch"),
+    )
+    general_branch = models.ForeignKey(
+        "branches.GeneralBranch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activity_records",
+        verbose_name=_("general branch"),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     held_on = models.DateField(_("date"))
@@ -199,8 +262,19 @@ class ActivityRecord(models.Model):
             models.Index(fields=["kind", "held_on"], name="record_kind_date"),
             # The ledger's order (newest first): a page is read off the index, not sorted.
             models.Index(fields=["-held_on", "-id"], name="record_date_desc"),
+            models.Index(
+                fields=["general_branch", "held_on"],
+                name="record_gb_date",
+                condition=Q(general_branch__isnull=False),
+            ),
         ]
         constraints = [
+            # One owner: a branch, or a general branch recording what fits a general branch.
+            models.CheckConstraint(
+                condition=(Q(branch__isnull=False) & Q(general_branch__isnull=True) & ~Q(kind__in=_GB_ONLY))
+                | (Q(branch__isnull=True) & Q(general_branch__isnull=False) & Q(kind__in=_GB_KINDS)),
+                name="record_one_owner_fitting_kind",
+            ),
             # A party group meeting names its group; no other kind does.
             models.CheckConstraint(
                 condition=(Q(kind="group_meeting") & Q(party_group__isnull=False))
@@ -224,6 +298,15 @@ class ActivityRecord(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def unit(self):
+        """The owner, for display: the branch, or the general branch recording its own."""
+        return self.branch if self.branch_id else self.general_branch
+
+    @property
+    def is_general_branch(self) -> bool:
+        return self.general_branch_id is not None
 
     @property
     def takes_attendance(self) -> bool:
@@ -307,10 +390,13 @@ class Period(models.TextChoices):
 
 
 class RequiredFrequency(models.Model):
-    """How often a branch must hold (or write) one kind of record in a campaign year.
+    """How often a branch (or, with ``unit`` general branch, a general branch itself) must hold
+    (or write) one kind of record in a campaign year.
 
     Created with the defaults of DOMAIN.md when the year is created (``defaults``); the campaign
     office may change them per year."""
+
+    unit = models.CharField(_("applies to"), max_length=20, choices=Unit.choices, default=Unit.BRANCH)
 
     campaign_year = models.ForeignKey(
         "campaigns.CampaignYear",
@@ -327,11 +413,19 @@ class RequiredFrequency(models.Model):
     class Meta:
         verbose_name = _("required frequency")
         verbose_name_plural = _("required frequencies")
-        ordering = ["campaign_year", "pk"]
+        ordering = ["campaign_year", "unit", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign_year", "kind"], name="required_frequency_unique_kind"),
+            models.UniqueConstraint(
+                fields=["campaign_year", "unit", "kind"], name="required_frequency_unique_unit_kind"
+            ),
             models.CheckConstraint(condition=Q(count__gte=1), name="required_frequency_count_positive"),
             models.CheckConstraint(condition=~Q(kind="other"), name="required_frequency_not_other"),
+            # A unit is required only what it records.
+            models.CheckConstraint(
+                condition=(Q(unit="branch") & ~Q(kind__in=_GB_ONLY))
+                | (Q(unit="general_branch") & Q(kind__in=_GB_KINDS)),
+                name="required_frequency_fits_unit",
+            ),
         ]
 
     def __str__(self):
@@ -429,7 +523,7 @@ class ResearchChampion(models.Model):
 
 
 class ComplianceSummary(models.Model):
-    """What the home pages show of one branch's compliance (``activities.summary``): how many
+    """What the home pages show of one branch's (or general branch's own) compliance (``activities.summary``): how many
     periods are overdue and how many are due, as of a day. Derived data, recomputed from the
     records whenever it is missing, of another day or older than the branch's last change.
 
@@ -440,8 +534,16 @@ class ComplianceSummary(models.Model):
     branch = models.OneToOneField(
         "branches.Branch",
         on_delete=models.CASCADE,
+        null=True,
         related_name="compliance_summary",
         verbose_name=_("branch"),
+    )
+    general_branch = models.OneToOneField(
+        "branches.GeneralBranch",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="compliance_summary",
+        verbose_name=_("general branch"),
     )
     version = models.PositiveIntegerField(default=1)
     computed_version = models.PositiveIntegerField(default=0)
@@ -455,9 +557,16 @@ class ComplianceSummary(models.Model):
     class Meta:
         verbose_name = _("compliance summary")
         verbose_name_plural = _("compliance summaries")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(branch__isnull=False) & Q(general_branch__isnull=True))
+                | (Q(branch__isnull=True) & Q(general_branch__isnull=False)),
+                name="compliance_summary_one_unit",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.branch_id}: {self.overdue}/{self.due} ({self.as_of})"
+        return f"{self.branch_id or self.general_branch_id}: {self.overdue}/{self.due} ({self.as_of})"
 
 
 # The sign-in models live in their own module (this one stays under 500 lines).

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from accounts.access import Access, Role
-from branches.models import Branch, PartyGroup, Person, Position
+from branches.models import Branch, GeneralBranch, PartyGroup, Person, Position
 from campaigns.models import CampaignYear
 
 from .compliance import compliance_table
 from .compliance import required_frequencies_for as required_frequencies_for  # a read
-from .lectures import branch_secretary_on
+from .lectures import branch_secretary_on, general_branch_secretary_on
 from .models import (
     ActivityRecord,
     Attendance,
@@ -27,7 +27,34 @@ from .models import (
     ReadingList,
     RequiredFrequency,
 )
+from .people import general_branch_attendees, general_branch_people
 from .summary import compliance_summary
+
+# --- reach ------------------------------------------------------------------------------------
+
+
+def records_reached(access: Access, permission: str, records=None):
+    """``records`` (default: every record) narrowed to those ``permission`` reaches: a branch's
+    by its branch, a general branch's own by its general branch (``Access.unit_q``; not through
+    its branches: a branch's secretary does not see the general branch's own records)."""
+    records = ActivityRecord.objects.all() if records is None else records
+    q = access.unit_q(permission)
+    return records if q is None else records.filter(q)
+
+
+def general_branches_reached(access: Access, permission: str, committee_id: int | None = None):
+    """The active general branches whose own records ``permission`` reaches, as a queryset (one
+    query to read them; the rule is ``Access.reaches_general_branch``, decided without more)."""
+    if not access.has(permission):
+        return GeneralBranch.objects.none()
+    candidates = GeneralBranch.objects.filter(is_active=True)
+    if committee_id is not None:
+        candidates = candidates.filter(committee_id=committee_id)
+    pks = [
+        g.pk for g in candidates.only("pk", "committee_id") if access.reaches_general_branch(permission, g)
+    ]
+    return GeneralBranch.objects.filter(pk__in=pks)
+
 
 # --- records ----------------------------------------------------------------------------------
 
@@ -41,7 +68,7 @@ def count_of(model, **filters):
 
 
 def record_list(records):
-    return records.select_related("branch", "party_group", "host").annotate(
+    return records.select_related("branch", "general_branch", "party_group", "host").annotate(
         evidence_count=count_of(Evidence, archived_at__isnull=True),
         present_count=count_of(Attendance, status=AttendanceStatus.PRESENT),
         attendance_count=count_of(Attendance),
@@ -113,11 +140,25 @@ def branches_to_record(branches) -> list[tuple]:
     return [(b, [g for g in b.party_groups.all() if g.is_active]) for b in branches]
 
 
-def record_form_choices(*, branch: Branch, record: ActivityRecord | None = None) -> dict:
+def record_form_choices(
+    *, branch: Branch | None = None, general_branch: GeneralBranch | None = None, record=None
+) -> dict:
     """What a record's form may name: the branch's people (and the host and recorder already
     named, after a transfer), its party groups (active, or the one already named) and the reading
-    lists of its institute."""
+    lists of its institute. For a general branch's own record: the members of its branches and
+    its committee, no party group."""
     named = [p for p in ((record.host_id, record.recorder_id) if record else ()) if p]
+    if general_branch is not None:
+        return {
+            "people": Person.objects.filter(
+                Q(pk__in=general_branch_people(general_branch).values("pk")) | Q(pk__in=named)
+            ).order_by("employee_no"),
+            "party_groups": PartyGroup.objects.none(),
+            "reading_lists": ReadingList.objects.filter(committee_id=general_branch.committee_id).order_by(
+                "-published_on"
+            ),
+            "secretary": general_branch_secretary_on(general_branch, timezone.localdate()),
+        }
     return {
         "people": Person.objects.filter(Q(branch=branch) | Q(pk__in=named)).order_by("employee_no"),
         "party_groups": PartyGroup.objects.filter(branch=branch).filter(
@@ -131,10 +172,14 @@ def record_form_choices(*, branch: Branch, record: ActivityRecord | None = None)
     }
 
 
-def attendees_to_record(*, branch: Branch, kind: str, party_group, record=None) -> tuple[list, dict]:
+def attendees_to_record(
+    *, branch: Branch | None, kind: str, party_group, record=None, general_branch=None
+) -> tuple[list, dict]:
     """Who a meeting's attendance form lists, and the rows already recorded: the expected
     attendees and, for a record being corrected, anyone recorded before (after a transfer)."""
-    people = expected_attendees(branch=branch, kind=kind, party_group=party_group)
+    people = expected_attendees(
+        branch=branch, kind=kind, party_group=party_group, general_branch=general_branch
+    )
     existing = {}
     if record is not None:
         existing = {a.person_id: a for a in record.attendance.select_related("person")}
@@ -148,6 +193,7 @@ def record_detail(records):
     return records.select_related(
         "branch__committee",
         "branch__general_branch",
+        "general_branch__committee",
         "party_group",
         "host",
         "recorder",
@@ -195,28 +241,61 @@ def grid_branch_ids(branches, campaign_year) -> list[int]:
     )
 
 
+def grid_units(branches, general_branches, campaign_year) -> list[tuple[str, int]]:
+    """The rows of the compliance grid, ("branch", id) and ("general_branch", id), in the tree's
+    order: a general branch's own row just before its branches; general branches with no branch
+    within reach after the rest. Two queries, however many units."""
+    committee_id = campaign_year.campaign.committee_id
+    rows = (
+        branches.filter(committee_id=committee_id)
+        .order_by(*Branch.TREE_ORDER)
+        .values_list("pk", "general_branch_id")
+    )
+    pending = set(general_branches.filter(committee_id=committee_id).values_list("pk", flat=True))
+    units = []
+    for pk, general_branch_id in rows:
+        if general_branch_id in pending:
+            pending.discard(general_branch_id)
+            units.append(("general_branch", general_branch_id))
+        units.append(("branch", pk))
+    if pending:
+        order = general_branches.filter(pk__in=pending).order_by("sort_order", "name_key")
+        units += [("general_branch", pk) for pk in order.values_list("pk", flat=True)]
+    return units
+
+
 def owing_items(table, *, status: str | None = None, kind: str | None = None) -> list:
     """The items of ``table`` overdue (or, with ``status`` "due", due now), of ``kind`` if given."""
     items = table.due if status == "due" else table.overdue
     return [i for i in items if i.kind == kind] if kind else items
 
 
-def frequency_history(campaign_year, limit: int = 50):
-    """Changes to the required frequencies of ``campaign_year``, newest first (creation excluded)."""
+def frequency_history(campaign_year, limit: int = 50, unit: str = "branch"):
+    """Changes to the required frequencies of ``campaign_year`` for ``unit``, newest first
+    (creation excluded)."""
     return list(
-        RequiredFrequency.history.filter(campaign_year_id=campaign_year.pk, history_type="~")
+        RequiredFrequency.history.filter(campaign_year_id=campaign_year.pk, unit=unit, history_type="~")
         .select_related("history_user__person")
         .order_by("-history_date", "-history_id")[:limit]
     )
 
 
-def expected_attendees(*, branch: Branch, kind: str, party_group: PartyGroup | None = None) -> list[Person]:
+def expected_attendees(
+    *,
+    branch: Branch | None,
+    kind: str,
+    party_group: PartyGroup | None = None,
+    general_branch: GeneralBranch | None = None,
+) -> list[Person]:
     """The people whose attendance a meeting records.
 
     - 党小组会: the members of the group;
     - 支委会: the branch committee (open positions 书记 · 副书记 · 委员 in the branch); when
       no committee is recorded, every member, so that the meeting can still be entered;
-    - the others: every current member of the branch."""
+    - the others: every current member of the branch;
+    - a general branch's own meeting: ``people.general_branch_attendees``."""
+    if general_branch is not None:
+        return general_branch_attendees(general_branch, kind)
     members = Person.objects.filter(branch=branch).order_by("employee_no")
     if kind == Kind.GROUP_MEETING:
         return list(members.filter(party_group=party_group)) if party_group else []
@@ -251,7 +330,11 @@ def reading_lists_to_edit(access: Access):
 
 def records_of_reading_list(records, reading_list, limit: int = 100):
     """The latest records (narrowed to the reader's reach) that name ``reading_list``."""
-    return records.filter(reading_list=reading_list).select_related("branch").order_by("-held_on")[:limit]
+    return (
+        records.filter(reading_list=reading_list)
+        .select_related("branch", "general_branch")
+        .order_by("-held_on")[:limit]
+    )
 
 
 # --- vanguard teams and research champions ------------------------------------------------------
@@ -307,25 +390,35 @@ def home_context(*, access, role: str | None, campaign_year) -> dict:
         return {}
     committee_id = campaign_year.campaign.committee_id
     if role == Role.SECRETARY:
+        # A general branch's secretary: its own records' row first, labelled with its name,
+        # beside its branches'.
         branches = access.restrict(Branch.objects.active(), "activities.change", branch="").filter(
             committee_id=committee_id
         )
-        table = compliance_table(campaign_year=campaign_year, branches=branches)
+        general_branches = general_branches_reached(access, "activities.change", committee_id)
+        table = compliance_table(
+            campaign_year=campaign_year, branches=branches, general_branches=general_branches
+        )
         latest = list(
-            access.restrict(ActivityRecord.objects.active(), "activities.change")
-            .select_related("branch", "party_group")
+            records_reached(access, "activities.change", ActivityRecord.objects.active())
+            .select_related("branch", "general_branch", "party_group")
             .order_by("-held_on", "-pk")[:5]
         )
         return {"records_home": {"kind": "secretary", "table": table, "latest": latest}}
     if role in (Role.OFFICE, Role.LEADING_GROUP, Role.ADMIN):
         branches = access.restrict(Branch.objects.active(), "compliance.view", branch="")
-        summary = compliance_summary(campaign_year=campaign_year, branches=branches)
+        summary = compliance_summary(
+            campaign_year=campaign_year,
+            branches=branches,
+            general_branches=general_branches_reached(access, "compliance.view", committee_id),
+        )
         return {
             "records_home": {
                 "kind": "office",
                 "campaign_year": campaign_year,
                 "overdue_count": summary.overdue,
                 "overdue_branches": summary.overdue_branches,
+                "overdue_general_branches": summary.overdue_general_branches,
                 "due_count": summary.due,
             }
         }

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import Access
-from branches.models import Branch, PartyGroup, Person
+from branches.models import Branch, GeneralBranch, PartyGroup, Person
 from campaigns.models import Campaign
 from core.evidence import MAX_FILES, validate_evidence
 from core.services import save_as
@@ -37,8 +37,11 @@ from .models import (
     ReadingList,
     RequiredFrequency,
     ResearchChampion,
+    Unit,
     VanguardTeam,
+    kinds_of,
 )
+from .people import general_branch_people
 from .workflow import BRANCH_WORK, FREQUENCIES, READING_LISTS, RECORDS
 
 # The fields of a record a secretary may set or correct.
@@ -66,12 +69,12 @@ class AttendanceEntry:
 # --- records ----------------------------------------------------------------------------------
 
 
-def _earliest_record_date(branch: Branch, today: datetime.date) -> tuple[datetime.date, bool]:
+def _earliest_record_date(unit: Branch | GeneralBranch, today: datetime.date) -> tuple[datetime.date, bool]:
     """The earliest date a record may bear: the start of the institute's campaign (True), or,
     without a campaign, the first of January of last year (False). A typo such as 0001-01-01 or
     2002 for 2026 is refused instead of landing outside every year that counts."""
     began = (
-        Campaign.objects.filter(committee_id=branch.committee_id)
+        Campaign.objects.filter(committee_id=unit.committee_id)
         .order_by("started_on")
         .values_list("started_on", flat=True)
         .first()
@@ -85,12 +88,19 @@ def _validate_record(record: ActivityRecord, *, today: datetime.date) -> None:
     def error(name, message):
         errors.setdefault(name, []).append(message)
 
+    unit = record.unit
+    if (record.branch_id is None) == (record.general_branch_id is None):
+        raise ValidationError(_("A record belongs to one branch or to one general branch."))
     if record.kind not in Kind.values:
         error("kind", _("Choose a kind of record."))
+    elif record.is_general_branch and record.kind not in kinds_of(Unit.GENERAL_BRANCH):
+        error("kind", _("A general branch does not record this kind; its branches do."))
+    elif not record.is_general_branch and record.kind not in kinds_of(Unit.BRANCH):
+        error("kind", _("Only a general branch records this kind."))
     if record.held_on and record.held_on > today:
         error("held_on", _("The date cannot be in the future: record what has taken place."))
-    elif record.held_on and record.branch_id:
-        earliest, began = _earliest_record_date(record.branch, today)
+    elif record.held_on:
+        earliest, began = _earliest_record_date(unit, today)
         if record.held_on < earliest:
             error(
                 "held_on",
@@ -112,12 +122,12 @@ def _validate_record(record: ActivityRecord, *, today: datetime.date) -> None:
         error("party_group", _("Only a party group meeting names a party group."))
     for name in ("host", "recorder"):
         person = getattr(record, name)
-        if person is not None and person.committee_id != record.branch.committee_id:
+        if person is not None and person.committee_id != unit.committee_id:
             error(name, _("%(name)s does not belong to this institute.") % {"name": person.name})
     if record.reading_list is not None:
         if record.kind not in READING_KINDS:
             error("reading_list", _("Only a reading session or review names a reading list."))
-        elif record.reading_list.committee_id != record.branch.committee_id:
+        elif record.reading_list.committee_id != unit.committee_id:
             error("reading_list", _("This reading list belongs to another institute."))
     if record.published_in and record.kind != Kind.NEWS_REPORT:
         error("published_in", _("Only a news report states where it was published."))
@@ -151,9 +161,13 @@ def _write_attendance(record: ActivityRecord, entries: Iterable[AttendanceEntry]
             {"attendance": _("Attendance is recorded for meetings and party lectures only.")}
         )
     existing = {a.person_id: a for a in record.attendance.all()} if record.pk else {}
-    allowed = {p.pk for p in Person.objects.filter(branch_id=record.branch_id)}
-    if record.kind == Kind.GROUP_MEETING:
+    if record.is_general_branch:
+        # Its committee and the members of its branches (``selectors.expected_attendees``).
+        allowed = {p.pk for p in general_branch_people(record.general_branch)}
+    elif record.kind == Kind.GROUP_MEETING:
         allowed = {p.pk for p in Person.objects.filter(party_group_id=record.party_group_id)}
+    else:
+        allowed = {p.pk for p in Person.objects.filter(branch_id=record.branch_id)}
     errors, seen = [], set()
     for entry in entries:
         name = entry.person.name
@@ -169,8 +183,7 @@ def _write_attendance(record: ActivityRecord, entries: Iterable[AttendanceEntry]
                 )
             else:
                 errors.append(
-                    _("%(name)s is not a member of %(branch)s.")
-                    % {"name": name, "branch": record.branch.name}
+                    _("%(name)s is not a member of %(branch)s.") % {"name": name, "branch": record.unit.name}
                 )
         if entry.status not in AttendanceStatus.values:
             errors.append(_("Choose present, on leave or absent for %(name)s.") % {"name": name})
@@ -202,13 +215,18 @@ def _locked(record: ActivityRecord) -> ActivityRecord:
     """The record as it is now, read under a row lock (with its branch, which decides who may
     act): two corrections, or a correction and an archiving, do not overwrite each other. The
     whole row is read again, as the changes are compared with what is stored."""
-    return ActivityRecord.objects.select_for_update(of=("self",)).select_related("branch").get(pk=record.pk)
+    return (
+        ActivityRecord.objects.select_for_update(of=("self",))
+        .select_related("branch", "general_branch")
+        .get(pk=record.pk)
+    )
 
 
 @transaction.atomic
 def record_create(
     *,
-    branch: Branch,
+    branch: Branch | None = None,
+    general_branch: GeneralBranch | None = None,
     kind: str,
     access: Access,
     held_on: datetime.date,
@@ -224,12 +242,14 @@ def record_create(
     files: Iterable = (),
     today: datetime.date | None = None,
 ) -> ActivityRecord:
-    """Enter a record of ``branch``, with its attendance and evidence files."""
+    """Enter a record of ``branch`` (or a general branch's own, of ``general_branch``), with its
+    attendance and evidence files."""
     actor = access.user
     if kind in LECTURE_KINDS:
-        kind = lecture_kind(branch=branch, host=host, held_on=held_on)
+        kind = lecture_kind(branch=branch, general_branch=general_branch, host=host, held_on=held_on)
     record = ActivityRecord(
         branch=branch,
+        general_branch=general_branch,
         kind=kind,
         held_on=held_on,
         title=title.strip(),
@@ -273,7 +293,12 @@ def record_update(
     for name, value in changes.items():
         setattr(record, name, value)
     if record.kind in LECTURE_KINDS:  # who gave it decides, after a correction too
-        record.kind = lecture_kind(branch=record.branch, host=record.host, held_on=record.held_on)
+        record.kind = lecture_kind(
+            branch=record.branch,
+            general_branch=record.general_branch,
+            host=record.host,
+            held_on=record.held_on,
+        )
     changed = [name for name in RECORD_FIELDS if getattr(record, name) != before[name]]
     if isinstance(record.title, str):
         record.title = record.title.strip()
@@ -333,12 +358,17 @@ def evidence_add(*, record: ActivityRecord, access: Access, files: Iterable) -> 
 
 @transaction.atomic
 def required_frequencies_update(
-    *, campaign_year, access: Access, values: Mapping[str, tuple[bool, str, int]]
+    *,
+    campaign_year,
+    access: Access,
+    values: Mapping[str, tuple[bool, str, int]],
+    unit: str = Unit.BRANCH,
 ) -> list[RequiredFrequency]:
-    """Set, per kind, whether it is required, per which period and how many times."""
+    """Set, per kind, whether it is required of ``unit`` (branches, or general branches' own
+    records), per which period and how many times."""
     FREQUENCIES.authorize(access, campaign_year, "set")
     actor = access.user
-    rows = {r.kind: r for r in required_frequencies_for(campaign_year=campaign_year)}
+    rows = {r.kind: r for r in required_frequencies_for(campaign_year=campaign_year, unit=unit)}
     for kind, (is_required, period, count) in values.items():
         if kind not in rows:
             raise ValidationError(_("No requirement can be set for this kind."))

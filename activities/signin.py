@@ -35,7 +35,12 @@ def normalise_code(code: str) -> str:
 def expected_people(record: ActivityRecord) -> list[Person]:
     """Who may sign in: the people the meeting's attendance lists, and anyone already recorded
     (after a transfer), as on the attendance form."""
-    people = expected_attendees(branch=record.branch, kind=record.kind, party_group=record.party_group)
+    people = expected_attendees(
+        branch=record.branch,
+        kind=record.kind,
+        party_group=record.party_group,
+        general_branch=record.general_branch,
+    )
     known = {p.pk for p in people}
     people += [a.person for a in record.attendance.select_related("person") if a.person_id not in known]
     return people
@@ -49,7 +54,7 @@ def _with_expected(window: SignInWindow) -> SignInWindow:
 def open_window(record: ActivityRecord) -> SignInWindow | None:
     return (
         SignInWindow.objects.filter(record=record, closed_at__isnull=True)
-        .select_related("record__branch", "record__party_group")
+        .select_related("record__branch", "record__general_branch", "record__party_group")
         .first()
     )
 
@@ -57,7 +62,11 @@ def open_window(record: ActivityRecord) -> SignInWindow | None:
 @transaction.atomic
 def sign_in_open(*, record: ActivityRecord, access: Access) -> SignInWindow:
     """Open the record's sign-in window (or give back the one already open)."""
-    record = ActivityRecord.objects.select_for_update(of=("self",)).select_related("branch").get(pk=record.pk)
+    record = (
+        ActivityRecord.objects.select_for_update(of=("self",))
+        .select_related("branch", "general_branch")
+        .get(pk=record.pk)
+    )
     RECORDS.authorize(access, record, "open_sign_in")
     if record.kind not in ATTENDANCE_KINDS:
         raise ValidationError(_("Sign-in is for meetings and party lectures only."), code="kind")
@@ -78,7 +87,7 @@ def sign_in_open(*, record: ActivityRecord, access: Access) -> SignInWindow:
 def _locked_window(**lookup) -> SignInWindow | None:
     return (
         SignInWindow.objects.select_for_update(of=("self",))
-        .select_related("record__branch", "record__party_group")
+        .select_related("record__branch", "record__general_branch", "record__party_group")
         .filter(**lookup)
         .first()
     )

@@ -9,6 +9,12 @@ urlpatterns = [
     path("", views.RecordListView.as_view(), name="list"),
     path("new/", views.RecordChooseView.as_view(), name="create"),
     path("new/<int:branch>/<str:kind>/", views.RecordCreateView.as_view(), name="create_kind"),
+    # A general branch's own record (issue 20)
+    path(
+        "new/general-branch/<int:general_branch>/<str:kind>/",
+        views.RecordCreateView.as_view(),
+        name="create_gb_kind",
+    ),
     path("<int:pk>/", views.RecordDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.RecordUpdateView.as_view(), name="edit"),
     path("<int:pk>/archive/", views.RecordArchiveView.as_view(), name="archive"),
@@ -23,7 +29,17 @@ urlpatterns = [
     path("compliance/", views.ComplianceGridView.as_view(), name="compliance"),
     path("compliance/overdue/", views.OverdueListView.as_view(), name="overdue"),
     path("compliance/branches/<int:pk>/", views.BranchOwesView.as_view(), name="branch_owes"),
+    path(
+        "compliance/general-branches/<int:pk>/",
+        views.GeneralBranchOwesView.as_view(),
+        name="general_branch_owes",
+    ),
     path("compliance/frequencies/<int:pk>/", views.FrequencyUpdateView.as_view(), name="frequencies"),
+    path(
+        "compliance/frequencies/<int:pk>/general-branches/",
+        views.FrequencyUpdateView.as_view(unit="general_branch"),
+        name="frequencies_general_branch",
+    ),
     # Reading lists (推荐书目)
     path("reading/", views.ReadingListListView.as_view(), name="reading_lists"),
     path("reading/new/", views.ReadingListFormView.as_view(), name="reading_list_create"),

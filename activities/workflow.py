@@ -6,7 +6,9 @@ hidden button: ``PermissionDenied`` when the person plays no part, ``ValidationE
 object's state does not allow the action (an archived record).
 
 - A branch's records, vanguard teams and research champions are entered and corrected by whom
-  ``activities.change`` reaches the branch (its secretary).
+  ``activities.change`` reaches the branch (its secretary). A general branch's own records
+  (``ActivityRecord.general_branch``) by whom it reaches the general branch as an owner
+  (``Access.reaches_general_branch``: its secretary and the office; never a branch's secretary).
 - A reading list is published and corrected by whom ``activities.reading_list`` reaches its
   institute (the campaign office).
 - The required frequencies of a year are set by whom ``compliance.change`` reaches the year's
@@ -41,6 +43,15 @@ def reaches_committee(access, permission: str, committee_id: int) -> bool:
     return access.restrict(Branch.objects.filter(committee_id=committee_id), permission, branch="").exists()
 
 
+def reaches_owner(access, permission: str, obj) -> bool:
+    """Whether ``permission`` reaches the owner of ``obj``: its branch, or the general branch
+    that owns it itself (a general branch's record is not reached through its branches)."""
+    general_branch_id = getattr(obj, "general_branch_id", None)
+    if general_branch_id is not None:
+        return access.reaches_general_branch(permission, obj.general_branch)
+    return access.reaches_branch(permission, obj.branch)
+
+
 class _Stateless(Workflow):
     """Objects without a state: every action is a steady one, allowed at any time."""
 
@@ -57,7 +68,7 @@ class BranchWorkWorkflow(_Stateless):
     refused = gettext_lazy("You may not change the records of this branch.")
 
     def parts(self, access, obj) -> set[str]:
-        return {RECORDER} if access.reaches_branch("activities.change", obj.branch) else set()
+        return {RECORDER} if reaches_owner(access, "activities.change", obj) else set()
 
 
 class RecordWorkflow(BranchWorkWorkflow):
@@ -86,7 +97,7 @@ class RecordWorkflow(BranchWorkWorkflow):
 
     def parts(self, access, record) -> set[str]:
         parts = super().parts(access, record)
-        if access.reaches_branch("activities.restore", record.branch):
+        if reaches_owner(access, "activities.restore", record):
             parts.add(RESTORER)
         return parts
 
@@ -147,7 +158,7 @@ class SignInWorkflow(Workflow):
 
     def parts(self, access, window) -> set[str]:
         parts = set()
-        if access.reaches_branch("activities.change", window.record.branch):
+        if reaches_owner(access, "activities.change", window.record):
             parts.add(RECORDER)
         # ``expected_ids``: who the meeting lists, set by the service that read them.
         person = access.person

@@ -41,6 +41,7 @@ from pledges.services import (
 
 from . import year_texts as T
 from .data import CHANGE_REASON, SECRETARY2_BRANCH, SECRETARY_BRANCH
+from .year_general_branch_activities import general_branch_activities_build
 from .year_notices import notices_build
 from .year_review import ReviewSteps
 from .year_support import DAY, at, evidence_file, restamp
@@ -112,6 +113,7 @@ class YearBuilder:
         notices_build(self)
         self.pledges()
         self.activities()
+        general_branch_activities_build(self)
         ReviewSteps(self).build()
 
     # ---- pledges ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from activities.compliance import Status, compliance_table
 from activities.models import ActivityRecord, Kind
-from branches.models import Branch
+from branches.models import Branch, GeneralBranch
 from campaigns.models import CampaignYear
 
 D = datetime.date
@@ -67,7 +67,8 @@ def test_grid_page_shows_the_running_month_in_its_own_colour(client, institute):
     page = client.get(reverse("activities:compliance"), {"year": year.pk}).content.decode()
     assert "进行中" in page  # in the legend
     assert 'class="table-info" data-status="in_progress"' in page
-    assert (
-        page.count('data-status="in_progress"')
-        == Branch.objects.filter(committee=institute.committee).count()
+    # Each branch's row, and each general branch's own (its monthly news report, issue 20).
+    assert page.count('data-status="in_progress"') == (
+        Branch.objects.filter(committee=institute.committee).count()
+        + GeneralBranch.objects.filter(committee=institute.committee).count()
     )

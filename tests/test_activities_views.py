@@ -163,6 +163,14 @@ GRID = [
     ),
     ("activities:branch_owes", lambda i, d: [i.foreign_branch.pk], FOREIGN_VIEW),
     ("activities:frequencies", lambda i, d: [d.year.pk], OFFICE),
+    # A general branch's own records (issue 20): its secretary, not a branch's.
+    (
+        "activities:create_gb_kind",
+        lambda i, d: [i.gb.pk, Kind.GB_COMMITTEE_MEETING],
+        {"gb_secretary": 200, "secretary": 404, "other_secretary": 404},
+    ),
+    ("activities:general_branch_owes", lambda i, d: [i.gb.pk], {**OWN_VIEW, "secretary": 404}),
+    ("activities:frequencies_general_branch", lambda i, d: [d.year.pk], OFFICE),
     ("activities:frequencies", lambda i, d: [d.foreign_year.pk], {"office": 404, "admin": 200}),
     ("activities:reading_lists", lambda i, d: [], VIEWERS),
     ("activities:reading_list_create", lambda i, d: [], OFFICE),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from activities import selectors
 from activities.compliance import Status, compliance_table, spans
 from activities.models import ActivityRecord, Kind, Period, RequiredFrequency
-from branches.models import Branch
+from branches.models import Branch, GeneralBranch
 from campaigns.models import CampaignYear
 from campaigns.services import campaign_year_create
 
@@ -100,7 +100,8 @@ def test_defaults_created_once(institute, year, django_assert_num_queries):
     rows = selectors.required_frequencies_for(campaign_year=year)
     again = selectors.required_frequencies_for(campaign_year=year)
     assert [r.pk for r in rows] == [r.pk for r in again]
-    assert RequiredFrequency.objects.filter(campaign_year=year).count() == 9  # every kind but "other"
+    # every kind but "other" (and the general branches' own: tests/test_activities_general_branch.py)
+    assert RequiredFrequency.objects.filter(campaign_year=year, unit="branch").count() == 9
     required = {(r.kind, r.period, r.count) for r in rows if r.is_required}
     assert required == {
         (Kind.NEWS_REPORT, Period.MONTHLY, 1),
@@ -293,9 +294,11 @@ def test_home_pages_show_what_is_owed(client, institute, year, may_15):
     assert 'data-testid="records-home"' in page.content.decode()
     client.force_login(institute.office.user)
     home = client.get(reverse("home")).context["records_home"]
-    table = compliance_table(campaign_year=year, branches=Branch.objects.active())
+    # The general branches' own records count too (issue 20).
+    gbs = GeneralBranch.objects.filter(is_active=True)
+    table = compliance_table(campaign_year=year, branches=Branch.objects.active(), general_branches=gbs)
     assert home["overdue_count"] == len(table.overdue) > 0
-    assert home["overdue_branches"] == len({i.branch.pk for i in table.overdue})
+    assert home["overdue_branches"] == len({(i.branch is None, i.unit.pk) for i in table.overdue})
     assert home["due_count"] == len(table.due) > 0
     client.force_login(institute.member.user)
     assert "records_home" not in client.get(reverse("home")).context

@@ -74,7 +74,7 @@ def test_figures_follow_every_change(institute, year, today):
     assert without_group == expected(year) and without_group.overdue < first.overdue
 
     # The office makes news reports quarterly: every branch's figures change.
-    requirement = RequiredFrequency.objects.get(campaign_year=year, kind=Kind.NEWS_REPORT)
+    requirement = RequiredFrequency.objects.get(campaign_year=year, unit="branch", kind=Kind.NEWS_REPORT)
     requirement.period = "quarterly"
     requirement.save()
     assert figures(year) == expected(year) != without_group

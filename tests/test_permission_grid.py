@@ -46,6 +46,7 @@ from supervision import services as supervision_services
 from supervision.models import SpotCheckDraw
 
 from .factories import DepartmentFactory, make_campaign, make_member, make_secretary
+from .test_activities_general_branch_support import gbkind, gbpk
 from .test_duty_reports_support import duties_world
 from .test_evaluations_support import create_evaluation, make_staff, today
 from .test_exchange_support import xpk
@@ -264,8 +265,11 @@ GRID = {
     "activities:detail": [
         page(pk("record"), ok(*VIEWERS, other_secretary=404)),
         page(pk("foreign_record"), ok("admin", **FOREIGN)),
+        page(gbpk("gb_record"), ok(*VIEWERS, secretary=404, other_secretary=404)),
+        page(gbpk("other_gb_record"), ok(*INSTITUTE, **dict.fromkeys(SECRETARIES, 404))),
     ],
     "activities:edit": [
+        page(gbpk("gb_record"), ok("gb_secretary", secretary=404, other_secretary=404)),
         page(pk("record"), ok("secretary", "gb_secretary", other_secretary=404)),
         page(pk("foreign_record"), answers(403, **dict.fromkeys(SECRETARIES, 404))),
     ],
@@ -273,9 +277,11 @@ GRID = {
         page(pk("record"), ok("secretary", "gb_secretary", other_secretary=404)),
         page(pk("foreign_record"), answers(403, **dict.fromkeys(SECRETARIES, 404))),
         action(pk("record"), may("secretary", "gb_secretary", other_secretary=404), allowed_get=200),
+        action(gbpk("gb_record"), may("gb_secretary", secretary=404, other_secretary=404), allowed_get=200),
     ],
     "activities:restore": [
         page(pk("archived_record"), ok("secretary", "gb_secretary", *OFFICE, other_secretary=404)),
+        page(gbpk("gb_archived_record"), ok("gb_secretary", *OFFICE, secretary=404, other_secretary=404)),
         page(pk("record"), answers(403, **dict.fromkeys((*SECRETARIES, *OFFICE), 404))),  # not archived
         page(
             pk("foreign_archived_record"),
@@ -289,10 +295,12 @@ GRID = {
     ],
     "activities:evidence": [
         page(pk("record_file"), ok(*VIEWERS, other_secretary=404)),
+        page(gbpk("gb_record_file"), ok(*VIEWERS, secretary=404, other_secretary=404)),
         page(pk("foreign_record_file"), ok("admin", **FOREIGN)),
     ],
     "activities:signin_manage": [
         page(pk("record"), ok("secretary", "gb_secretary", other_secretary=404)),
+        page(gbpk("gb_record"), ok("gb_secretary", secretary=404, other_secretary=404)),
         page(pk("foreign_record"), answers(403, **dict.fromkeys(SECRETARIES, 404))),
     ],
     "activities:signin_arrivals": [
@@ -302,6 +310,22 @@ GRID = {
     "activities:signin_enter": [page(none, ok(*EVERYONE))],
     "activities:signin": [page(lambda w: {"code": "ABCDEF"}, ok(*EVERYONE))],
     "activities:compliance": [page(none, ok(*VIEWERS))],
+    # --- a general branch's own records (issue 20; objects built on first use:
+    # tests/test_activities_general_branch_support.py). A branch's secretary does not reach them.
+    "activities:create_gb_kind": [
+        page(gbkind("gb", Kind.GB_COMMITTEE_MEETING), ok("gb_secretary", secretary=404, other_secretary=404)),
+        page(gbkind("gb", Kind.PARTY_CLASS), ok("gb_secretary", secretary=404, other_secretary=404)),
+        page(gbkind("gb", Kind.COMMITTEE_MEETING), answers(403, **dict.fromkeys(SECRETARIES, 404))),
+        page(gbkind("other_gb", Kind.NEWS_REPORT), answers(403, **dict.fromkeys(SECRETARIES, 404))),
+    ],
+    "activities:general_branch_owes": [
+        page(gbpk("gb"), ok(*VIEWERS, secretary=404, other_secretary=404)),
+        page(gbpk("other_gb"), ok(*INSTITUTE, **dict.fromkeys(SECRETARIES, 404))),
+    ],
+    "activities:frequencies_general_branch": [
+        page(pk("year"), ok(*OFFICE)),
+        page(pk("foreign_year"), ok("admin", office=404)),
+    ],
     # --- experience exchange (objects built on first use: tests/test_exchange_support.py)
     "exchange:list": [page(none, ok(*EVERYONE))],
     "exchange:create": [page(none, ok(*SECRETARIES, "office"))],

@@ -1,7 +1,13 @@
 """The pages of the activity record, one module per area: records, compliance, reading lists,
 vanguard teams and research champions."""
 
-from .compliance import BranchOwesView, ComplianceGridView, FrequencyUpdateView, OverdueListView
+from .compliance import (
+    BranchOwesView,
+    ComplianceGridView,
+    FrequencyUpdateView,
+    GeneralBranchOwesView,
+    OverdueListView,
+)
 from .reading import ReadingListDetailView, ReadingListFormView, ReadingListListView
 from .records import (
     EvidenceDownloadView,
@@ -27,6 +33,7 @@ __all__ = [
     "ComplianceGridView",
     "EvidenceDownloadView",
     "FrequencyUpdateView",
+    "GeneralBranchOwesView",
     "OverdueListView",
     "ReadingListDetailView",
     "ReadingListFormView",

@@ -43,7 +43,8 @@ class ReadingListDetailView(AccessRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["records"] = selectors.records_of_reading_list(
-            self.restrict(ActivityRecord.objects.active()), self.object
+            selectors.records_reached(self.access, self.permission, ActivityRecord.objects.active()),
+            self.object,
         )
         context["can_edit"] = "save" in READING_LISTS.actions(self.access, self.object)
         if self.access.has("history.view"):

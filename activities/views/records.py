@@ -1,6 +1,7 @@
 """Pages of the activity record (纪实登记): the ledger, a new record, its correction, its page,
 archiving and its evidence files. Reads come from ``selectors`` and ``filters``, writes go
-through ``services``; every queryset is narrowed with ``self.restrict`` so that another branch's
+through ``services``; every queryset is narrowed with ``self.restrict`` (records: with
+``RecordsMixin``, which reaches a general branch's own records too) so that another branch's
 record is not found (404)."""
 
 from django.contrib import messages
@@ -20,14 +21,49 @@ from core.mixins import AccessRequiredMixin
 
 from .. import filters, selectors, services
 from ..forms import ArchiveForm, AttendanceForm, RecordForm, RestoreForm
-from ..models import ATTENDANCE_KINDS, ActivityRecord, AttendanceStatus, Evidence, Kind
+from ..models import (
+    ATTENDANCE_KINDS,
+    GENERAL_BRANCH_ONLY_KINDS,
+    ActivityRecord,
+    AttendanceStatus,
+    Evidence,
+    Kind,
+    Unit,
+    kinds_of,
+)
 from ..workflow import RECORDS
 
 INLINE_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".gif"}
 
 
+class RecordsMixin:
+    """A record is found among those the reader's permission reaches: a branch's by its branch, a
+    general branch's own by its general branch (another's is a 404)."""
+
+    def records(self, records=None):
+        return selectors.records_reached(self.access, self.permission, records)
+
+
 def lecture_message(request, record) -> None:
     """After a lecture is saved: what it counts for, decided by who gave it."""
+    if record.is_general_branch:
+        if record.kind == Kind.SECRETARY_LECTURE:
+            messages.info(
+                request,
+                _(
+                    "Given by the general branch's secretary: it counts as the general branch "
+                    "secretary's yearly party lecture."
+                ),
+            )
+        elif record.kind == Kind.PARTY_CLASS:
+            messages.warning(
+                request,
+                _(
+                    "Not given by the general branch's secretary: it is recorded as a party class and does "
+                    "not count as the general branch secretary's yearly party lecture."
+                ),
+            )
+        return
     if record.kind == Kind.SECRETARY_LECTURE:
         messages.info(
             request, _("Given by the branch secretary: it counts as the secretary's yearly party lecture.")
@@ -42,7 +78,7 @@ def lecture_message(request, record) -> None:
         )
 
 
-class RecordListView(AccessRequiredMixin, ListView):
+class RecordListView(AccessRequiredMixin, RecordsMixin, ListView):
     permission = "activities.view"
     template_name = "activities/record_list.html"
     context_object_name = "records"
@@ -56,8 +92,9 @@ class RecordListView(AccessRequiredMixin, ListView):
         self.many_branches = self.branch_names is None or len(self.branch_names) > 1
         self.filterset = filters.RecordFilterSet(
             self.request.GET,
-            queryset=self.restrict(ActivityRecord.objects.all()),
+            queryset=self.records(),
             branches=branches,
+            general_branches=selectors.general_branches_reached(self.access, self.permission),
             branch_names=self.branch_names,
             lookup=reverse("reports:lookup", args=["activity_ledger", "branch"]),
         )
@@ -65,10 +102,10 @@ class RecordListView(AccessRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = {}
-        chosen_branch = self.filterset.chosen_branch
+        chosen_branch = self.filterset.chosen_branch or self.filterset.chosen_general_branch
         if chosen_branch is not None:
             rest = self.request.GET.copy()
-            for name in ("branch", "page"):
+            for name in ("branch", "general_branch", "page"):
                 rest.pop(name, None)
             context["all_branches_url"] = f"?{rest.urlencode()}"
         return super().get_context_data(
@@ -77,6 +114,7 @@ class RecordListView(AccessRequiredMixin, ListView):
             many_branches=self.many_branches,
             branch_names=self.branch_names,
             chosen_branch=chosen_branch,
+            chosen_general=self.filterset.chosen_general_branch is not None,
             **context,
             **kwargs,
         )
@@ -96,8 +134,21 @@ class RecordChooseView(AccessRequiredMixin, TemplateView):
                 (k, Kind(k).label)
                 for k in Kind.values
                 if k not in (Kind.GROUP_MEETING, Kind.SECRETARY_LECTURE)
+                and k not in GENERAL_BRANCH_ONLY_KINDS
             ],
             three_meetings=[Kind.GENERAL_MEETING, Kind.COMMITTEE_MEETING, Kind.PARTY_CLASS],
+            # A general branch's own records (its secretary's, or the office's for it).
+            general_branches=list(
+                selectors.general_branches_reached(self.access, self.permission).order_by(
+                    "sort_order", "name_key"
+                )
+            ),
+            general_branch_kinds=[
+                (k, Kind(k).label)
+                for k in Kind.values
+                if k in kinds_of(Unit.GENERAL_BRANCH) and k != Kind.SECRETARY_LECTURE
+            ],
+            general_branch_meetings=[Kind.GB_COMMITTEE_MEETING, Kind.PARTY_CLASS],
             **kwargs,
         )
 
@@ -107,7 +158,7 @@ class RecordFormMixin:
 
     template_name = "activities/record_form.html"
 
-    def build_forms(self, *, kind, branch, party_group, record=None):
+    def build_forms(self, *, kind, branch, party_group, record=None, general_branch=None):
         data = self.request.POST if self.request.method == "POST" else None
         files = self.request.FILES if self.request.method == "POST" else None
         initial = {}
@@ -127,12 +178,17 @@ class RecordFormMixin:
             evidence=record.evidence.active() if record is not None else None,
             record=record,
             edits=record,
-            **selectors.record_form_choices(branch=branch, record=record),
+            general=general_branch is not None,
+            **selectors.record_form_choices(branch=branch, general_branch=general_branch, record=record),
         )
         attendance_form = None
         if kind in ATTENDANCE_KINDS:
             people, existing = selectors.attendees_to_record(
-                branch=branch, kind=kind, party_group=party_group, record=record
+                branch=branch,
+                kind=kind,
+                party_group=party_group,
+                record=record,
+                general_branch=general_branch,
             )
             attendance_form = AttendanceForm(data, people=people, existing=existing, prefix="att")
         return form, attendance_form
@@ -153,13 +209,24 @@ class RecordFormMixin:
 
 
 class RecordCreateView(AccessRequiredMixin, RecordFormMixin, TemplateView):
+    """A new record of a branch, or (``general_branch`` in the URL) a general branch's own."""
+
     permission = "activities.change"
 
     def setup_record(self):
-        branches = self.restrict(Branch.objects.active(), branch="")
-        self.branch = get_object_or_404(branches.select_related("committee"), pk=self.kwargs["branch"])
+        self.branch = self.general_branch = None
         self.kind = self.kwargs["kind"]
-        if self.kind not in Kind.values:
+        if "general_branch" in self.kwargs:
+            reached = selectors.general_branches_reached(self.access, self.permission)
+            self.general_branch = get_object_or_404(
+                reached.select_related("committee"), pk=self.kwargs["general_branch"]
+            )
+            unit = Unit.GENERAL_BRANCH
+        else:
+            branches = self.restrict(Branch.objects.active(), branch="")
+            self.branch = get_object_or_404(branches.select_related("committee"), pk=self.kwargs["branch"])
+            unit = Unit.BRANCH
+        if self.kind not in Kind.values or self.kind not in kinds_of(unit):
             raise Http404
         self.party_group = None
         if self.kind == Kind.GROUP_MEETING:
@@ -178,7 +245,10 @@ class RecordCreateView(AccessRequiredMixin, RecordFormMixin, TemplateView):
         if response:
             return response
         form, attendance_form = self.build_forms(
-            kind=self.kind, branch=self.branch, party_group=self.party_group
+            kind=self.kind,
+            branch=self.branch,
+            party_group=self.party_group,
+            general_branch=self.general_branch,
         )
         return self.render_forms(form, attendance_form)
 
@@ -187,13 +257,17 @@ class RecordCreateView(AccessRequiredMixin, RecordFormMixin, TemplateView):
         if response:
             return response
         form, attendance_form = self.build_forms(
-            kind=self.kind, branch=self.branch, party_group=self.party_group
+            kind=self.kind,
+            branch=self.branch,
+            party_group=self.party_group,
+            general_branch=self.general_branch,
         )
         if not self.forms_valid(form, attendance_form):
             return self.render_forms(form, attendance_form)
         try:
             record = services.record_create(
                 branch=self.branch,
+                general_branch=self.general_branch,
                 kind=self.kind,
                 access=self.access,
                 party_group=self.party_group,
@@ -210,6 +284,8 @@ class RecordCreateView(AccessRequiredMixin, RecordFormMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             branch=self.branch,
+            general_branch=self.general_branch,
+            unit=self.branch or self.general_branch,
             kind=self.kind,
             kind_label=Kind(self.kind).label,
             party_group=self.party_group,
@@ -217,12 +293,12 @@ class RecordCreateView(AccessRequiredMixin, RecordFormMixin, TemplateView):
         )
 
 
-class RecordUpdateView(AccessRequiredMixin, RecordFormMixin, TemplateView):
+class RecordUpdateView(AccessRequiredMixin, RecordsMixin, RecordFormMixin, TemplateView):
     permission = "activities.change"
 
     def get_record(self):
-        records = self.restrict(ActivityRecord.objects.active()).select_related(
-            "branch__committee", "party_group"
+        records = self.records(ActivityRecord.objects.active()).select_related(
+            "branch__committee", "general_branch__committee", "party_group"
         )
         return get_object_or_404(records, pk=self.kwargs["pk"])
 
@@ -233,13 +309,18 @@ class RecordUpdateView(AccessRequiredMixin, RecordFormMixin, TemplateView):
             branch=self.record.branch,
             party_group=self.record.party_group,
             record=self.record,
+            general_branch=self.record.general_branch,
         )
         return self.render_forms(form, attendance_form)
 
     def post(self, request, *args, **kwargs):
         self.record = record = self.get_record()
         form, attendance_form = self.build_forms(
-            kind=record.kind, branch=record.branch, party_group=record.party_group, record=record
+            kind=record.kind,
+            branch=record.branch,
+            party_group=record.party_group,
+            record=record,
+            general_branch=record.general_branch,
         )
         if not self.forms_valid(form, attendance_form):
             return self.render_forms(form, attendance_form)
@@ -267,6 +348,8 @@ class RecordUpdateView(AccessRequiredMixin, RecordFormMixin, TemplateView):
         return super().get_context_data(
             record=self.record,
             branch=self.record.branch,
+            general_branch=self.record.general_branch,
+            unit=self.record.unit,
             kind=self.record.kind,
             kind_label=self.record.get_kind_display(),
             party_group=self.record.party_group,
@@ -274,13 +357,13 @@ class RecordUpdateView(AccessRequiredMixin, RecordFormMixin, TemplateView):
         )
 
 
-class RecordDetailView(AccessRequiredMixin, DetailView):
+class RecordDetailView(AccessRequiredMixin, RecordsMixin, DetailView):
     permission = "activities.view"
     template_name = "activities/record_detail.html"
     context_object_name = "record"
 
     def get_queryset(self):
-        return selectors.record_detail(self.restrict(ActivityRecord.objects.all()))
+        return selectors.record_detail(self.records())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -288,7 +371,11 @@ class RecordDetailView(AccessRequiredMixin, DetailView):
         attendance = list(record.attendance.all())
         # Names of members are for those who may see the branch's people; the leading group
         # sees the counts (as on the branch page).
-        context["can_see_people"] = self.access.reaches_branch("people.view", record.branch)
+        context["can_see_people"] = (
+            self.access.reaches_general_branch("people.view", record.general_branch)
+            if record.is_general_branch
+            else self.access.reaches_branch("people.view", record.branch)
+        )
         context["attendance"] = attendance
         context["attendance_counts"] = {
             status: sum(1 for a in attendance if a.status == status) for status in AttendanceStatus.values
@@ -304,14 +391,14 @@ class RecordDetailView(AccessRequiredMixin, DetailView):
         return context
 
 
-class RecordArchiveView(AccessRequiredMixin, TemplateView):
+class RecordArchiveView(AccessRequiredMixin, RecordsMixin, TemplateView):
     """Archive instead of delete: a confirmation page, then POST with a reason."""
 
     permission = "activities.change"
     template_name = "activities/record_archive.html"
 
     def get_record(self):
-        records = self.restrict(ActivityRecord.objects.active()).select_related("branch")
+        records = self.records(ActivityRecord.objects.active()).select_related("branch", "general_branch")
         return get_object_or_404(records, pk=self.kwargs["pk"])
 
     def get(self, request, *args, **kwargs):
@@ -333,14 +420,16 @@ class RecordArchiveView(AccessRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(record=record, form=form))
 
 
-class RecordRestoreView(AccessRequiredMixin, TemplateView):
+class RecordRestoreView(AccessRequiredMixin, RecordsMixin, TemplateView):
     """Bring an archived record back: a page saying what happens, then POST with a reason."""
 
     permission = "activities.restore"
     template_name = "activities/record_restore.html"
 
     def get_record(self):
-        records = self.restrict(ActivityRecord.objects.archived()).select_related("branch", "archived_by")
+        records = self.records(ActivityRecord.objects.archived()).select_related(
+            "branch", "general_branch", "archived_by"
+        )
         return get_object_or_404(records, pk=self.kwargs["pk"])
 
     def get(self, request, *args, **kwargs):
@@ -363,13 +452,13 @@ class RecordRestoreView(AccessRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(record=record, form=form))
 
 
-class EvidenceDownloadView(AccessRequiredMixin, View):
+class EvidenceDownloadView(AccessRequiredMixin, RecordsMixin, View):
     """An evidence file, for someone who may see its record; never from a public URL."""
 
     permission = "activities.view"
 
     def get(self, request, pk):
-        files = Evidence.objects.filter(record__in=self.restrict(ActivityRecord.objects.all()))
+        files = Evidence.objects.filter(record__in=self.records())
         evidence = get_object_or_404(files, pk=pk)
         inline = any(evidence.original_name.lower().endswith(ext) for ext in INLINE_TYPES)
         return evidence_response(evidence, inline=inline)

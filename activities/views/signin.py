@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from core.forms import add_service_errors
 from core.mixins import AccessRequiredMixin
 
-from .. import signin
+from .. import selectors, signin
 from ..forms import SignInCodeForm, SignInLeaveForm
 from ..models import ATTENDANCE_KINDS, ActivityRecord, AttendanceStatus, SignInWindow
 
@@ -65,7 +65,9 @@ class SignInRecordMixin:
     permission = "activities.change"
 
     def get_record(self):
-        records = self.restrict(ActivityRecord.objects.active()).select_related("branch", "party_group")
+        records = selectors.records_reached(
+            self.access, self.permission, ActivityRecord.objects.active()
+        ).select_related("branch", "general_branch", "party_group")
         record = get_object_or_404(records, pk=self.kwargs["pk"])
         if record.kind not in ATTENDANCE_KINDS:
             raise Http404
@@ -164,7 +166,7 @@ class SignInView(AccessRequiredMixin, TemplateView):
         code = signin.normalise_code(self.kwargs["code"])
         return (
             SignInWindow.objects.filter(code=code, closed_at__isnull=True, record__archived_at__isnull=True)
-            .select_related("record__branch", "record__party_group")
+            .select_related("record__branch", "record__general_branch", "record__party_group")
             .first()
         )
 
