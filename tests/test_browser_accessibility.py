@@ -6,27 +6,57 @@ axe's "serious" and "critical" impacts cover what stops a user outright: a field
 label, a button without a name, text too faint to read, a page without a language or title,
 a menu that cannot be reached. "moderate" and "minor" findings (e.g. best-practice landmarks)
 are printed, not failed, so that this test keeps meaning "usable", not "perfect".
+
+The same visit keeps a full-page screenshot of each page as a test artefact, for people to look
+at: var/screenshots/roles/<role>/<page>-<width>.png (no second browser, no second page load).
 """
 
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots" / "roles"
 AXE = (Path(__file__).parent / "assets" / "axe.min.js").read_text(encoding="utf-8")
 
 # The main pages of each role: what its menu leads to.
 PAGES = {
-    "secretary": ["home", "pledges:list", "activities:list", "activities:compliance", "branches:branch_list",
-                  "evaluations:list", "reports:centre", "notices:list", "duties:list", "exchange:list"],
-    "member": ["home", "pledges:list", "evaluations:list"],
-    "staff": ["home", "pledges:list", "evaluations:list", "exchange:list"],
-    "office": ["home", "pledges:list", "activities:list", "activities:compliance", "branches:branch_list",
-               "branches:person_list", "supervision:inspection_list", "supervision:review_round_list",
-               "evaluations:list", "evaluations:appraisal_list", "awards:index", "reports:centre",
-               "reports:dashboard", "audit_log", "notices:list", "duties:list", "logins:list"],
+    "secretary": [
+        "home",
+        "pledges:list",
+        "activities:list",
+        "activities:compliance",
+        "branches:branch_list",
+        "evaluations:list",
+        "reports:centre",
+        "notices:list",
+        "duties:list",
+        "exchange:list",
+    ],
+    "member": ["home", "pledges:list", "evaluations:mine"],
+    "staff": ["home", "pledges:list", "evaluations:mine", "exchange:list"],
+    "office": [
+        "home",
+        "pledges:list",
+        "activities:list",
+        "activities:compliance",
+        "branches:branch_list",
+        "branches:person_list",
+        "supervision:inspection_list",
+        "supervision:review_round_list",
+        "evaluations:list",
+        "evaluations:appraisal_list",
+        "awards:index",
+        "reports:centre",
+        "reports:dashboard",
+        "audit_log",
+        "notices:list",
+        "duties:list",
+        "logins:list",
+    ],
     "leader": ["home", "awards:index", "reports:dashboard", "reports:centre"],
 }
 
@@ -48,21 +78,35 @@ def page(browser):
     context.close()
 
 
+def _screenshot(page, role, name, width):
+    folder = SHOTS / role
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=folder / f"{name.replace(':', '-')}-{width}.png", full_page=True)
+
+
 def _violations(page):
     page.add_script_tag(content=AXE)
     return page.evaluate(RUN_AXE)
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_main_pages_of_every_role_have_no_serious_violation(login, live_server, institute, users, page, width):
+def test_main_pages_of_every_role_have_no_serious_violation(
+    login, live_server, institute, users, page, width
+):
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"{live_server.url}/accounts/login/")
+    _screenshot(page, "anonymous", "login", width)
     found = {"login": _violations(page)}
     for role, names in PAGES.items():
         page.context.clear_cookies()
         login(users[role])
         for name in names:
-            page.goto(live_server.url + reverse(name))
+            response = page.goto(live_server.url + reverse(name))
+            assert response.status == 200, f"{role} {name}: {response.status}"  # a page of the role's own
+            _screenshot(page, role, name, width)
+            # The page itself never scrolls sideways (a wide table scrolls inside its own box).
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"[{width}px] {role} {name} is {overflow} px wider than the window"
             found[f"{role} {name}"] = _violations(page)
     serious = {
         where: [v for v in violations if v["impact"] in ("serious", "critical")]

@@ -24,3 +24,17 @@ document.addEventListener("click", function (event) {
     });
   }
 });
+
+// A table box that scrolls sideways (on a phone) takes the keyboard's focus, so that it can be
+// scrolled without a mouse (axe: scrollable-region-focusable); a box that fits does not.
+function focusableScrollBoxes() {
+  document.querySelectorAll(".table-responsive").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth) {
+      box.setAttribute("tabindex", "0");
+    } else {
+      box.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", focusableScrollBoxes);
+window.addEventListener("resize", focusableScrollBoxes);
