@@ -14,3 +14,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # (tests/test_security.py checks the production values through `check --deploy`).
 HTTPS = SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+# Roles read on every request, as before accounts.role_cache: query counts compare requests
+# with each other (tests/test_role_cache.py switches the cache on).
+CXZY_ROLE_CACHE = False

@@ -17,6 +17,11 @@ from core.workflow import SYSTEM
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def role_cache(settings):
+    settings.CXZY_ROLE_CACHE = True  # off in the test settings for the other files' query counts
+
+
 def _get(client, name):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse(name))
