@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import Access, Role
+from activities.models import ActivityRecord, Kind
 from branches.models import Branch, BranchCategory, Person
+from campaigns.models import CampaignYear
 from core.counts import counted
 from evaluations.models import Appraisal, Evaluation
 from pledges.models import Pledge
@@ -286,9 +288,10 @@ def general_branch_lines(access: Access, run: ScoringRun) -> list[GeneralBranchL
 
 def own_items(campaign_year, general_branch_ids) -> dict[int, list[tuple[str, bool]]]:
     """What each general branch did itself, beside its score: checks, not points (the score is
-    its branches'). One query per app, read through its querysets (pledges, supervision), as
-    things stand today rather than frozen with the run: own pledge published; own half-year
-    reviews acknowledged (of those written to it)."""
+    its branches'). One query per app, read through its querysets (pledges, activities,
+    supervision), as things stand today rather than frozen with the run: own pledge published;
+    its secretary's 党课 held in the year (书记讲党课, the kind the activities app counts for
+    the year); own half-year reviews acknowledged (of those written to it)."""
     ids = list(general_branch_ids)
     if not ids:
         return {}
@@ -297,6 +300,17 @@ def own_items(campaign_year, general_branch_ids) -> dict[int, list[tuple[str, bo
         .for_year(campaign_year)
         .public()
         .filter(general_branch_id__in=ids)
+        .values_list("general_branch_id", flat=True)
+    )
+    lectures = set(
+        ActivityRecord.objects.active()
+        .filter(
+            general_branch_id__in=ids,
+            kind=Kind.SECRETARY_LECTURE,
+            held_on__year=CampaignYear.objects.filter(pk=getattr(campaign_year, "pk", campaign_year)).values(
+                "year"
+            )[:1],
+        )
         .values_list("general_branch_id", flat=True)
     )
     reviews = {
@@ -310,11 +324,13 @@ def own_items(campaign_year, general_branch_ids) -> dict[int, list[tuple[str, bo
         .annotate(written=Count("pk"), acknowledged=Count("pk", filter=Q(status=Review.Status.ACKNOWLEDGED)))
     }
     pledge_label, review_label = _("Own pledge published"), _("Own half-year reviews acknowledged")
+    lecture_label = _("Own party lecture given by its secretary")
     items = {}
     for pk in ids:
         row = reviews.get(pk, {"written": 0, "acknowledged": 0})
         items[pk] = [
             (pledge_label, pk in published),
+            (lecture_label, pk in lectures),
             (
                 f"{review_label}（{row['acknowledged']}/{row['written']}）",
                 row["written"] > 0 and row["acknowledged"] == row["written"],

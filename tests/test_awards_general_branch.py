@@ -337,6 +337,7 @@ def test_pages_cost_the_same_with_more_general_branches(client, institute, score
 
 
 def test_own_items_are_checks_beside_the_score(client, institute, scored):
+    from activities.models import ActivityRecord
     from pledges.models import Pledge
     from supervision.models import Review, ReviewRound
 
@@ -347,6 +348,11 @@ def test_own_items_are_checks_beside_the_score(client, institute, scored):
     url = reverse("awards:general_branch_line", args=[line.pk])
     page = client.get(url).content.decode()
     assert "✗</span> 本级承诺已公布" in page and "✗</span> 本级半年点评已确认（0/0）" in page
+    assert "✗</span> 本级书记讲党课" in page
+    lecture = dict(general_branch=institute.gb, kind="secretary_lecture", title="党课", created_by=office)
+    ActivityRecord.objects.create(held_on=D(2025, 12, 20), **lecture)  # the year before: not this year's
+    assert "✗</span> 本级书记讲党课" in client.get(url).content.decode()
+    ActivityRecord.objects.create(held_on=D(2026, 3, 20), **lecture)
     Pledge.objects.create(
         kind=Pledge.Kind.GENERAL_BRANCH,
         campaign_year=scored.year,
@@ -372,6 +378,7 @@ def test_own_items_are_checks_beside_the_score(client, institute, scored):
     )
     page = client.get(url).content.decode()
     assert "✓</span> 本级承诺已公布" in page and "✓</span> 本级半年点评已确认（1/1）" in page
+    assert "✓</span> 本级书记讲党课" in page
     # The same checks on the ranking's general-branch section; they add no points.
     ranking = client.get(reverse("awards:ranking", args=[scored.year.pk])).content.decode()
     assert "✓</span> 本级承诺已公布" in ranking
