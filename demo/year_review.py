@@ -105,6 +105,7 @@ class ReviewSteps:
         written, acknowledged = {}, {}
         reviews = list(
             Review.objects.filter(round=review_round)
+            .exclude(kind=Review.Kind.GENERAL_BRANCH)  # demo.year_general_branch_reviews writes those
             .select_related("branch", "person__user")
             .order_by("kind", "branch__sort_order", "person__employee_no")
         )

@@ -73,11 +73,11 @@ class ReviewRoundAdmin(AuditedAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(AuditedAdmin):
-    list_display = ("__str__", "kind", "branch", "status", "written_at", "acknowledged_at")
+    list_display = ("__str__", "kind", "general_branch", "branch", "status", "written_at", "acknowledged_at")
     list_filter = ("kind", "status", "round")
-    search_fields = ("branch__name", "person__name", "person__employee_no")
-    raw_id_fields = ("branch", "person", "written_by", "acknowledged_by")
-    list_select_related = ("round__campaign_year", "branch", "person")
+    search_fields = ("general_branch__name", "branch__name", "person__name", "person__employee_no")
+    raw_id_fields = ("general_branch", "branch", "person", "written_by", "acknowledged_by")
+    list_select_related = ("round__campaign_year", "general_branch", "branch", "person")
     readonly_fields = (
         "round",
         "kind",

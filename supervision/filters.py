@@ -47,10 +47,11 @@ class InspectionFilterSet(GuardedFilterSet):
 
 
 class ReviewFilterSet(GuardedFilterSet):
-    """Kind, status and branch (``branches``: those within the reader's reach, or of the round)."""
+    """Kind (general branch, branch, member), status and branch (``branches``: those within the
+    reader's reach, or of the round)."""
 
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=Review.Kind.choices, empty_label=_("Branches and members")
+        label=_("Kind"), choices=Review.Kind.choices, empty_label=_("All kinds")
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Review.Status.choices, empty_label=_("Any status")

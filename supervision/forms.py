@@ -213,12 +213,17 @@ class FollowUpForm(GuardedForm):
 FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=5, max_num=50, validate_max=True)
 
 
+
 class ReviewDraftsForm(GuardedForm):
-    """The bulk page of a round: branches chosen, one common text with placeholders."""
+    """The bulk page of a round: general branches and branches chosen, one common text with
+    placeholders."""
 
     PREVIEW, SAVE = "preview", "save"
     reviews = forms.ModelMultipleChoiceField(
-        label=_("Branches"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("General branches and branches"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     achievements = forms.CharField(
         label=_("Achievements"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -231,4 +236,11 @@ class ReviewDraftsForm(GuardedForm):
     def __init__(self, *args, reviews, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviews"].queryset = reviews
-        self.fields["reviews"].label_from_instance = lambda r: r.branch.name
+        self.fields["reviews"].label_from_instance = review_unit_label
+
+
+def review_unit_label(review) -> str:
+    """A unit's name, a general branch's marked as such: both kinds sit in one list."""
+    if review.general_branch_id:
+        return _("%(name)s (general branch)") % {"name": review.general_branch.name}
+    return review.branch.name

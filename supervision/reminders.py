@@ -24,7 +24,7 @@ from branches.models import Branch
 from campaigns.models import Campaign, CampaignYear
 
 from .models import Inspection, ReminderLog, Review, ReviewRound
-from .services.notifications import office_users, secretary_users
+from .services.notifications import general_branch_secretary_users, office_users, secretary_users
 
 # A written review is to be acknowledged within this many days.
 ACKNOWLEDGE_WITHIN_DAYS = 7
@@ -61,8 +61,9 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 def remind_review_acknowledgements(*, today: datetime.date) -> int:
-    """Members and secretaries whose review was written ``ACKNOWLEDGE_WITHIN_DAYS`` ago or more
-    and is still not acknowledged."""
+    """Members and secretaries (of the branch, or of the general branch for its own review)
+    whose review was written ``ACKNOWLEDGE_WITHIN_DAYS`` ago or more and is still not
+    acknowledged."""
     cutoff = _start_of(today - datetime.timedelta(days=ACKNOWLEDGE_WITHIN_DAYS - 1))
     reviews = list(
         Review.objects.filter(
@@ -70,14 +71,19 @@ def remind_review_acknowledgements(*, today: datetime.date) -> int:
             written_at__lt=cutoff,
             round__campaign_year__in=_running_years(today),
         )
-        .select_related("round__campaign_year", "branch", "person__user")
+        .select_related("round__campaign_year", "general_branch", "branch", "person__user")
         .order_by("pk")
     )
     secretaries = secretary_users({r.branch_id for r in reviews if r.kind == Review.Kind.BRANCH})
+    general_secretaries = general_branch_secretary_users(
+        {r.general_branch_id for r in reviews if r.kind == Review.Kind.GENERAL_BRANCH}
+    )
     sent = 0
     for review in reviews:
         if review.kind == Review.Kind.MEMBER:
             users = [review.person.user]
+        elif review.kind == Review.Kind.GENERAL_BRANCH:
+            users = general_secretaries.get(review.general_branch_id, [])
         else:
             users = secretaries.get(review.branch_id, [])
         sent += send_reminder(

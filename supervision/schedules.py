@@ -13,13 +13,13 @@ SCHEDULES = [
         "半年点评：开启到期的点评轮次 (open due review rounds)",
         "supervision.tasks.open_due_review_rounds",
         {"minute": "10", "hour": "1"},
-        "每天：期中、年终点评日期（活动日历）已到的点评轮次自动开启，为每个支部和党员建立点评。",
+        "每天：半年点评日期（活动日历中的年中、年终两次）已到的点评轮次自动开启，为每个党总支、支部和党员建立点评。",
     ),
     (
         "半年点评：催办 (review reminders)",
         "supervision.tasks.send_review_reminders",
         {"minute": "30", "hour": "8"},
-        "每天：提醒活动办公室撰写逾期未写的点评，提醒支部书记和党员确认已写好的点评。",
+        "每天：提醒活动办公室撰写逾期未写的点评，提醒党总支书记、支部书记和党员确认已写好的点评。",
     ),
     (
         "督查：整改逾期提醒 (overdue rectification reminders)",

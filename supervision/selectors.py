@@ -152,9 +152,24 @@ def review_round_list(rounds):
     )
 
 
+# Within a round: the general branches' own reviews, the branches', the members' (by kind), each
+# in the order of the organisation tree.
+REVIEW_ORDER = (
+    "kind",
+    "general_branch__sort_order",
+    "general_branch__name_key",
+    "branch__sort_order",
+    "branch__name_key",
+    "person__name",
+    "pk",
+)
+
+
 def review_list(reviews):
     # the campaign too: a row's buttons ask for the round's institute (workflow.REVIEW)
-    return reviews.select_related("round__campaign_year__campaign", "branch", "person", "written_by__person")
+    return reviews.select_related(
+        "round__campaign_year__campaign", "general_branch", "branch", "person", "written_by__person"
+    )
 
 
 def round_branches(review_round: ReviewRound):
@@ -167,7 +182,7 @@ def next_pending(review: Review) -> int | None:
     return (
         review.round.reviews.filter(status=Review.Status.PENDING)
         .exclude(pk=review.pk)
-        .order_by("kind", "branch__sort_order", "branch__name_key", "person__name", "pk")
+        .order_by(*REVIEW_ORDER)
         .values_list("pk", flat=True)
         .first()
     )
@@ -176,6 +191,7 @@ def next_pending(review: Review) -> int | None:
 def review_detail(reviews):
     return reviews.select_related(
         "round__campaign_year__campaign",
+        "general_branch",
         "branch",
         "person",
         "written_by__person",
@@ -205,14 +221,17 @@ def home_context(*, access: Access, role: str | None, campaign_year) -> dict:
     if role in (Role.SECRETARY, Role.MEMBER) and access.person is not None:
         to_acknowledge = Review.objects.to_acknowledge()
         mine = to_acknowledge.filter(kind=Review.Kind.MEMBER, person=access.person)
-        if role == Role.SECRETARY:  # with the branches' reviews, in the same query
-            mine |= to_acknowledge.filter(kind=Review.Kind.BRANCH).acknowledgeable_by(access)
-        reviews = list(mine.select_related("branch", "round__campaign_year"))
+        units = (Review.Kind.GENERAL_BRANCH, Review.Kind.BRANCH)
+        if role == Role.SECRETARY:  # with the units' reviews, in the same query
+            mine |= to_acknowledge.filter(kind__in=units).acknowledgeable_by(access)
+        reviews = list(mine.select_related("general_branch", "branch", "round__campaign_year"))
         context["sv_my_reviews"] = [r for r in reviews if r.kind == Review.Kind.MEMBER]
         if role == Role.SECRETARY:
-            context["sv_reviews_to_acknowledge"] = [r for r in reviews if r.kind == Review.Kind.BRANCH][
-                :HOME_ROWS
-            ]
+            # A general branch's secretary: its own review first, then its branches'.
+            own_first = sorted(
+                (r for r in reviews if r.kind in units), key=lambda r: r.kind != Review.Kind.GENERAL_BRANCH
+            )
+            context["sv_reviews_to_acknowledge"] = own_first[:HOME_ROWS]
     context["sv_can_supervise"] = access.has("supervision.view")
     context["sv_can_review"] = access.has("reviews.view")
     return context

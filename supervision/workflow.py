@@ -106,9 +106,10 @@ class ReviewWorkflow(Workflow):
     }
 
     def parts(self, access, review: Review) -> set[str]:
-        """The office of the institute writes; the member (own review) or a secretary over the
-        branch (the branch's review) acknowledges: the rule of ``Review.objects.acknowledgeable_by``
-        for one review already loaded."""
+        """The office of the institute writes; the member (own review), a secretary over the
+        branch (the branch's review) or the general branch's secretary (its own review, not one
+        of its branches') acknowledges: the rule of ``Review.objects.acknowledgeable_by`` for one
+        review already loaded."""
         parts = set()
         if access.reaches_institute("reviews.write", review.round.campaign_year.campaign.committee_id):
             parts.add(WRITER)
@@ -118,6 +119,9 @@ class ReviewWorkflow(Workflow):
                 and review.person_id == access.person.pk
                 and access.has("reviews.acknowledge")
             ):
+                parts.add(ACKNOWLEDGER)
+        elif review.kind == Review.Kind.GENERAL_BRANCH:
+            if access.reaches_general_branch("reviews.acknowledge", review.general_branch):
                 parts.add(ACKNOWLEDGER)
         elif access.reaches_branch("reviews.acknowledge", review.branch):
             parts.add(ACKNOWLEDGER)
@@ -172,9 +176,9 @@ class MeetingWorkflow(InstituteWorkflow):
     """The office records its 座谈会, 党支部书记例会 and 情况通报会; their follow-ups then move as
     inspections (``InspectionWorkflow``)."""
 
-    steady = {"record": ANY}
-    actors = {"record": OFFICE}
-    labels = {"record": gettext_lazy("Record a meeting")}
+    steady = {"record": ANY, "correct": ANY}
+    actors = {"record": OFFICE, "correct": OFFICE}
+    labels = {"record": gettext_lazy("Record a meeting"), "correct": gettext_lazy("Correct the record")}
 
 
 class ReviewRoundWorkflow(InstituteWorkflow):

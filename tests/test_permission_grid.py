@@ -452,14 +452,18 @@ GRID = {
         page(pk("branch_review"), ok(*VIEWERS, member=404, other_secretary=404)),
         page(pk("member_review"), ok("member", *VIEWERS, other_secretary=404)),
         page(pk("member2_review"), ok(*VIEWERS, member=404, secretary=404, other_secretary=404)),
+        # a general branch's own review: its secretary and the institute, not its branches' people
+        page(pk("gb_review"), ok("gb_secretary", *INSTITUTE, default=404, staff=403)),
     ],
     "supervision:review_write": [
         page(pk("branch_review"), ok(*OFFICE)),
         page(pk("member_review"), ok(*OFFICE)),
+        page(pk("gb_review"), ok(*OFFICE)),
     ],
     "supervision:review_acknowledge": [
         page(pk("branch_review"), ok("secretary", "gb_secretary", member=404, other_secretary=404)),
         page(pk("member_review"), ok("member", secretary=404, gb_secretary=404, other_secretary=404)),
+        page(pk("gb_review"), ok("gb_secretary", member=404, secretary=404, other_secretary=404)),
     ],
     # --- mass evaluation, suggestions, democratic appraisal
     "evaluations:list": [page(none, ok(*VIEWERS))],
@@ -742,6 +746,7 @@ def world(institute):
     w.branch_review = write(review_of(w.review_round, branch=i.branch), office)
     w.member_review = write(review_of(w.review_round, person=i.member), office)
     w.member2_review = write(review_of(w.review_round, person=i.member2), office)
+    w.gb_review = write(review_of(w.review_round, general_branch=i.gb), office)
 
     # Mass evaluation, suggestions, democratic appraisal
     make_staff(i.committee, i.department, 5)

@@ -111,7 +111,11 @@ def test_round_opens_once_with_every_branch_and_member(institute):
     branches, members = expected_subjects(institute)
     assert archived.pk not in branches
     reviews = Review.objects.filter(round=review_round)
-    assert created == len(branches) + len(members) == reviews.count()
+    general_branches = set(institute.committee.general_branches.values_list("pk", flat=True))
+    assert created == len(general_branches) + len(branches) + len(members) == reviews.count()
+    assert set(reviews.filter(kind="general_branch").values_list("general_branch_id", flat=True)) == (
+        general_branches
+    )
     assert set(reviews.filter(kind="branch").values_list("branch_id", flat=True)) == branches
     assert set(reviews.filter(kind="member").values_list("person_id", flat=True)) == members
     # A member's review sits with the member's branch.

@@ -249,6 +249,10 @@ def _assert_each_review_once(institute):
         reviews = Review.objects.filter(round=review_round)
         assert sorted(reviews.filter(kind="branch").values_list("branch_id", flat=True)) == sorted(branches)
         assert sorted(reviews.filter(kind="member").values_list("person_id", flat=True)) == sorted(members)
+        general_branches = reviews.filter(kind="general_branch").values_list("general_branch_id", flat=True)
+        assert sorted(general_branches) == sorted(
+            institute.committee.general_branches.values_list("pk", flat=True)
+        )
         # One "created" history row per review, however many openers ran.
         assert Review.history.filter(round_id=review_round.pk).count() == reviews.count()
 
@@ -333,8 +337,10 @@ def test_service_opens_round_once_from_many_threads_at_once(institute):
         thread.join(timeout=60)
     assert errors == []
     branches, members = _subjects(institute)
+    general_branches = institute.committee.general_branches.filter(is_active=True).count()
+    subjects = general_branches + len(branches) + len(members)
     reviews = Review.objects.filter(round__half=2)
     assert ReviewRound.objects.count() == 1
-    assert reviews.count() == len(branches) + len(members)
-    assert sorted(created) == [0, 0, 0, len(branches) + len(members)]
+    assert reviews.count() == subjects
+    assert sorted(created) == [0, 0, 0, subjects]
     assert Review.history.count() == reviews.count()

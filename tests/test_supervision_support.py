@@ -41,9 +41,13 @@ def inspect(institute, branch, *, year=None, actor=None, findings="三会一课�
     )
 
 
-def review_of(round_, *, branch=None, person=None) -> Review:
+def review_of(round_, *, branch=None, person=None, general_branch=None) -> Review:
     if person is not None:
         return Review.objects.get(round=round_, person=person)
+    if general_branch is not None:
+        return Review.objects.get(
+            round=round_, kind=Review.Kind.GENERAL_BRANCH, general_branch=general_branch
+        )
     return Review.objects.get(round=round_, kind=Review.Kind.BRANCH, branch=branch)
 
 

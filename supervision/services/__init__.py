@@ -15,7 +15,8 @@ from .inspections import (
     inspection_update,
 )
 from .meetings import meeting_record
-from .notifications import office_users, secretary_users
+from .notifications import general_branch_secretary_users, office_users, secretary_users
+from .review_drafts import KINDS as REVIEW_DRAFT_KINDS
 from .review_drafts import PLACEHOLDERS, review_drafts_preview, review_drafts_save
 from .reviews import (
     SCHEDULER,
@@ -51,9 +52,11 @@ __all__ = [
     "inspection_return",
     "inspection_update",
     "meeting_record",
+    "general_branch_secretary_users",
     "new_seed",
     "office_users",
     "PLACEHOLDERS",
+    "REVIEW_DRAFT_KINDS",
     "review_drafts_preview",
     "review_drafts_save",
     "review_acknowledge",

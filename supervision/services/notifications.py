@@ -1,4 +1,5 @@
-"""Who is told what happened: the secretaries of a branch, the campaign office of a campaign."""
+"""Who is told what happened: the secretaries of a branch or general branch, the campaign office of a
+campaign."""
 
 from collections.abc import Iterable
 
@@ -31,6 +32,23 @@ def secretary_users(branch_ids: Iterable[int]) -> dict[int, list[User]]:
         if position.person.user not in target:
             target.append(position.person.user)
     return {pk: by_branch.get(pk) or by_general.get(general.get(pk), []) for pk in branch_ids}
+
+
+def general_branch_secretary_users(general_branch_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The active logins of each general branch's own secretaries and deputies (not of its
+    branches: a general branch's own review is answered by its own secretary). One query."""
+    ids = list(general_branch_ids)
+    positions = (
+        open_positions()
+        .filter(title__in=Position.SECRETARY_TITLES, person__user__is_active=True, general_branch_id__in=ids)
+        .select_related("person__user")
+        .order_by("pk")
+    )
+    users: dict[int, list[User]] = {pk: [] for pk in ids}
+    for position in positions:
+        if position.person.user not in users[position.general_branch_id]:
+            users[position.general_branch_id].append(position.person.user)
+    return users
 
 
 def office_users(campaign_id: int):

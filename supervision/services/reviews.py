@@ -1,5 +1,6 @@
-"""Semi-annual reviews (半年点评): a round opens with one review for each branch and member; the
-office writes them, the branch or the member acknowledges (``workflow.ReviewWorkflow``)."""
+"""Semi-annual reviews (半年点评): a round opens with one review for each general branch, branch
+and member (the plan: 每半年对各党总支、支部和党员…点评); the office writes them, the general
+branch or branch (its secretary) or the member acknowledges (``workflow.ReviewWorkflow``)."""
 
 import datetime
 
@@ -12,14 +13,14 @@ from django.utils.translation import gettext as _
 
 from accounts.access import Access
 from accounts.models import User
-from branches.models import Branch, Person
+from branches.models import Branch, GeneralBranch, Person
 from campaigns.models import CampaignYear
 from core.services import lock, save_as
 from core.workflow import SYSTEM
 
 from ..models import Review, ReviewRound
 from ..workflow import REVIEW, REVIEW_ROUND
-from .notifications import office_users, secretary_users, tell
+from .notifications import general_branch_secretary_users, office_users, secretary_users, tell
 
 # Days the office has, after a round's review date (or after the day it opened, if later), to
 # write its reviews (ReviewRound.write_by).
@@ -42,8 +43,8 @@ def review_date(campaign_year: CampaignYear, half: int) -> datetime.date:
 def review_round_open(
     *, campaign_year: CampaignYear, half: int, access: Access = SCHEDULER, today: datetime.date | None = None
 ) -> tuple[ReviewRound, int]:
-    """Open a year's mid-year or year-end round with one review for every active branch of the
-    institute and every member of those branches. Returns the round and how many reviews this
+    """Open a year's mid-year or year-end round with one review for every active general branch
+    and branch of the institute and every member of those branches. Returns the round and how many reviews this
     call created. ``access`` is the office opening it by hand, or ``SCHEDULER``. Opened after
     its review date, the round's write-by date counts from ``today`` and the office is told so.
 
@@ -51,7 +52,7 @@ def review_round_open(
     clicking at the same time): the round is ``get_or_create``d on its unique key, the opener
     then holds the round's row lock while it adds what is missing, and the reviews' partial
     unique constraints (with ``ON CONFLICT DO NOTHING``) are the final guarantee that each review
-    exists once. Running it again later adds the reviews of branches or members added since."""
+    exists once. Running it again later adds the reviews of units or members added since."""
     if half not in ReviewRound.Half.values:
         raise ValidationError(_("Choose the mid-year or the year-end review."), code="half")
     REVIEW_ROUND.authorize(access, ReviewRound(campaign_year=campaign_year, half=half), "open")
@@ -76,6 +77,11 @@ def review_round_open(
     branch_ids = list(
         Branch.objects.active().filter(committee_id=committee_id).order_by("pk").values_list("pk", flat=True)
     )
+    general_branch_ids = list(
+        GeneralBranch.objects.filter(committee_id=committee_id, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     members = list(
         Person.objects.members()
         .filter(branch_id__in=branch_ids)
@@ -85,10 +91,18 @@ def review_round_open(
     existing = Review.objects.filter(round=review_round)
     have_branches = set(existing.filter(kind=Review.Kind.BRANCH).values_list("branch_id", flat=True))
     have_people = set(existing.filter(kind=Review.Kind.MEMBER).values_list("person_id", flat=True))
+    have_general = set(
+        existing.filter(kind=Review.Kind.GENERAL_BRANCH).values_list("general_branch_id", flat=True)
+    )
     new_branches = [pk for pk in branch_ids if pk not in have_branches]
     new_people = [(pk, branch_id) for pk, branch_id in members if pk not in have_people]
+    new_general = [pk for pk in general_branch_ids if pk not in have_general]
     Review.objects.bulk_create(
-        [Review(round=review_round, kind=Review.Kind.BRANCH, branch_id=pk) for pk in new_branches]
+        [
+            Review(round=review_round, kind=Review.Kind.GENERAL_BRANCH, general_branch_id=pk)
+            for pk in new_general
+        ]
+        + [Review(round=review_round, kind=Review.Kind.BRANCH, branch_id=pk) for pk in new_branches]
         + [
             Review(round=review_round, kind=Review.Kind.MEMBER, branch_id=branch_id, person_id=pk)
             for pk, branch_id in new_people
@@ -100,7 +114,8 @@ def review_round_open(
     # above means nobody else added them) and write their "created" history.
     created = list(
         existing.filter(
-            Q(kind=Review.Kind.BRANCH, branch_id__in=new_branches)
+            Q(kind=Review.Kind.GENERAL_BRANCH, general_branch_id__in=new_general)
+            | Q(kind=Review.Kind.BRANCH, branch_id__in=new_branches)
             | Q(kind=Review.Kind.MEMBER, person_id__in=[pk for pk, _b in new_people])
         )
     )
@@ -140,15 +155,25 @@ def _lock(review: Review) -> Review:
         review,
         refresh=[f.attname for f in Review._meta.concrete_fields],
         # a name and its path: lock() copies the related rows named without "__"
-        select_related=("round", "round__campaign_year__campaign", "branch", "person", "person__user"),
+        select_related=(
+            "round",
+            "round__campaign_year__campaign",
+            "general_branch",
+            "branch",
+            "person",
+            "person__user",
+        ),
     )
 
 
 def review_acknowledgers(review: Review) -> list[User]:
-    """Who acknowledges a review: the member, or the branch's secretaries."""
+    """Who acknowledges a review: the member, the general branch's own secretaries, or the
+    branch's secretaries."""
     if review.kind == Review.Kind.MEMBER:
         user = review.person.user
         return [user] if user is not None and user.is_active else []
+    if review.kind == Review.Kind.GENERAL_BRANCH:
+        return general_branch_secretary_users([review.general_branch_id])[review.general_branch_id]
     return secretary_users([review.branch_id])[review.branch_id]
 
 
@@ -157,7 +182,7 @@ def review_write(
     *, access: Access, review: Review, achievements: str, problems: str, direction: str
 ) -> Review:
     """The office writes (or, until it is acknowledged, revises) a review; the first time, the
-    branch's secretaries or the member are asked to acknowledge it."""
+    general branch's or branch's secretaries or the member are asked to acknowledge it."""
     actor = access.user
     REVIEW.authorize(access, _lock(review), "write")
     texts = {
@@ -188,8 +213,8 @@ def review_write(
 
 @transaction.atomic
 def review_acknowledge(*, access: Access, review: Review, comment: str = "") -> Review:
-    """The member (own review) or a secretary of the branch (the branch's review) confirms having
-    read the review, with an optional comment."""
+    """The member (own review) or a secretary of the branch or general branch (its review)
+    confirms having read the review, with an optional comment."""
     actor = access.user
     REVIEW.authorize(access, _lock(review), "acknowledge")
     REVIEW.advance(review, "acknowledge")

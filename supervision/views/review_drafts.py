@@ -1,4 +1,5 @@
-"""The bulk page of a review round (issue 21): many branches' reviews from one common text."""
+"""The bulk page of a review round (issue 21): many general branches' and branches' reviews from
+one common text."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.views.generic import FormView
 
 from core.forms import add_service_errors
 
-from .. import services
+from .. import selectors, services
 from ..forms import ReviewDraftsForm
 from ..models import Review
 from .reviews import ReviewRoundMixin
@@ -28,11 +29,14 @@ class ReviewDraftsView(ReviewRoundMixin, FormView):
         )
 
     def reviews(self):
-        """The round's branch reviews still to be written: those a common text may fill."""
+        """The round's general-branch and branch reviews still to be written: those a common text
+        may fill; the general branches first, as on the round's page."""
         return (
-            self.review_round.reviews.filter(kind=Review.Kind.BRANCH, status=Review.Status.PENDING)
-            .select_related("branch__general_branch", "round__campaign_year__campaign")
-            .order_by("branch__sort_order", "branch__name_key", "pk")
+            self.review_round.reviews.filter(
+                kind__in=services.REVIEW_DRAFT_KINDS, status=Review.Status.PENDING
+            )
+            .select_related("general_branch", "branch__general_branch", "round__campaign_year__campaign")
+            .order_by(*selectors.REVIEW_ORDER)
         )
 
     def get_form_kwargs(self):
@@ -50,7 +54,7 @@ class ReviewDraftsView(ReviewRoundMixin, FormView):
         try:
             if self.request.POST.get("step") != ReviewDraftsForm.SAVE:
                 if not chosen:
-                    raise ValidationError({"reviews": _("Choose at least one branch.")})
+                    raise ValidationError({"reviews": _("Choose at least one branch or general branch.")})
                 preview = services.review_drafts_preview(reviews=chosen, **texts)
                 return self.render_to_response(self.get_context_data(form=form, preview=preview))
             n = services.review_drafts_save(

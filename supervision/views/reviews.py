@@ -121,10 +121,20 @@ class ReviewRoundDetailView(ReviewTableMixin, ReviewRoundMixin, ListView):
 
 
 class ReviewMixin(SupervisionMixin):
-    # A member's grant is over the own records (scope "person"); a secretary's over the branch.
+    # A member's grant is over the own records (scope "person"); a secretary's over the branch
+    # or general branch; a general branch's own review is reached through its general branch
+    # only (``Access.unit_q`` without ``through_branches``): another one's is a 404.
     model = Review
     section = "reviews"
     person = "person"
+
+    def objects(self):
+        permission = self.scope_permission or self.permission
+        units = self.access.unit_q(permission)
+        own = self.access.scope_q(permission, person=self.person)
+        if units is None or own is None:
+            return Review.objects.all()
+        return Review.objects.filter(units | own)
 
 
 class ReviewActionMixin(ReviewMixin):
@@ -148,8 +158,8 @@ class ReviewActionMixin(ReviewMixin):
 
 class ReviewIndexView(ReviewTableMixin, ReviewMixin, ListView):
     """The reviews the user may read: a member the own, a secretary the branch's and its
-    members', the office all of its institute; to acknowledge them (writing is done from the
-    round's page)."""
+    members' (a general branch's secretary also its own and its branches'), the office all of its
+    institute; to acknowledge them (writing is done from the round's page)."""
 
     offers = frozenset({"acknowledge"})
 
@@ -161,7 +171,9 @@ class ReviewIndexView(ReviewTableMixin, ReviewMixin, ListView):
     def get_queryset(self):
         branches = self.restrict(Branch.objects.active(), branch="").order_by(*Branch.TREE_ORDER)
         reviews = selectors.review_list(self.objects()).order_by(
-            "-round__campaign_year__year", "-round__half", "kind", "branch__sort_order", "branch__name_key", "person__name", "pk"
+            "-round__campaign_year__year",
+            "-round__half",
+            *selectors.REVIEW_ORDER,
         )
         self.filterset = ReviewFilterSet(self.request.GET or None, queryset=reviews, branches=branches)
         return self.filterset.qs

@@ -73,6 +73,8 @@ class DrawDetailView(DrawMixin, DetailView):
             selectors.draw_members(draw),
             rederived=rederived,
             reproducible=rederived == draw.result,
-            inspections=draw.inspections.select_related("branch").order_by("branch__sort_order", "branch__name_key"),
+            inspections=draw.inspections.select_related("branch").order_by(
+                "branch__sort_order", "branch__name_key"
+            ),
         )
         return context
