@@ -17,6 +17,7 @@ urlpatterns = [
     path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
     path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_create"),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("meetings/<int:pk>/correct/", views.MeetingCorrectView.as_view(), name="meeting_correct"),
     # Random spot checks (随机抽查)
     path("spot-checks/", views.DrawListView.as_view(), name="draw_list"),
     path("spot-checks/new/", views.DrawCreateView.as_view(), name="draw_create"),

@@ -431,6 +431,10 @@ GRID = {
         page(lambda w: {"pk": meeting_of(w).pk}, ok(*INSTITUTE)),
         page(lambda w: {"pk": meeting_of(w, foreign=True).pk}, ok("admin", office=404, leader=404)),
     ],
+    "supervision:meeting_correct": [
+        page(lambda w: {"pk": meeting_of(w).pk}, ok(*OFFICE)),
+        page(lambda w: {"pk": meeting_of(w, foreign=True).pk}, ok("admin", office=404)),
+    ],
     "supervision:draw_list": [page(none, ok(*INSTITUTE))],
     "supervision:draw_create": [page(none, ok(*OFFICE))],
     "supervision:draw_detail": [page(pk("draw"), ok(*INSTITUTE))],

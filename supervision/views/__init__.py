@@ -12,7 +12,7 @@ from .inspections import (
     InspectionListView,
     InspectionReplyView,
 )
-from .meetings import MeetingCreateView, MeetingDetailView, MeetingListView
+from .meetings import MeetingCorrectView, MeetingCreateView, MeetingDetailView, MeetingListView
 from .review_drafts import ReviewDraftsView
 from .reviews import (
     ReviewAcknowledgeView,
@@ -37,6 +37,7 @@ __all__ = [
     "InspectionEditView",
     "InspectionListView",
     "InspectionReplyView",
+    "MeetingCorrectView",
     "MeetingCreateView",
     "MeetingDetailView",
     "MeetingListView",
