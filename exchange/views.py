@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from branches.models import Branch
@@ -21,6 +22,12 @@ from .models import Article, ArticleFile, ExchangeMeeting
 from .workflow import ARTICLES, is_office
 
 READ = "campaign.view"
+ADMINISTRATOR_DOES_NOT_PUBLISH = gettext_lazy(
+    "The system administrator sets the system up and does not publish in the experience exchange: "
+    "articles and exchange meetings are published by the campaign office or a branch's secretary, "
+    "under their own login, and carry their name. Sign in with your own login, or ask the campaign "
+    "office to publish it."
+)
 
 
 class ExchangeMixin(AccessRequiredMixin):
@@ -35,7 +42,10 @@ class ExchangeMixin(AccessRequiredMixin):
     def own_committee(self) -> int:
         person = self.access.person
         if person is None:
-            raise PermissionDenied
+            # The administrator (a login without a person) configures; an article or a meeting
+            # is published on behalf of the office or a branch by someone of the institute, named
+            # on it. So the administrator does not publish, and the page says why in words.
+            raise PermissionDenied(ADMINISTRATOR_DOES_NOT_PUBLISH)
         return person.committee_id
 
 
