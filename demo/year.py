@@ -42,6 +42,7 @@ from pledges.services import (
 from . import year_texts as T
 from .data import CHANGE_REASON, SECRETARY2_BRANCH, SECRETARY_BRANCH
 from .year_general_branch_activities import general_branch_activities_build
+from .year_general_branch_reviews import general_branch_reviews_build
 from .year_notices import notices_build
 from .year_review import ReviewSteps
 from .year_support import DAY, at, evidence_file, restamp
@@ -115,6 +116,7 @@ class YearBuilder:
         self.activities()
         general_branch_activities_build(self)
         ReviewSteps(self).build()
+        general_branch_reviews_build(self)
 
     # ---- pledges ----------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from pledges.models import Pledge, ProgressEntry
 from supervision.models import Inspection, Review, ReviewRound
 
 from .test_activities_general_branch_support import check_general_branch_activities_one_behind
+from .test_reviews_general_branch_demo import check_general_branch_reviews_mostly_acknowledged
 
 pytestmark = pytest.mark.django_db
 log = logging.getLogger(__name__)
@@ -195,6 +196,7 @@ CHECKS = [
     check_months_of_meetings_and_news_reports_some_branches_behind,
     check_inspections_one_answered_one_overdue,
     check_midyear_review_written_and_partly_acknowledged,
+    check_general_branch_reviews_mostly_acknowledged,
     check_mass_evaluation_closed_with_results,
     check_appraisals_closed_with_grades,
     check_scores_approved_and_award_cycle_at_its_public_notice,
