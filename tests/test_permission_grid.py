@@ -211,6 +211,7 @@ GRID = {
     # submitted pledge; m3: another member's approved pledge; foreign: another institute's)
     "pledges:list": [page(none, ok(*EVERYONE))],
     "pledges:create_branch": [page(none, ok(*SECRETARIES))],
+    "pledges:create_general_branch": [page(none, ok("gb_secretary"))],
     # the member already has a draft: sent to it
     "pledges:create_member": [page(none, ok(*SECRETARIES, member=302))],
     "pledges:detail": [
@@ -218,6 +219,9 @@ GRID = {
         page(pk("md"), answers(404, member=200, secretary=200, gb_secretary=200)),
         page(pk("b2"), answers(404, gb_secretary=200, office=200, admin=200)),
         page(pk("foreign_pledge"), answers(404, admin=200)),
+        # the general branch's own: public to its branches' people, its correction to its writers
+        page(pk("gbp"), answers(200, other_secretary=404)),
+        page(pk("gbc"), answers(404, gb_secretary=200, office=200, admin=200)),
     ],
     "pledges:edit": [
         page(pk("md"), answers(404, member=200, secretary=403, gb_secretary=403)),
@@ -225,7 +229,10 @@ GRID = {
         page(pk("bp"), answers(403, other_secretary=404, secretary=302, gb_secretary=302)),
     ],
     "pledges:submit": [action(pk("md"), may("member", default=404, secretary=403, gb_secretary=403))],
-    "pledges:approve": [action(pk("b2"), may("office", "admin", default=404, gb_secretary=403))],
+    "pledges:approve": [
+        action(pk("b2"), may("office", "admin", default=404, gb_secretary=403)),
+        action(pk("gbc"), may("office", "admin", default=404, gb_secretary=403)),
+    ],
     "pledges:correct": [action(pk("bp"), may("secretary", "gb_secretary", other_secretary=404))],
     "pledges:return": [
         page(pk("b2"), answers(404, gb_secretary=403, office=200, admin=200)),
@@ -240,9 +247,13 @@ GRID = {
         page(pk("md"), answers(404, member=403, secretary=302, gb_secretary=302)),
     ],
     "pledges:evidence": [page(pk("pledge_evidence"), answers(200, other_secretary=404))],
-    "pledges:comment": [page(pk("bp"), answers(200, other_secretary=404))],
+    "pledges:comment": [
+        page(pk("bp"), answers(200, other_secretary=404)),
+        page(pk("gbp"), answers(200, other_secretary=404)),
+    ],
     "pledges:comment_answer": [
-        page(pk("pledge_comment"), answers(403, other_secretary=404, secretary=200, gb_secretary=200))
+        page(pk("pledge_comment"), answers(403, other_secretary=404, secretary=200, gb_secretary=200)),
+        page(pk("gb_comment"), answers(403, other_secretary=404, gb_secretary=200)),
     ],
     "pledges:comment_hide": [page(pk("pledge_comment"), ok(*OFFICE, other_secretary=404))],
     # --- activity record and compliance
@@ -669,6 +680,11 @@ def world(institute):
         created_by=admin,
     )
     PledgeItem.objects.create(pledge=w.foreign_pledge, text="外所里程碑", criterion="leadership")
+    # The general branch's own pledge, published, and its correction waiting for the office.
+    w.gbp = make_pledge(i, "general_branch", "published")
+    w.gbc = step(i, w.gbp, "correct")
+    step(i, w.gbc, "submit")
+    w.gb_comment = w.gbp.comments.create(text="讲党课安排在几月？", author=i.member.user)
 
     # Activity record
     def record(branch, actor):
