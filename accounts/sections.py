@@ -1,7 +1,7 @@
 """The accounts section of each role's home page: the organisation as the role sees it (branch
 and people figures for the office, the member's own branch, the secretary's branches)."""
 
-from django.db.models import Count
+from django.db.models import Count, Value
 
 from branches.models import Branch, BranchCategory, Person, PersonQuerySet
 
@@ -28,11 +28,26 @@ def home_context(*, access: Access, role: str | None, campaign_year, counts) -> 
         people = Person.objects.all()
         if role != Role.ADMIN:
             people = people.filter(committee__in=branches.values("committee"))
-        # Both figures in one pass over the people (as two counts, they would read them twice).
-        context.update(
-            people.aggregate(
+        # Both figures in one pass over the people (as two counts, they would read them twice),
+        # an aggregate over a constant group (one row), read with the page's counts.
+        counts.rows(
+            "people_totals",
+            people.order_by()
+            .annotate(everyone=Value(1))
+            .values("everyone")
+            .annotate(
                 member_total=Count("pk", filter=PersonQuerySet.MEMBERS),
                 staff_total=Count("pk", filter=PersonQuerySet.STAFF),
+            )
+            .values_list("member_total", "staff_total"),
+        )
+        counts.then(
+            lambda n: dict(
+                zip(
+                    ("member_total", "staff_total"),
+                    n["people_totals"][0] if n["people_totals"] else (0, 0),
+                    strict=True,
+                )
             )
         )
     if role == Role.MEMBER and access.person is not None:

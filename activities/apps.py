@@ -13,7 +13,7 @@ class ActivitiesConfig(AppConfig):
         from .defaults import on_campaign_year_created
         from .selectors import home_context
 
-        offer(home_context, uid="activities")  # its home-page section
+        offer(home_context, uid="activities", counts=True)  # its home-page section
 
         from .summary import connect_signals
 

@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from accounts.access import Access, Role
 from branches.models import Branch, GeneralBranch, PartyGroup, Person, Position
 from campaigns.models import CampaignYear
+from core.counts import counted
 
 from .compliance import compliance_table
 from .compliance import required_frequencies_for as required_frequencies_for  # a read
@@ -382,7 +383,8 @@ def reading_list_page(lists):
 # --- home pages -------------------------------------------------------------------------------
 
 
-def home_context(*, access, role: str | None, campaign_year) -> dict:
+@counted
+def home_context(*, access, role: str | None, campaign_year, counts) -> dict:
     """What a role's home page shows about records and compliance (``templates/activities/_home.html``):
     a secretary what the branch still owes this year and its latest records; the office and the
     leading group how many periods are overdue, with a link to the list."""
@@ -399,12 +401,16 @@ def home_context(*, access, role: str | None, campaign_year) -> dict:
         table = compliance_table(
             campaign_year=campaign_year, branches=branches, general_branches=general_branches
         )
-        latest = list(
+        # The latest records come with the page's counts (core.counts).
+        counts.rows(
+            "records_latest",
             records_reached(access, "activities.change", ActivityRecord.objects.active())
             .select_related("branch", "general_branch", "party_group")
-            .order_by("-held_on", "-pk")[:5]
+            .order_by("-held_on", "-pk")[:5],
         )
-        return {"records_home": {"kind": "secretary", "table": table, "latest": latest}}
+        home = {"kind": "secretary", "table": table}
+        counts.then(lambda n: home.update(latest=n["records_latest"]) or {})
+        return {"records_home": home}
     if role in (Role.OFFICE, Role.LEADING_GROUP, Role.ADMIN):
         branches = access.restrict(Branch.objects.active(), "compliance.view", branch="")
         summary = compliance_summary(

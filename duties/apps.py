@@ -11,4 +11,4 @@ class DutiesConfig(AppConfig):
 
         from .selectors import home_context
 
-        offer(home_context, uid="duties")  # its home-page section
+        offer(home_context, uid="duties", counts=True)  # its home-page section

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Q
 
 from accounts.access import Access, Role
+from core.counts import counted
 
 from .models import DutyReport
 from .workflow import VIEW_PERMISSION
@@ -40,13 +41,16 @@ def report_detail(reports):
     )
 
 
-def home_context(*, access: Access, role: str | None, campaign_year) -> dict:
-    """A secretary's own reports of the year: to write, or graded (one query)."""
+@counted
+def home_context(*, access: Access, role: str | None, campaign_year, counts) -> dict:
+    """A secretary's own reports of the year: to write, or graded (read with the page's counts,
+    core.counts)."""
     if role != Role.SECRETARY or access.person is None or campaign_year is None:
         return {}
-    mine = list(
+    counts.rows(
+        "dr_mine",
         DutyReport.objects.filter(secretary_id=access.person.pk, campaign_year=campaign_year)
         .select_related("branch", "general_branch")
-        .order_by("pk")
+        .order_by("pk"),
     )
-    return {"dr_mine": mine, "dr_can_start": True}
+    return {"dr_can_start": True}

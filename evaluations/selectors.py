@@ -359,13 +359,20 @@ def home_context(*, access, role: str | None, campaign_year, counts) -> dict:
         managed = evaluations_for(access, "evaluations.manage")
         counts.add("free_texts_pending", moderation_queue(managed))
         evaluations |= managed.filter(status=Evaluation.Status.OPEN, closes_on__lt=today)
+    # Both lists are read with the page's counts (core.counts): no query of their own.
     if person is not None or manages:
-        rows = list(evaluations.order_by("closes_on", "pk"))
-        due = [e for e in rows if e.closes_on >= today]
-        pooled = pooled_evaluations(person, due) if person is not None else set()
-        context["ballots_due"] = [e for e in due if e.pk not in pooled]
-        if manages:
-            context["evaluations_to_close"] = [e for e in rows if e.closes_on < today]
+        counts.rows("eval_home_evaluations", evaluations.order_by("closes_on", "pk"))
+
+        def split_evaluations(n):
+            rows = n["eval_home_evaluations"]
+            due = [e for e in rows if e.closes_on >= today]
+            pooled = pooled_evaluations(person, due) if person is not None else set()
+            made = {"ballots_due": [e for e in due if e.pk not in pooled]}
+            if manages:
+                made["evaluations_to_close"] = [e for e in rows if e.closes_on < today]
+            return made
+
+        counts.then(split_evaluations)
     # The appraisal votes due and (secretary) the branches' appraisals running, in one query.
     if person is not None or runs_appraisals:
         due = Exists(AppraisalVoter.objects.filter(appraisal=OuterRef("pk"), person=person, has_voted=False))
@@ -375,14 +382,23 @@ def home_context(*, access, role: str | None, campaign_year, counts) -> dict:
             wanted |= Q(
                 pk__in=appraisals_for(access, "appraisal.manage").exclude(status=Appraisal.Status.CLOSED)
             )
-        rows = list(appraisals.filter(wanted).select_related("branch", "campaign_year"))
-        context["appraisal_votes_due"] = [a for a in rows if a.vote_due]
-        if runs_appraisals:
-            context["appraisals_running"] = [
-                a
-                for a in rows
-                if a.status != Appraisal.Status.CLOSED and access.reaches_branch("appraisal.manage", a.branch)
-            ]
+        counts.rows(
+            "eval_home_appraisals", appraisals.filter(wanted).select_related("branch", "campaign_year")
+        )
+
+        def split_appraisals(n):
+            rows = n["eval_home_appraisals"]
+            made = {"appraisal_votes_due": [a for a in rows if a.vote_due]}
+            if runs_appraisals:
+                made["appraisals_running"] = [
+                    a
+                    for a in rows
+                    if a.status != Appraisal.Status.CLOSED
+                    and access.reaches_branch("appraisal.manage", a.branch)
+                ]
+            return made
+
+        counts.then(split_appraisals)
     if role in (Role.OFFICE, Role.ADMIN, Role.SECRETARY) and access.has("suggestions.triage"):
         counts.add(
             "suggestions_open",

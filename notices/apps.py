@@ -11,4 +11,4 @@ class NoticesConfig(AppConfig):
 
         from .selectors import home_context
 
-        offer(home_context, uid="notices")  # its home-page section
+        offer(home_context, uid="notices", counts=True)  # its home-page section

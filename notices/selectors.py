@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from accounts.access import Access, Role
 from branches.models import Branch, Department, GeneralBranch
+from core.counts import counted
 
 from .models import Notice, NoticeAddressee
 from .workflow import INSTITUTE_PERMISSION, addressee_q, institutes
@@ -75,25 +76,28 @@ def addressable(committee_ids=None):
     )
 
 
-def home_context(*, access: Access, role: str | None, campaign_year) -> dict:
+@counted
+def home_context(*, access: Access, role: str | None, campaign_year, counts) -> dict:
     """The home page's notices (``templates/notices/_home.html``): the reader's unread notices
     (a secretary, a department's head), and for the office the notices not yet read by all.
-    At most two queries."""
+    Read with the page's counts (core.counts)."""
     context: dict = {}
     if role in (Role.OFFICE, Role.ADMIN):
         every, ids = institutes(access, "campaign.change")
         notices = Notice.objects.all() if every else Notice.objects.filter(committee_id__in=ids)
-        context["nt_unread_by_some"] = list(
+        counts.rows(
+            "nt_unread_by_some",
             notices.annotate(n_unread=Count("addressees", filter=Q(addressees__confirmed_at__isnull=True)))
             .filter(n_unread__gt=0)
-            .order_by("-issued_on", "-pk")[:HOME_ROWS]
+            .order_by("-issued_on", "-pk")[:HOME_ROWS],
         )
         context["nt_can_issue"] = True
     if access.person is not None and role in (Role.SECRETARY, Role.STAFF, Role.MEMBER):
         unread = NoticeAddressee.objects.filter(addressee_q(access), confirmed_at__isnull=True)
-        context["nt_to_read"] = list(
+        counts.rows(
+            "nt_to_read",
             Notice.objects.filter(Exists(unread.filter(notice=OuterRef("pk")))).order_by("-issued_on", "-pk")[
                 :HOME_ROWS
-            ]
+            ],
         )
     return context

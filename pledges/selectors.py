@@ -290,15 +290,32 @@ def general_branches_reached(access, permission: str) -> list:
     """The active general branches whose own records ``permission`` reaches, in the tree's
     order: the candidates of the scopes held, each decided by ``Access.reaches_general_branch``
     (no query per general branch). No query at all when only branch scopes are held."""
+    candidates = _general_branch_candidates(access, permission)
+    return _reached(access, permission, candidates if candidates is not None else [])
+
+
+def _general_branch_candidates(access, permission: str):
+    """The queryset of ``general_branches_reached`` before its rule, or None (none reached)."""
     scopes = access.reach(permission)
     committees = {pk for kind, pk in scopes if kind == "committee"}
     own = {pk for kind, pk in scopes if kind == "general_branch"}
     candidates = GeneralBranch.objects.filter(is_active=True).order_by("sort_order", "name_key", "pk")
     if ("all", None) not in scopes:
         if not committees and not own:
-            return []
+            return None
         candidates = candidates.filter(Q(committee__in=committees) | Q(pk__in=own))
+    return candidates
+
+
+def _reached(access, permission: str, candidates) -> list:
     return [gb for gb in candidates if access.reaches_general_branch(permission, gb)]
+
+
+def _general_branches_with_counts(access, permission: str, counts, name: str) -> None:
+    """``general_branches_reached`` read with the page's counts, as ``name`` in the numbers."""
+    candidates = _general_branch_candidates(access, permission)
+    counts.rows(f"{name}_candidates", candidates if candidates is not None else GeneralBranch.objects.none())
+    counts.then(lambda n: {name: _reached(access, permission, n[f"{name}_candidates"])})
 
 
 def _published_around(access, campaign_year, limit=50) -> dict:
@@ -314,7 +331,7 @@ def _published_around(access, campaign_year, limit=50) -> dict:
     return {"published_pledges": rows[:limit], "published_more": len(rows) > limit}
 
 
-def _secretary_home(access, campaign_year) -> dict:
+def _secretary_home(access, campaign_year, counts) -> dict:
     year_pledges = Pledge.objects.for_year(campaign_year).current()
     branches = access.restrict(Branch.objects.active(), "pledges.write_branch", branch="")
     branches = branches.annotate(
@@ -334,17 +351,36 @@ def _secretary_home(access, campaign_year) -> dict:
     waiting_scope = access.scope_q("pledges.approve_member")
     if waiting_scope is not None:
         waiting &= waiting_scope
-    # A general branch's secretary writes its own pledge too (shown first, labelled).
-    general_branches = general_branches_reached(access, "pledges.write_branch")
-    own = Q(kind=Pledge.Kind.GENERAL_BRANCH, general_branch__in=[gb.pk for gb in general_branches])
+    # A general branch's secretary writes its own pledge too (shown first, labelled). The
+    # candidates' rule needs no query, so the pledges are read for the candidates' ids.
+    candidates = _general_branch_candidates(access, "pledges.write_branch")
+    own = (
+        Q(kind=Pledge.Kind.GENERAL_BRANCH, general_branch__in=candidates.values("pk"))
+        if candidates is not None
+        else Q(pk__in=[])
+    )
+    _general_branches_with_counts(access, "pledges.write_branch", counts, "pledges_general_branches")
+    # The lists come with the page's counts (core.counts): no query of their own.
+    counts.rows("pledges_branches", branches)
+    counts.rows(
+        "pledges_secretary",
+        year_pledges.filter(Q(kind=Pledge.Kind.BRANCH, branch__in=branches) | own | waiting)
+        .select_related("person", "branch")
+        .order_by("status", "submitted_at", "version"),
+    )
+    counts.then(
+        lambda n: _secretary_rows(
+            n["pledges_branches"], n["pledges_secretary"], n["pledges_general_branches"]
+        )
+    )
+    return {}
+
+
+def _secretary_rows(branches, pledges, general_branches) -> dict:
     by_branch: dict[int, list] = {}
     by_general_branch: dict[int, list] = {}
     member_pledges_waiting = []
-    for pledge in (
-        year_pledges.filter(Q(kind=Pledge.Kind.BRANCH, branch__in=branches) | own | waiting)
-        .select_related("person", "branch")
-        .order_by("status", "submitted_at", "version")
-    ):
+    for pledge in pledges:
         if pledge.kind == Pledge.Kind.BRANCH:
             by_branch.setdefault(pledge.branch_id, []).append(pledge)
         elif pledge.kind == Pledge.Kind.GENERAL_BRANCH:
@@ -390,12 +426,31 @@ def _office_home(access, campaign_year, counts) -> dict:
         pk__in=year_pledges.branch_pledges().filter(status__in=live).values("branch_id")
     )
     counts.add("pledge_branches_unpublished", unpublished)
-    general_branches = general_branches_reached(access, "pledges.view")
-    gb_published = set(
+    # The lists too come with the page's counts (core.counts): no query of their own.
+    _general_branches_with_counts(access, "pledges.view", counts, "pledge_general_branches")
+    counts.rows(
+        "pledge_general_branches_published",
         year_pledges.general_branch_pledges()
-        .filter(status__in=live, general_branch__in=[gb.pk for gb in general_branches])
-        .values_list("general_branch_id", flat=True)
+        .filter(status__in=live)
+        .values_list("general_branch_id", flat=True),
     )
+    counts.rows(
+        "branch_pledges_waiting",
+        waiting.select_related("branch", "general_branch").order_by("submitted_at", "pk"),
+    )
+    counts.rows(
+        "branches_unpublished",
+        unpublished.select_related("general_branch").order_by(*Branch.TREE_ORDER)[:UNPUBLISHED_SHOWN],
+    )
+
+    def general_branches_published(n):
+        general_branches = n["pledge_general_branches"]
+        gb_published = set(n["pledge_general_branches_published"]) & {gb.pk for gb in general_branches}
+        return {
+            "pledge_general_branch_total": len(general_branches),
+            "general_branch_pledges_published": len(gb_published),
+            "general_branches_unpublished": [gb for gb in general_branches if gb.pk not in gb_published],
+        }
 
     def by_status(n):
         return {
@@ -410,17 +465,8 @@ def _office_home(access, campaign_year, counts) -> dict:
         }
 
     counts.then(by_status)
-    return {
-        "branch_pledges_waiting": list(
-            waiting.select_related("branch", "general_branch").order_by("submitted_at", "pk")
-        ),
-        "pledge_general_branch_total": len(general_branches),
-        "general_branch_pledges_published": len(gb_published),
-        "general_branches_unpublished": [gb for gb in general_branches if gb.pk not in gb_published],
-        "branches_unpublished": list(
-            unpublished.select_related("general_branch").order_by(*Branch.TREE_ORDER)[:UNPUBLISHED_SHOWN]
-        ),
-    }
+    counts.then(general_branches_published)
+    return {}
 
 
 @counted
@@ -434,7 +480,7 @@ def home_context(*, access, role: str | None, campaign_year, counts) -> dict:
     elif role == "staff":
         context.update(_published_around(access, campaign_year))
     elif role == "secretary":
-        context.update(_secretary_home(access, campaign_year))
+        context.update(_secretary_home(access, campaign_year, counts))
     elif role in ("office", "admin", "leading_group"):
         context.update(_office_home(access, campaign_year, counts))
     return context

@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
 
         from .selectors import home_context
 
-        offer(home_context, uid="reports")  # its home-page section
+        offer(home_context, uid="reports", counts=True)  # its home-page section
 
         # The services queue the tasks by name (core.queue), so nothing else imports them; a
         # process that sends them eagerly (tests, no broker) must have them registered.
