@@ -41,6 +41,7 @@ from pledges.services import (
 
 from . import year_texts as T
 from .data import CHANGE_REASON, SECRETARY2_BRANCH, SECRETARY_BRANCH
+from .year_general_branch_pledges import general_branch_pledges_build
 from .year_general_branch_activities import general_branch_activities_build
 from .year_general_branch_reviews import general_branch_reviews_build
 from .year_notices import notices_build
@@ -113,6 +114,7 @@ class YearBuilder:
             return  # the first days of the year: nothing done yet
         notices_build(self)
         self.pledges()
+        general_branch_pledges_build(self)
         self.activities()
         general_branch_activities_build(self)
         ReviewSteps(self).build()

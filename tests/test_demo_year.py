@@ -266,7 +266,8 @@ def test_same_seed_gives_the_same_year():
             demo_load(seed=seed, today=day)
             fields = ("branch__name", "general_branch__name", "kind", "held_on", "title")
             records = sorted(ActivityRecord.objects.values_list(*fields), key=str)  # a name may be empty
-            pledges = sorted(Pledge.objects.values_list("branch__name", "kind", "status", "person__name"))
+            owners = ("branch__name", "general_branch__name", "kind", "status", "person__name")
+            pledges = sorted(Pledge.objects.values_list(*owners), key=str)  # a name may be empty
             transaction.set_rollback(True)
         return records, pledges
 
