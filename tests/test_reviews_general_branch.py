@@ -54,30 +54,33 @@ def test_a_round_has_one_review_of_each_active_general_branch(gbr):
     assert review_of(gbr.review_round, general_branch=new).status == Review.Status.PENDING
 
 
-@pytest.mark.parametrize(
-    "fields, same_round",
-    [
-        ({"kind": "general_branch"}, False),  # names no general branch
-        ({"kind": "general_branch", "general_branch": "gb2", "branch": "branch"}, False),  # and a branch
-        ({"kind": "general_branch", "general_branch": "gb2", "person": "member"}, False),
-        ({"kind": "branch", "branch": "branch2", "general_branch": "gb"}, False),
-        ({"kind": "branch"}, False),  # a branch's review names its branch
-        ({"kind": "member", "person": "member", "branch": "branch", "general_branch": "gb"}, False),
-        ({"kind": "general_branch", "general_branch": "gb"}, True),  # a second one in the round
-    ],
-)
-def test_database_refuses_a_review_naming_the_wrong_subject(gbr, fields, same_round):
-    values = {k: (v if k == "kind" else getattr(gbr, v)) for k, v in fields.items()}
-    review_round = gbr.review_round
-    if not same_round:  # a round of its own, where only the constraint of the kind can refuse
-        review_round = ReviewRound.objects.create(
-            campaign_year=gbr.review_round.campaign_year,
-            half=2,
-            opened_on=datetime.date(2026, 12, 25),
-            write_by=datetime.date(2027, 1, 9),
-        )
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Review.objects.create(round=review_round, **values)
+WRONG_SUBJECTS = [
+    ({"kind": "general_branch"}, False),  # names no general branch
+    ({"kind": "general_branch", "general_branch": "gb2", "branch": "branch"}, False),  # and a branch
+    ({"kind": "general_branch", "general_branch": "gb2", "person": "member"}, False),
+    ({"kind": "branch", "branch": "branch2", "general_branch": "gb"}, False),
+    ({"kind": "branch"}, False),  # a branch's review names its branch
+    ({"kind": "member", "person": "member", "branch": "branch", "general_branch": "gb"}, False),
+    ({"kind": "general_branch", "general_branch": "gb"}, True),  # a second one in the round
+]
+
+
+def test_database_refuses_a_review_naming_the_wrong_subject(gbr):
+    # A round of its own, where only the constraint of the kind can refuse.
+    fresh = ReviewRound.objects.create(
+        campaign_year=gbr.review_round.campaign_year,
+        half=2,
+        opened_on=datetime.date(2026, 12, 25),
+        write_by=datetime.date(2027, 1, 9),
+    )
+    for fields, same_round in WRONG_SUBJECTS:
+        values = {k: (v if k == "kind" else getattr(gbr, v)) for k, v in fields.items()}
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Review.objects.create(round=gbr.review_round if same_round else fresh, **values)
+    # The right subjects of each kind are accepted there.
+    Review.objects.create(round=fresh, kind="general_branch", general_branch=gbr.gb)
+    Review.objects.create(round=fresh, kind="branch", branch=gbr.branch)
+    Review.objects.create(round=fresh, kind="member", branch=gbr.branch, person=gbr.member)
 
 
 # --- who writes, acknowledges, sees ---------------------------------------------------------
@@ -103,24 +106,31 @@ GRID = [
 ]
 
 
-@pytest.mark.parametrize("role", ROLES)
+# Which permission each page asks for: who holds it somewhere but does not reach the review is
+# not told it exists (404); who holds it nowhere is refused (403).
+PAGE_PERMISSION = {
+    "supervision:review_detail": "reviews.view",
+    "supervision:review_acknowledge": "reviews.acknowledge",
+    "supervision:review_write": "reviews.write",
+}
+
+
 @pytest.mark.parametrize("name, obj, expected, otherwise", GRID, ids=[f"{g[0]}-{g[1]}" for g in GRID])
-def test_permission_grid(client, gbr, users, role, name, obj, expected, otherwise):
-    user = gbr.gb2_secretary.user if role == "gb2_secretary" else users[role]
-    if user is not None:
-        client.force_login(user)
-    status = client.get(reverse(name, args=[getattr(gbr, obj).pk])).status_code
-    if role == "anonymous":
-        assert status == 302
-    elif role in expected:
-        assert status == expected[role]
-    else:
-        # Who holds the page's permission somewhere is not told the review exists (404).
-        access = compute_access(user)
-        permission = {"review_detail": "reviews.view", "review_acknowledge": "reviews.acknowledge"}.get(
-            name.split(":")[1], "reviews.write"
-        )
-        assert status == (otherwise if access.has(permission) else 403)
+def test_permission_grid(client, gbr, users, name, obj, expected, otherwise):
+    url = reverse(name, args=[getattr(gbr, obj).pk])
+    answers = {}
+    for role in ROLES:
+        user = gbr.gb2_secretary.user if role == "gb2_secretary" else users[role]
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        answers[role] = client.get(url).status_code
+    wanted = {"anonymous": 302}
+    for role in ROLES[1:]:
+        user = gbr.gb2_secretary.user if role == "gb2_secretary" else users[role]
+        held = compute_access(user).has(PAGE_PERMISSION[name])
+        wanted[role] = expected.get(role, otherwise if held else 403)
+    assert answers == wanted
 
 
 def test_office_writes_and_the_general_branch_secretary_alone_acknowledges(gbr):
