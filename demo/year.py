@@ -41,8 +41,9 @@ from pledges.services import (
 
 from . import year_texts as T
 from .data import CHANGE_REASON, SECRETARY2_BRANCH, SECRETARY_BRANCH
-from .year_general_branch_pledges import general_branch_pledges_build
+from .year_channels import channels_build
 from .year_general_branch_activities import general_branch_activities_build
+from .year_general_branch_pledges import general_branch_pledges_build
 from .year_general_branch_reviews import general_branch_reviews_build
 from .year_notices import notices_build
 from .year_review import ReviewSteps
@@ -118,6 +119,7 @@ class YearBuilder:
         self.activities()
         general_branch_activities_build(self)
         ReviewSteps(self).build()
+        channels_build(self)  # sign-in, duty reports, pledge questions, the exchange
         general_branch_reviews_build(self)
 
     # ---- pledges ----------------------------------------------------------------------------

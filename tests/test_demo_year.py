@@ -23,6 +23,7 @@ from pledges.models import Pledge, ProgressEntry
 from supervision.models import Inspection, Review, ReviewRound
 
 from .test_activities_general_branch_support import check_general_branch_activities_one_behind
+from .test_demo_channels_support import check_channels_derived_and_consistent
 from .test_reviews_general_branch_demo import check_general_branch_reviews_mostly_acknowledged
 
 pytestmark = pytest.mark.django_db
@@ -200,6 +201,7 @@ CHECKS = [
     check_mass_evaluation_closed_with_results,
     check_appraisals_closed_with_grades,
     check_scores_approved_and_award_cycle_at_its_public_notice,
+    check_channels_derived_and_consistent,
     check_general_branch_activities_one_behind,
 ]
 
@@ -220,6 +222,8 @@ def _all_rows():
         "evaluations",
         "awards",
         "notices",
+        "duties",
+        "exchange",
     )
     return {
         m._meta.label: m._default_manager.count()
