@@ -78,3 +78,23 @@ def test_staff_reach_follows_the_departments_branches(client, institute):
     assert reach() == set()
     Branch.objects.filter(pk=institute.branch.pk).get().departments.add(institute.department)
     assert reach() == {("branch", institute.branch.pk)}
+
+
+def test_the_menu_follows_permissions_and_language(client, institute):
+    """base.html's menu is rendered once per permission set and language (a fragment cache)."""
+    people = f'href="{reverse("branches:person_list")}"'
+    client.force_login(institute.office.user)
+    office = client.get(reverse("home")).content.decode()
+    assert people in office and "人员" in office
+    client.force_login(institute.member.user)
+    assert people not in client.get(reverse("home")).content.decode()
+    client.force_login(institute.secretary.user)
+    assert people in client.get(reverse("home")).content.decode()
+    (position,) = institute.secretary.positions.all()
+    position_end(
+        position=position, ended_on=datetime.date.today() - datetime.timedelta(days=1), access=SYSTEM
+    )
+    assert people not in client.get(reverse("home")).content.decode()
+    client.force_login(institute.office.user)
+    english = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert people in english and ">People<" in english
