@@ -44,6 +44,7 @@ NO_HISTORY = {
     "supervision.ReminderLog": "append-only log of reminders sent",
     "awards.ScoringRun": "computed snapshot, immutable once approved; requested/approved by and at on the row",
     "awards.ScoreLine": "part of an immutable computed snapshot",
+    "awards.GeneralBranchLine": "part of an immutable computed snapshot",
     "awards.ScoreItem": "part of an immutable computed snapshot",
     "formguard.SubmissionToken": "a one-time token against double submission; no record data",
     "activities.ComplianceSummary": "derived figures, recomputed from the records (activities.summary)",
