@@ -184,6 +184,20 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # The cache stays Django's per-process default (local memory), even with REDIS_URL: nothing shared
 # lives in it, so pages keep working while Redis is down (see core/queue.py for queued work).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With REDIS_URL, sessions are read from Redis and written through to the database
+# (accounts/sessions.py: a Redis restart loses nothing, Redis down falls back to the database).
+# Without it, from the database only: a per-process cache would keep a signed-out session alive
+# in the other workers.
+if REDIS_URL:
+    CACHES["sessions"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("CXZY_SESSION_REDIS_URL", REDIS_URL),
+        # A Redis that hangs must not hang every page: give up quickly, read the database.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    SESSION_ENGINE = "accounts.sessions"
+    SESSION_CACHE_ALIAS = "sessions"
 # A broker that is down must not hang a request: connect quickly, and let core.queue keep the
 # call in its outbox when the broker cannot be reached.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

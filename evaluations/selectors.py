@@ -127,6 +127,24 @@ def voting_evaluations(person):
     return Evaluation.objects.filter(voters__person=person)
 
 
+# An evaluation's institute is set when it is created and never changes: each web process keeps
+# the ones it has seen, so that a ballot POST checks the voter's scope without a query (issue 17).
+_committees: dict[int, int] = {}
+
+
+def evaluation_committee_id(pk: int) -> int | None:
+    """The institute (party committee id) of evaluation ``pk``, or None when there is none; read
+    once per process. Only what exists is kept, so an evaluation created later is found."""
+    if pk not in _committees:
+        found = Evaluation.objects.filter(pk=pk).values_list("committee_id", flat=True).first()
+        if found is None:
+            return None
+        if len(_committees) > 10_000:  # a bound, not a policy: evaluations are a few a year
+            _committees.clear()
+        _committees[pk] = found
+    return _committees[pk]
+
+
 def voting_appraisals(person):
     if person is None:
         return Appraisal.objects.none()

@@ -15,10 +15,10 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -87,6 +87,8 @@ def setup(*, departments: int, today: datetime.date) -> list[Evaluation]:
 def sessions(evaluations: list[Evaluation], limit: int) -> list[tuple[int, str]]:
     """(evaluation id, session key) for up to ``limit`` voters on the rolls, interleaved by
     evaluation."""
+    # The store the application reads (Redis written through to the database with REDIS_URL).
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     per_eval = []
     each = -(-limit // max(len(evaluations), 1))
     for evaluation in evaluations:

@@ -353,6 +353,21 @@ class VoterMixin(AccessRequiredMixin):
             self.evaluation = get_object_or_404(mine, pk=self.kwargs["pk"])
         return self.evaluation
 
+    def ballot_box(self) -> Evaluation | None:
+        """The evaluation as a ballot POST needs it, without a query (issue 17: intake at 300/s):
+        its key and institute, the institute known once per process. The scope of
+        ``get_evaluation`` is checked here (another institute's evaluation is never written to);
+        the roll, the status and the window are read by ``ballot_cast`` in its one read under the
+        evaluation's lock. None when this cannot decide (no person, no such evaluation, another
+        institute): ``get_evaluation`` then decides, with its 404."""
+        person = self.access.person
+        committee_id = selectors.evaluation_committee_id(self.kwargs["pk"])
+        if person is None or committee_id is None:
+            return None
+        if not self.access.reaches_institute(self.permission, committee_id):
+            return None
+        return Evaluation(pk=self.kwargs["pk"], committee_id=committee_id)
+
 
 class MyEvaluationsView(AccessRequiredMixin, TemplateView):
     """The ballots a person may cast (evaluations and appraisal votes) and the own grades."""
@@ -394,21 +409,24 @@ class BallotView(VoterMixin, FormView):
     def post(self, request, *args, **kwargs):
         """A well-formed ballot goes straight to the service, which checks every answer against
         the ballot box's keys in its one read (issue 17: intake at 300/s): building the form of
-        the whole questionnaire for it cost a query and a third of the request. Anything the
-        service refuses takes the form's way, which redisplays the page with its messages and
-        everything the voter chose or typed."""
-        evaluation = self.get_evaluation()
+        the whole questionnaire for it cost a query and a third of the request, looking the
+        evaluation up another sixth (``ballot_box``). Anything the service refuses takes the
+        form's way, which redisplays the page with its messages and everything the voter chose
+        or typed."""
+        evaluation = self.ballot_box()
         parsed = ballot_from_post(request.POST)
-        if parsed is not None:
+        if evaluation is not None and parsed is not None:
             try:
                 services.ballot_cast(
                     evaluation=evaluation, person=self.access.person, answers=parsed[0], texts=parsed[1]
                 )
-            except (ValidationError, PermissionDenied) as error:
+            except (ValidationError, PermissionDenied, Evaluation.DoesNotExist) as error:
                 if getattr(error, "code", None) == "already_voted":
                     return redirect("evaluations:thanks", evaluation.pk)
             else:
                 return redirect("evaluations:thanks", evaluation.pk)
+        # Anything refused, or not decided above: the evaluation looked up with its scope and
+        # roll (404 for what the voter may not see), the form built, its messages shown.
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):

@@ -1,0 +1,177 @@
+"""The per-request floor and the ballot POST (issue 17: intake at 300/s): the user loaded in one
+plain statement exactly as the ORM loads it and always fresh, sessions read from Redis and kept in
+PostgreSQL, and the ballot POST without its own evaluation lookup, scope kept."""
+
+import os
+import uuid
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.backends import load_user
+from accounts.models import Notification, User
+from evaluations.models import Evaluation, PooledBallot
+
+from . import test_evaluations_support as support
+from .test_evaluations_support import ballot_post_data, create_evaluation
+
+evaluation, extra_staff, foreign_evaluation = (
+    support.evaluation,
+    support.extra_staff,
+    support.foreign_evaluation,
+)
+
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _fields(obj):
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("who", ["member", "staff", "admin"])
+def test_user_is_loaded_as_the_orm_loads_it(institute, who, django_assert_num_queries):
+    user = institute.admin if who == "admin" else getattr(institute, who).user
+    Notification.objects.create(user=user, message="一")
+    Notification.objects.create(user=user, message="二")
+    Notification.objects.create(user=user, message="已读", read_at="2026-01-01T00:00Z")
+    expected = User.objects.select_related("person__branch", "person__department").get(pk=user.pk)
+    with django_assert_num_queries(1):
+        loaded = load_user(user.pk)
+        assert loaded.unread_notification_count == 2
+        assert _fields(loaded) == _fields(expected)
+        if who == "admin":
+            assert not hasattr(loaded, "person")
+        else:
+            person = loaded.person
+            assert _fields(person) == _fields(expected.person)
+            assert person.user is loaded
+            for related in ("branch", "department"):
+                got, want = getattr(person, related), getattr(expected.person, related)
+                assert (got and _fields(got)) == (want and _fields(want))
+    assert load_user(10**12) is None
+
+
+@pytest.fixture(params=["database", "redis"])
+def session_engine(request, settings):
+    """Both session stores: the database's (no REDIS_URL) and Redis written through to it."""
+    if request.param == "redis":
+        _redis_sessions(settings)
+    return request.param
+
+
+def _redis_sessions(settings, location=REDIS):
+    # A prefix of its own: the test Redis database is shared, nothing here flushes it.
+    settings.CACHES = {
+        **settings.CACHES,
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    }
+    settings.SESSION_ENGINE = "accounts.sessions"
+    settings.SESSION_CACHE_ALIAS = "sessions"
+
+
+def test_a_deactivated_login_is_signed_out_at_its_next_request(client, institute, session_engine):
+    """Whatever the session store keeps, the login is read fresh on every request: deactivated
+    (even by a bulk update that sends no signal), the next request is signed out."""
+    user = institute.member.user
+    client.force_login(user)
+    mine = reverse("evaluations:mine")
+    assert client.get(mine).status_code == 200
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    response = client.get(mine)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_sessions_are_read_from_redis_and_kept_in_the_database(client, institute, settings):
+    _redis_sessions(settings)
+    from django.contrib.sessions.models import Session
+
+    user = institute.member.user
+    client.force_login(user)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert Session.objects.filter(session_key=key).exists()  # the record
+    mine = reverse("evaluations:mine")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(mine).status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+
+    # Redis restarted empty: nothing lost, the session is read from the database and put back.
+    store = caches["sessions"]
+    cache_key = "cxzy.session." + key
+    assert store.get(cache_key) is not None
+    store.delete(cache_key)
+    assert client.get(mine).status_code == 200
+    assert store.get(cache_key) is not None
+
+    # Signing out deletes both: the old cookie signs nobody in, in any worker.
+    old = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse("logout"))
+    assert store.get(cache_key) is None and not Session.objects.filter(session_key=old).exists()
+    client.cookies[settings.SESSION_COOKIE_NAME] = old
+    assert client.get(mine).status_code == 302
+
+
+def test_sessions_work_while_redis_is_down(client, institute, settings):
+    """Nothing listens on port 1: every page reads the session from the database, sign-in and
+    sign-out work, no error page."""
+    _redis_sessions(settings, location="redis://127.0.0.1:1/0")
+    client.force_login(institute.member.user)
+    mine = reverse("evaluations:mine")
+    assert client.get(mine).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(mine).status_code == 302
+
+
+def _ballot(client, evaluation, data=None):
+    data = ballot_post_data(evaluation) if data is None else data
+    return client.post(reverse("evaluations:ballot", args=[evaluation.pk]), data)
+
+
+def test_ballot_post_runs_four_statements(client, evaluation, institute, settings):
+    """Session (from Redis), user, then the service's lock, read and pool row: the evaluation is
+    not looked up again once this process knows its institute."""
+    _redis_sessions(settings)
+    voter = support.voters_of(evaluation)[0]
+    client.force_login(voter.user)
+    client.get(reverse("evaluations:ballot", args=[evaluation.pk]))
+    _ballot(client, evaluation, {})  # an empty ballot: refused, nothing written; the institute now known
+    data = ballot_post_data(evaluation)
+    with CaptureQueriesContext(connection) as queries:
+        response = _ballot(client, evaluation, data)
+    assert response.status_code == 302
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    statements = [s for s in statements if s not in ("SAVEPOINT", "RELEASE")]  # the test's transaction
+    assert statements == ["SELECT", "SELECT", "SELECT", "INSERT"], queries.captured_queries
+    assert PooledBallot.objects.filter(evaluation=evaluation).count() == 1
+
+
+def test_ballot_post_outside_the_voters_reach_is_a_404_and_writes_nothing(
+    client, evaluation, foreign_evaluation, institute
+):
+    """The short way checks the scope the lookup checked: another institute's evaluation, a
+    draft, an evaluation one is not on the roll of, and a voter moved to another institute since
+    the roll was drawn are all a 404, before and after the process knows the evaluation."""
+    draft = create_evaluation(institute, title="草稿", open_it=False)
+    voter = support.voters_of(evaluation)[0]
+    client.force_login(voter.user)
+    for _twice in range(2):
+        assert _ballot(client, foreign_evaluation, ballot_post_data(foreign_evaluation)).status_code == 404
+        assert _ballot(client, draft, ballot_post_data(draft)).status_code == 404
+    not_on_roll = institute.other_member
+    not_on_roll.user = User.objects.create(username="no-roll")
+    not_on_roll.save(update_fields=["user"])
+    client.force_login(not_on_roll.user)
+    assert _ballot(client, evaluation).status_code == 404
+    voter.committee = institute.other_committee
+    voter.save(update_fields=["committee"])
+    client.force_login(voter.user)
+    assert _ballot(client, evaluation).status_code == 404
+    assert not PooledBallot.objects.exists()
+    assert Evaluation.objects.filter(voters__has_voted=True).count() == 0
