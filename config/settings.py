@@ -26,6 +26,9 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 # Mass-evaluation ballots wait in an encrypted mixing pool and are counted in batches of at least
 # this many (k-anonymity against database dumps; README "Anonymous ballots"). 1 counts at once.
 BALLOT_MIX_SIZE = max(1, int(os.environ.get("CXZY_BALLOT_MIX", "5")))
+# While voting, a batch is counted once this many ballots wait beyond the k kept back (at least
+# k): each batch rewrites every voted roll row and counter, so larger batches cost less per ballot.
+BALLOT_BATCH_SIZE = int(os.environ.get("CXZY_BALLOT_BATCH", "20"))
 ALLOWED_HOSTS = [
     h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h
 ]

@@ -12,6 +12,9 @@ CELERY_RESULT_BACKEND = None
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions in the database whatever REDIS_URL says; tests/test_request_floor.py runs the Redis store.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Batches of exactly k, the strictest case for the anonymity tests (tests/test_request_floor.py
+# runs a larger batch).
+BALLOT_BATCH_SIZE = 0
 # Tests talk plain HTTP to the test client and live_server: no HTTPS redirect or secure cookies
 # (tests/test_security.py checks the production values through `check --deploy`).
 HTTPS = SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False

@@ -175,3 +175,27 @@ def test_ballot_post_outside_the_voters_reach_is_a_404_and_writes_nothing(
     assert _ballot(client, evaluation).status_code == 404
     assert not PooledBallot.objects.exists()
     assert Evaluation.objects.filter(voters__has_voted=True).count() == 0
+
+
+def test_a_larger_batch_counts_all_but_k_at_once_and_the_rest_at_closing(institute, extra_staff, settings):
+    """BALLOT_BATCH_SIZE above k (production: 20): nothing is counted until k + batch ballots
+    wait; then all but k, chosen at random, in one batch; the k left at closing. Every batch is
+    at least k, every ballot counted once."""
+    from accounts.access import compute_access
+    from evaluations import services
+
+    settings.BALLOT_MIX_SIZE, settings.BALLOT_BATCH_SIZE = 2, 4
+    evaluation = create_evaluation(institute)
+    people = support.voters_of(evaluation)[:7]
+    assert len(people) == 7
+    marked = []
+    for person in people:
+        support.cast(evaluation, person)
+        marked.append(evaluation.voters.filter(has_voted=True).count())
+        assert support.selectors.has_voted(evaluation, person)
+    assert marked == [0, 0, 0, 0, 0, 4, 4]  # the 6th ballot makes k + batch: 4 counted, 2 kept
+    assert PooledBallot.objects.filter(evaluation=evaluation).count() == 3
+    services.evaluation_close(evaluation=evaluation, access=compute_access(institute.office.user))
+    assert evaluation.voters.filter(has_voted=True).count() == 7
+    assert not PooledBallot.objects.filter(evaluation=evaluation).exists()
+    assert evaluation.targets.get(person__isnull=True).ballot_count.count == 7

@@ -193,6 +193,15 @@ def mix_size() -> int:
     return max(int(getattr(settings, "BALLOT_MIX_SIZE", 5)), 1)
 
 
+def batch_size() -> int:
+    """Ballots counted at once while voting (``settings.BALLOT_BATCH_SIZE``, at least k; 1 when k
+    is 1). A batch rewrites every voted roll row and every counter of the evaluation, so its cost
+    per ballot falls as the batch grows (issue 17: intake at 300/s); a larger batch only widens
+    the crowd each ballot hides in."""
+    k = mix_size()
+    return k if k == 1 else max(int(getattr(settings, "BALLOT_BATCH_SIZE", 0) or 0), k)
+
+
 def _kept() -> int:
     """Ballots always left in the pool after a batch, so that the rest counted at closing is a
     batch of at least k too (none when k is 1: every ballot is counted at once)."""
@@ -305,7 +314,7 @@ def ballot_cast(
     plain = _encode(voter_pk, chosen, sorted(with_opinion), comments)
     sealed = sealing.seal(evaluation.pk, plain, _sealed_size(len(questions), len(target_ids)))
     _update(sql["pool"], [_db_uuid(uuid.uuid4()), evaluation.pk, tags[0], sealed])
-    if pooled + 1 >= mix_size() + _kept():
+    if pooled + 1 >= batch_size() + _kept():
         _pool_count(evaluation.pk, sql, closing=False)
 
 
@@ -316,7 +325,7 @@ def _pool_count(evaluation_id: int, sql: dict, *, closing: bool) -> int:
     k = mix_size()
     if closing:
         batch = rows
-    elif len(rows) >= k + _kept():
+    elif len(rows) >= batch_size() + _kept():
         batch = _rng.sample(rows, len(rows) - _kept())
     else:
         return 0
@@ -361,8 +370,8 @@ def _pool_count(evaluation_id: int, sql: dict, *, closing: bool) -> int:
 def ballot_pool_flush(*, evaluation: Evaluation, closing: bool = True) -> int:
     """Count ballots of the mixing pool, in one transaction: the ballots are opened, added to
     the counters and free texts in random order, their voters marked and their pool rows
-    deleted. While voting (``closing=False``), once the pool holds 2k ballots, k chosen at
-    random are counted and k stay; at closing, all that wait — unless they are fewer than k (then
+    deleted. While voting (``closing=False``), once the pool holds k + :func:`batch_size`
+    ballots, all but k, chosen at random, are counted and k stay; at closing, all that wait — unless they are fewer than k (then
     fewer than k voted in all): their voters are marked and the ballots destroyed unread.
     Returns how many ballots were counted. Locks the evaluation."""
     sql = _ballot_sql()
