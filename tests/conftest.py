@@ -23,15 +23,6 @@ from .factories import (
     make_secretary,
 )
 
-# scripts/test runs the suite in two pytest-xdist workers. pytest-django gives each worker its
-# own PostgreSQL database; each gets its own Redis database too, or one worker's flush before a
-# Celery test would empty the broker of the other's.
-_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
-if _XDIST_WORKER:
-    _redis = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    _base, _, _db = _redis.rpartition("/")
-    os.environ["TEST_REDIS_URL"] = f"{_base}/{int(_db) - int(_XDIST_WORKER.removeprefix('gw'))}"
-
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):

@@ -29,7 +29,7 @@ def test_old_tokens_are_purged_recent_ones_kept():
     assert submission_tokens_purge() == 0  # idempotent
 
 
-def test_purge_is_scheduled_daily():
+def test_purge_is_scheduled_daily(beat_schedules):
     job = PeriodicTask.objects.select_related("crontab").get(task="formguard.tasks.purge_submission_tokens")
     assert job.enabled
     assert (job.crontab.minute, job.crontab.hour, job.crontab.day_of_month) == ("20", "3", "*")
