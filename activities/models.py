@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.evidence import EvidenceFile, stored_name
+from core.models import unit_owner
 
 
 class Kind(models.TextChoices):
@@ -176,22 +177,7 @@ class ActivityRecord(models.Model):
     lecture …: ``GENERAL_BRANCH_KINDS``): then ``general_branch`` is set and ``branch`` is empty.
     ``unit`` is the owner either way, for display."""
 
-    branch = models.ForeignKey(
-        "branches.Branch",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="activity_records",
-        verbose_name=_("branch"),
-    )
-    general_branch = models.ForeignKey(
-        "branches.GeneralBranch",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="activity_records",
-        verbose_name=_("general branch"),
-    )
+    branch, general_branch = unit_owner("activity_records")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     held_on = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
@@ -570,4 +556,5 @@ class ComplianceSummary(models.Model):
 
 
 # The sign-in models live in their own module (this one stays under 500 lines).
+
 from .signin_models import SignIn, SignInWindow  # noqa: E402, F401

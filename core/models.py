@@ -3,6 +3,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def unit_owner(related_name: str = "+"):
+    """The two owner columns of a record that a branch or a general branch owns: a general
+    branch's own record has ``general_branch`` set and ``branch`` empty. Each model's
+    CheckConstraint says which of its kinds has which. Use as
+    ``branch, general_branch = unit_owner("pledges")``."""
+    common = {"on_delete": models.PROTECT, "null": True, "blank": True, "related_name": related_name}
+    return (
+        models.ForeignKey("branches.Branch", verbose_name=_("branch"), **common),
+        models.ForeignKey("branches.GeneralBranch", verbose_name=_("general branch"), **common),
+    )
+
+
 class QueuedTask(models.Model):
     """A background task call kept until the broker (Redis) has accepted it: the outbox.
 

@@ -21,10 +21,8 @@ from __future__ import annotations
 import datetime
 import random
 
-from simple_history.utils import bulk_create_with_history
-
 from accounts.access import compute_access
-from activities.models import ActivityRecord, Attendance, AttendanceStatus, Kind
+from activities.models import Kind
 from activities.services import evidence_add
 from branches.models import Branch, Person, Position
 from campaigns.models import CampaignYear, OfficeMember
@@ -47,7 +45,7 @@ from .year_general_branch_pledges import general_branch_pledges_build
 from .year_general_branch_reviews import general_branch_reviews_build
 from .year_notices import notices_build
 from .year_review import ReviewSteps
-from .year_support import DAY, at, evidence_file, restamp
+from .year_support import DAY, RecordBatch, at, evidence_file, restamp
 
 D = datetime.date
 
@@ -256,26 +254,11 @@ class YearBuilder:
 
     def activities(self):
         rng, year = self.rng, self.year.year
-        records: list[ActivityRecord] = []
-        present: list[tuple[ActivityRecord, list[Person]]] = []
+        batch = RecordBatch(self, rng, hour=17, change_reason=CHANGE_REASON)
         months = [m for m in range(1, 13) if self.past(D(year, m, 3))]
 
         def add(branch, kind, day, title, people=(), **fields):
-            if not self.past(day):
-                return
-            secretary = self.secretary[branch.pk]
-            record = ActivityRecord(
-                branch=branch,
-                kind=kind,
-                held_on=day,
-                title=title,
-                created_by=secretary.user,
-                created_at=at(self.clip(day + datetime.timedelta(days=rng.randint(0, 3))), 17),
-                **fields,
-            )
-            records.append(record)
-            if people:
-                present.append((record, list(people)))
+            batch.add(self.secretary[branch.pk], day, people, branch=branch, kind=kind, title=title, **fields)
 
         for branch in self.branches:
             members = self.members[branch.pk]
@@ -338,25 +321,8 @@ class YearBuilder:
                     )
             if len(months) >= 10 and rng.random() < 0.6:
                 add(branch, Kind.READING_REVIEW, D(year, 10, 18), "读书笔记展评", place="党员活动室")
-        history = {"default_change_reason": CHANGE_REASON}
-        bulk_create_with_history(records, ActivityRecord, batch_size=500, **history)
-        attendance = []
-        for record, people in present:
-            for person in people:
-                draw = rng.random()
-                if draw < 0.08:
-                    row = Attendance(
-                        record=record,
-                        person=person,
-                        status=AttendanceStatus.LEAVE,
-                        reason=rng.choice(T.LEAVE_REASONS),
-                    )
-                elif draw < 0.1:
-                    row = Attendance(record=record, person=person, status=AttendanceStatus.ABSENT)
-                else:
-                    row = Attendance(record=record, person=person, status=AttendanceStatus.PRESENT)
-                attendance.append(row)
-        bulk_create_with_history(attendance, Attendance, batch_size=1000, **history)
+        batch.save(leave=0.08, absent=0.1, leave_reasons=T.LEAVE_REASONS)
+        records = batch.records
         # Evidence, as a secretary attaches it: the minutes and a photo of a few meetings.
         with_evidence = [r for r in records if r.kind in (Kind.GENERAL_MEETING, Kind.SECRETARY_LECTURE)]
         for record in rng.sample(with_evidence, min(8, len(with_evidence))):

@@ -14,15 +14,14 @@ import datetime
 import random
 
 from django.contrib.auth.hashers import make_password
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
-from activities.models import ActivityRecord, Attendance, AttendanceStatus, Kind
+from activities.models import Kind
 from branches.models import GeneralBranch, Position
 
 from . import year_texts as T
 from .data import CHANGE_REASON, GB_SECRETARY_UNIT
-from .year_support import at
+from .year_support import RecordBatch
 
 D = datetime.date
 NEWS_TITLES = [
@@ -49,25 +48,10 @@ def general_branch_activities_build(steps) -> None:
     with_secretary = [g for g in general_branches if committees[g.pk][0] is not None]
     candidates = [g for g in with_secretary if g.name != GB_SECRETARY_UNIT]
     behind = rng.choice(candidates).pk if len(candidates) > 1 else None
-    records: list[ActivityRecord] = []
-    present: list[tuple[ActivityRecord, list]] = []
+    batch = RecordBatch(steps, rng, hour=16, change_reason=CHANGE_REASON)
 
     def add(gb, kind, day, title, people=(), **fields):
-        if not steps.past(day):
-            return
-        secretary = committees[gb.pk][0]
-        record = ActivityRecord(
-            general_branch=gb,
-            kind=kind,
-            held_on=day,
-            title=title,
-            created_by=secretary.user,
-            created_at=at(steps.clip(day + datetime.timedelta(days=rng.randint(0, 3))), 16),
-            **fields,
-        )
-        records.append(record)
-        if people:
-            present.append((record, list(people)))
+        batch.add(committees[gb.pk][0], day, people, general_branch=gb, kind=kind, title=title, **fields)
 
     for gb in with_secretary:
         secretary, committee = committees[gb.pk]
@@ -107,23 +91,7 @@ def general_branch_activities_build(steps) -> None:
                     rng.choice(NEWS_TITLES).format(unit=gb.name, month=month),
                     published_in=rng.choice(T.NEWS_OUTLETS),
                 )
-    history = {"default_change_reason": CHANGE_REASON}
-    bulk_create_with_history(records, ActivityRecord, batch_size=500, **history)
-    attendance = []
-    for record, people in present:
-        for person in people:
-            draw = rng.random()
-            if draw < 0.06:
-                row = Attendance(
-                    record=record,
-                    person=person,
-                    status=AttendanceStatus.LEAVE,
-                    reason=rng.choice(T.LEAVE_REASONS),
-                )
-            else:
-                row = Attendance(record=record, person=person, status=AttendanceStatus.PRESENT)
-            attendance.append(row)
-    bulk_create_with_history(attendance, Attendance, batch_size=1000, **history)
+    batch.save(leave=0.06, absent=0.06, leave_reasons=T.LEAVE_REASONS)
 
 
 def _committees(general_branches) -> dict[int, tuple]:

@@ -11,6 +11,9 @@ import zlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from activities.models import ActivityRecord, Attendance, AttendanceStatus
 
 DAY = datetime.timedelta(days=1)
 
@@ -73,3 +76,48 @@ def evidence_file(name: str) -> SimpleUploadedFile:
     if name.endswith(".png"):
         return SimpleUploadedFile(name, tiny_png(), content_type="image/png")
     return SimpleUploadedFile(name, tiny_pdf(), content_type="application/pdf")
+
+
+class RecordBatch:
+    """Activity records written in bulk with their history rows, as their secretaries entered
+    them: each one a few days after the meeting (``hour`` o'clock), with who was there. Records
+    of days still to come are left out."""
+
+    def __init__(self, steps, rng, *, hour: int, change_reason: str):
+        self.steps, self.rng, self.hour = steps, rng, hour
+        self.history = {"default_change_reason": change_reason}
+        self.records = []
+        self.present = []
+
+    def add(self, author, day: datetime.date, people=(), **fields) -> None:
+        if not self.steps.past(day):
+            return
+        entered = self.steps.clip(day + datetime.timedelta(days=self.rng.randint(0, 3)))
+        record = ActivityRecord(
+            held_on=day, created_by=author.user, created_at=at(entered, self.hour), **fields
+        )
+        self.records.append(record)
+        if people:
+            self.present.append((record, list(people)))
+
+    def save(self, *, leave: float, absent: float, leave_reasons) -> None:
+        """Write the records, then the attendance: of those expected, a share ``leave`` on leave
+        (with a reason) and a share ``absent`` minus ``leave`` absent, the rest present."""
+        bulk_create_with_history(self.records, ActivityRecord, batch_size=500, **self.history)
+        attendance = []
+        for record, people in self.present:
+            for person in people:
+                draw = self.rng.random()
+                if draw < leave:
+                    row = Attendance(
+                        record=record,
+                        person=person,
+                        status=AttendanceStatus.LEAVE,
+                        reason=self.rng.choice(leave_reasons),
+                    )
+                elif draw < absent:
+                    row = Attendance(record=record, person=person, status=AttendanceStatus.ABSENT)
+                else:
+                    row = Attendance(record=record, person=person, status=AttendanceStatus.PRESENT)
+                attendance.append(row)
+        bulk_create_with_history(attendance, Attendance, batch_size=1000, **self.history)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.evidence import EvidenceFile, stored_name
+from core.models import unit_owner
 
 
 class DutyReportForm(models.Model):
@@ -78,22 +79,7 @@ class DutyReport(models.Model):
         related_name="duty_reports",
         verbose_name=_("campaign year"),
     )
-    branch = models.ForeignKey(
-        "branches.Branch",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("branch"),
-    )
-    general_branch = models.ForeignKey(
-        "branches.GeneralBranch",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("general branch"),
-    )
+    branch, general_branch = unit_owner("+")
     secretary = models.ForeignKey(
         "branches.Person", on_delete=models.PROTECT, related_name="duty_reports", verbose_name=_("secretary")
     )

@@ -31,20 +31,28 @@ class BranchPledgeForm(SubmitOnceMixin, EditCheckMixin, GuardedModelForm):
         }
 
 
-class NewBranchPledgeForm(BranchPledgeForm):
+class _NewUnitPledgeForm(BranchPledgeForm):
+    """A unit's new pledge: the unit (``unit_field``) chosen among those the user reaches."""
+
+    unit_field = ""
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.unit_field].queryset = units
+        if len(units) == 1:
+            self.fields[self.unit_field].initial = units[0].pk
+
+
+class NewBranchPledgeForm(_NewUnitPledgeForm):
+    unit_field = "branch"
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=None)
 
     class Meta(BranchPledgeForm.Meta):
         fields = ["branch", "focus", "targets", "measures"]
 
-    def __init__(self, *args, branches, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
-        if len(branches) == 1:
-            self.fields["branch"].initial = branches[0].pk
 
-
-class NewGeneralBranchPledgeForm(BranchPledgeForm):
+class NewGeneralBranchPledgeForm(_NewUnitPledgeForm):
+    unit_field = "general_branch"
     general_branch = forms.ModelChoiceField(label=_("General branch"), queryset=None)
 
     class Meta(BranchPledgeForm.Meta):
@@ -53,12 +61,6 @@ class NewGeneralBranchPledgeForm(BranchPledgeForm):
             **BranchPledgeForm.Meta.help_texts,
             "focus": _("What the general branch strives for this year, with its branches."),
         }
-
-    def __init__(self, *args, general_branches, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["general_branch"].queryset = general_branches
-        if len(general_branches) == 1:
-            self.fields["general_branch"].initial = general_branches[0].pk
 
 
 class MemberPledgeForm(SubmitOnceMixin, EditCheckMixin, GuardedModelForm):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.evidence import EvidenceFile, stored_name
+from core.models import unit_owner
 
 
 class FiveGoods(models.TextChoices):
@@ -147,6 +148,37 @@ class PledgeQuerySet(models.QuerySet):
         return self.filter(q, Q(branch__in=branches) | Q(general_branch__isnull=False))
 
 
+def _one_chain_per_owner_and_year():
+    """One chain of versions per owner and year: one first version (and ``previous`` is
+    one-to-one); within it, at most one version open and one published. The same three rules for
+    each kind of pledge, on its owner's column."""
+    open_statuses = ["draft", "submitted", "returned", "approved"]
+    live_statuses = ["published", "closed"]
+    constraints = []
+    for kind, owner, name in (
+        ("branch", "branch", "branch"),
+        ("member", "person", "member"),
+        ("general_branch", "general_branch", "general_branch"),
+    ):
+        fields = ["campaign_year", owner]
+        constraints += [
+            models.UniqueConstraint(
+                fields=fields, condition=Q(kind=kind, version=1), name=f"pledge_one_{name}_pledge_per_year"
+            ),
+            models.UniqueConstraint(
+                fields=fields,
+                condition=Q(kind=kind, status__in=open_statuses),
+                name=f"pledge_one_open_{name}_version",
+            ),
+            models.UniqueConstraint(
+                fields=fields,
+                condition=Q(kind=kind, status__in=live_statuses),
+                name=f"pledge_one_live_{name}_version",
+            ),
+        ]
+    return constraints
+
+
 class Pledge(models.Model):
     """One version of a branch's or a member's pledge for a campaign year."""
 
@@ -179,22 +211,7 @@ class Pledge(models.Model):
     # For a member pledge: the member's branch when the pledge was written. It stays there after
     # a transfer, so that the branch which approved it also reviews it.
     # Empty for a general branch's own pledge, which has ``general_branch`` instead.
-    branch = models.ForeignKey(
-        "branches.Branch",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="pledges",
-        verbose_name=_("branch"),
-    )
-    general_branch = models.ForeignKey(
-        "branches.GeneralBranch",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="pledges",
-        verbose_name=_("general branch"),
-    )
+    branch, general_branch = unit_owner("pledges")
     person = models.ForeignKey(
         "branches.Person",
         on_delete=models.PROTECT,
@@ -281,54 +298,7 @@ class Pledge(models.Model):
                 condition=~Q(status="returned") | ~Q(return_reason=""),
                 name="pledge_returned_has_reason",
             ),
-            # One chain of versions per owner and year: one first version, and ``previous`` is
-            # one-to-one. Within it, at most one version open and one published.
-            models.UniqueConstraint(
-                fields=["campaign_year", "branch"],
-                condition=Q(kind="branch", version=1),
-                name="pledge_one_branch_pledge_per_year",
-            ),
-            models.UniqueConstraint(
-                fields=["campaign_year", "person"],
-                condition=Q(kind="member", version=1),
-                name="pledge_one_member_pledge_per_year",
-            ),
-            models.UniqueConstraint(
-                fields=["campaign_year", "branch"],
-                condition=Q(kind="branch", status__in=["draft", "submitted", "returned", "approved"]),
-                name="pledge_one_open_branch_version",
-            ),
-            models.UniqueConstraint(
-                fields=["campaign_year", "person"],
-                condition=Q(kind="member", status__in=["draft", "submitted", "returned", "approved"]),
-                name="pledge_one_open_member_version",
-            ),
-            models.UniqueConstraint(
-                fields=["campaign_year", "branch"],
-                condition=Q(kind="branch", status__in=["published", "closed"]),
-                name="pledge_one_live_branch_version",
-            ),
-            models.UniqueConstraint(
-                fields=["campaign_year", "person"],
-                condition=Q(kind="member", status__in=["published", "closed"]),
-                name="pledge_one_live_member_version",
-            ),
-            # The same for a general branch's own pledge.
-            models.UniqueConstraint(
-                fields=["campaign_year", "general_branch"],
-                condition=Q(kind="general_branch", version=1),
-                name="pledge_one_general_branch_pledge_per_year",
-            ),
-            models.UniqueConstraint(
-                fields=["campaign_year", "general_branch"],
-                condition=Q(kind="general_branch", status__in=["draft", "submitted", "returned", "approved"]),
-                name="pledge_one_open_general_branch_version",
-            ),
-            models.UniqueConstraint(
-                fields=["campaign_year", "general_branch"],
-                condition=Q(kind="general_branch", status__in=["published", "closed"]),
-                name="pledge_one_live_general_branch_version",
-            ),
+            *_one_chain_per_owner_and_year(),
         ]
 
     def __str__(self):
@@ -570,6 +540,7 @@ class PledgeReview(models.Model):
 
     def __str__(self):
         return f"{self.pledge} · {self.get_result_display() or '—'}"
+
 
 
 from .comments import PledgeComment  # noqa: E402, F401  群众监督: its own module, this one is full

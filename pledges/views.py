@@ -176,55 +176,77 @@ class _PledgeWriteMixin:
         return redirect("pledges:detail", pk=pledge.pk)
 
 
-class BranchPledgeCreateView(AccessRequiredMixin, _PledgeWriteMixin, TemplateView):
-    permission = "pledges.write_branch"
+class _UnitPledgeCreateView(AccessRequiredMixin, _PledgeWriteMixin, TemplateView):
+    """A unit's own pledge. The branch's and the general branch's differ only in the attributes
+    below and in which units the user reaches (``units``) and who may be named responsible."""
 
-    def branches(self):
-        return self.restrict(Branch.objects.active(), branch="")
+    permission = "pledges.write_branch"
+    kind = ""
+    form_class = None
+    title = ""
+    no_year = ""
+
+    def units(self):
+        raise NotImplementedError
+
+    def responsible(self, units):
+        raise NotImplementedError
 
     def forms(self, data=None):
-        branches = self.branches()
-        responsible = (
-            Person.objects.filter(branch__in=branches).select_related("branch").order_by("branch", "name")
-        )
+        units = self.units()
         return (
-            NewBranchPledgeForm(data, branches=branches),
-            item_formset(kind=Pledge.Kind.BRANCH, data=data, responsible=responsible),
+            self.form_class(data, units=units),
+            item_formset(kind=self.kind, data=data, responsible=self.responsible(units)),
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(kind=Pledge.Kind.BRANCH, title=_("New branch pledge"), **kwargs)
+        return super().get_context_data(kind=self.kind, title=self.title, **kwargs)
 
     def get(self, request, *args, **kwargs):
         return self.render_forms(*self.forms())
 
     def post(self, request, *args, **kwargs):
         form, formset = self.forms(request.POST)
+        unit_field = form.unit_field
 
         def save(*, texts, items):
-            branch = form.cleaned_data["branch"]
-            year = selectors.campaign_year_for(branch.committee_id)
+            unit = form.cleaned_data[unit_field]
+            year = selectors.campaign_year_for(unit.committee_id)
             if year is None:
-                raise ValidationError(
-                    _("No campaign year has been set up for this branch's party committee.")
-                )
+                raise ValidationError(self.no_year)
             return services.pledge_create(
                 access=self.access,
-                kind=Pledge.Kind.BRANCH,
+                kind=self.kind,
                 campaign_year=year,
-                branch=branch,
                 items=items,
+                **{unit_field: unit},
                 **texts,
             )
 
         return self.post_forms(form, formset, save)
 
 
-class GeneralBranchPledgeCreateView(AccessRequiredMixin, _PledgeWriteMixin, TemplateView):
+class BranchPledgeCreateView(_UnitPledgeCreateView):
+    kind = Pledge.Kind.BRANCH
+    form_class = NewBranchPledgeForm
+    title = gettext_lazy("New branch pledge")
+    no_year = gettext_lazy("No campaign year has been set up for this branch's party committee.")
+
+    def units(self):
+        return self.restrict(Branch.objects.active(), branch="")
+
+    def responsible(self, branches):
+        return Person.objects.filter(branch__in=branches).select_related("branch").order_by("branch", "name")
+
+
+class GeneralBranchPledgeCreateView(_UnitPledgeCreateView):
     """A general branch's own pledge, by its secretary (the same permission as a branch's: the
     scope decides, and a branch secretary reaches no general branch here)."""
 
-    permission = "pledges.write_branch"
+    kind = Pledge.Kind.GENERAL_BRANCH
+    form_class = NewGeneralBranchPledgeForm
+    title = gettext_lazy("New general branch pledge")
+    no_year = gettext_lazy("No campaign year has been set up for this general branch's party committee.")
 
     def dispatch(self, request, *args, **kwargs):
         # After login and the permission (the mixin's), the scope: a general branch's secretary.
@@ -236,46 +258,15 @@ class GeneralBranchPledgeCreateView(AccessRequiredMixin, _PledgeWriteMixin, Temp
                 return _refused(request, PermissionDenied(message))
         return super().dispatch(request, *args, **kwargs)
 
-    def forms(self, data=None):
-        general_branches = GeneralBranch.objects.filter(pk__in=[gb.pk for gb in self.general_branches])
-        responsible = (
+    def units(self):
+        return GeneralBranch.objects.filter(pk__in=[gb.pk for gb in self.general_branches])
+
+    def responsible(self, general_branches):
+        return (
             Person.objects.filter(branch__general_branch__in=general_branches)
             .select_related("branch")
             .order_by("branch__sort_order", "branch__name_key", "name", "pk")
         )
-        return (
-            NewGeneralBranchPledgeForm(data, general_branches=general_branches),
-            item_formset(kind=Pledge.Kind.GENERAL_BRANCH, data=data, responsible=responsible),
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            kind=Pledge.Kind.GENERAL_BRANCH, title=_("New general branch pledge"), **kwargs
-        )
-
-    def get(self, request, *args, **kwargs):
-        return self.render_forms(*self.forms())
-
-    def post(self, request, *args, **kwargs):
-        form, formset = self.forms(request.POST)
-
-        def save(*, texts, items):
-            general_branch = form.cleaned_data["general_branch"]
-            year = selectors.campaign_year_for(general_branch.committee_id)
-            if year is None:
-                raise ValidationError(
-                    _("No campaign year has been set up for this general branch's party committee.")
-                )
-            return services.pledge_create(
-                access=self.access,
-                kind=Pledge.Kind.GENERAL_BRANCH,
-                campaign_year=year,
-                general_branch=general_branch,
-                items=items,
-                **texts,
-            )
-
-        return self.post_forms(form, formset, save)
 
 
 class MemberPledgeCreateView(AccessRequiredMixin, _PledgeWriteMixin, TemplateView):

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import unit_owner
+
 from .runs import GeneralBranchLine, ScoreLine, ScoringRun
 
 
@@ -136,22 +138,7 @@ class Candidate(models.Model):
     title = models.CharField(_("title"), max_length=20, choices=Title.choices)
     # The subject: a branch (with ``person`` for a member's title), or a general branch, which
     # only 先进党总支(支部) goes to (``candidate_one_subject``).
-    branch = models.ForeignKey(
-        "branches.Branch",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("branch"),
-    )
-    general_branch = models.ForeignKey(
-        "branches.GeneralBranch",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("general branch"),
-    )
+    branch, general_branch = unit_owner("+")
     person = models.ForeignKey(
         "branches.Person",
         on_delete=models.PROTECT,

@@ -26,6 +26,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.evidence import EvidenceFile, stored_name
+from core.models import unit_owner
 
 SPOT_CHECK_METHOD = "random.Random(int(seed, 16)).sample(population, k)"
 # The office's own meetings (第三阶段(一)): their follow-ups are inspections of this kind.
@@ -399,22 +400,7 @@ class Review(models.Model):
         ReviewRound, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("review round")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    general_branch = models.ForeignKey(
-        "branches.GeneralBranch",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="reviews",
-        verbose_name=_("general branch"),
-    )
-    branch = models.ForeignKey(
-        "branches.Branch",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="reviews",
-        verbose_name=_("branch"),
-    )
+    branch, general_branch = unit_owner("reviews")
     person = models.ForeignKey(
         "branches.Person",
         on_delete=models.PROTECT,
