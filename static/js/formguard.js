@@ -24,3 +24,28 @@
     } catch (error) { /* a page without history support stays protected against double clicks */ }
   }
 })();
+
+// A double click sends a form once. The second click of a double click would start a second
+// POST that replaces the first in the browser: the server saves once (the token above) but the
+// page then shows "saved already" instead of what was saved. Later submits of the same form are
+// ignored for a few seconds (a download answered without leaving the page can be asked again)
+// and again as soon as the page is shown anew (Back from the cache: pageshow).
+(function () {
+  "use strict";
+  var WAIT_MS = 4000;
+  window.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || (form.method || "").toLowerCase() !== "post") { return; }
+    if (form.dataset.submitting) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "1";
+    window.setTimeout(function () { delete form.dataset.submitting; }, WAIT_MS);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+      delete form.dataset.submitting;
+    });
+  });
+})();
