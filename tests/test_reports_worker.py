@@ -34,18 +34,20 @@ def wait_for(report_file, states, timeout=90):
     raise AssertionError(f"report {report_file.pk} stayed {report_file.state}")
 
 
-def worker_children() -> list[int]:
-    """The pool processes of the Celery worker started by this test process."""
-    me = str(os.getpid())
-    stats = {}
+def worker_children(app) -> list[int]:
+    """The pool processes of the Celery worker this test started (``celery_worker_process``):
+    the children of its main process only. Chromium, for one, is a grandchild of the test
+    process too (through Playwright's driver) and must not be touched."""
+    main = str(app.test_worker_pid)
+    children = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                stats[entry.name] = (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+                if (entry / "stat").read_text().rsplit(")", 1)[1].split()[1] == main:
+                    children.append(int(entry.name))
             except OSError:
                 continue
-    workers = {pid for pid, ppid in stats.items() if ppid == me}
-    return [int(pid) for pid, ppid in stats.items() if ppid in workers]
+    return children
 
 
 def scored_members(institute, n):
@@ -107,7 +109,7 @@ def test_worker_killed_half_way_starts_over(celery_worker_process, institute):
         assert f.state != ReportFile.State.DONE, "the report was done before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    for pid in worker_children():
+    for pid in worker_children(celery_worker_process):
         os.kill(pid, signal.SIGKILL)
     f.refresh_from_db()
     assert f.state == ReportFile.State.RUNNING and not f.file  # nothing offered meanwhile
@@ -136,8 +138,8 @@ def test_worker_main_process_killed_leaves_no_file_running_for_ever(celery_worke
         assert f.state != ReportFile.State.DONE, "the report was done before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    children = worker_children()
-    main = int(Path(f"/proc/{children[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])  # its parent
+    children = worker_children(celery_worker_process)
+    main = celery_worker_process.test_worker_pid
     os.kill(main, signal.SIGKILL)  # the main process: nobody rejects the message
     for pid in children:  # its pool processes die with the machine in this scenario
         os.kill(pid, signal.SIGKILL)
