@@ -283,7 +283,22 @@ def _member_home(access, campaign_year) -> dict:
         "my_open_pledge": open_,
         "my_next_step": next_step,
         "my_pledge_actions": pledge_actions(access, shown) if shown else set(),
+        "unit_pledges": _unit_pledges(person, campaign_year),
     }
+
+
+def _unit_pledges(person, campaign_year) -> list:
+    """The published pledges a member follows: the own branch's and its general branch's (one
+    query)."""
+    if person.branch_id is None:
+        return []
+    units = Q(kind=Pledge.Kind.BRANCH, branch_id=person.branch_id) | Q(
+        kind=Pledge.Kind.GENERAL_BRANCH, general_branch__branches__pk=person.branch_id
+    )
+    live = Pledge.objects.for_year(campaign_year).filter(
+        units, status__in=(Pledge.Status.PUBLISHED, Pledge.Status.CLOSED)
+    )
+    return list(pledge_list(live))
 
 
 def general_branches_reached(access, permission: str) -> list:

@@ -400,3 +400,25 @@ def test_list_and_overview_cost_the_same_with_more_general_branches(client, inst
     client.force_login(users["office"])
     listed = client.get(reverse("pledges:list") + "?kind=general_branch").context["pledges"]
     assert len(listed) == 6  # the institute's own and the five grown ones
+
+
+def test_member_home_lists_the_published_pledges_of_own_branch_and_general_branch(
+    client, institute, foreign_gb_pledge
+):
+    """A member follows the public pledges of the own branch and its general branch on the home
+    page; another branch's, another general branch's and a draft are not there."""
+    own_branch = make_pledge(institute, "branch", "published")
+    own_gb = make_pledge(institute, "general_branch", "published")
+    other_branch = make_pledge(institute, "branch", "published", branch=institute.branch2)
+    client.force_login(institute.member.user)
+    page = client.get(reverse("home")).content.decode()
+    section = page.split('data-testid="unit-pledges"', 1)[1].split("</ul>", 1)[0]
+    assert reverse("pledges:detail", args=[own_branch.pk]) in section
+    assert reverse("pledges:detail", args=[own_gb.pk]) in section
+    assert "本支部和所在党总支" in page
+    for hidden in (other_branch, foreign_gb_pledge):
+        assert reverse("pledges:detail", args=[hidden.pk]) not in section
+
+    # Before anything is published the section is not shown at all.
+    Pledge.objects.filter(pk__in=[own_branch.pk, own_gb.pk]).update(status="draft")
+    assert 'data-testid="unit-pledges"' not in client.get(reverse("home")).content.decode()
