@@ -108,16 +108,11 @@ class RecordBatch:
         for record, people in self.present:
             for person in people:
                 draw = self.rng.random()
+                status, reason = AttendanceStatus.PRESENT, ""
                 if draw < leave:
-                    row = Attendance(
-                        record=record,
-                        person=person,
-                        status=AttendanceStatus.LEAVE,
-                        reason=self.rng.choice(leave_reasons),
-                    )
+                    status, reason = AttendanceStatus.LEAVE, self.rng.choice(leave_reasons)
                 elif draw < absent:
-                    row = Attendance(record=record, person=person, status=AttendanceStatus.ABSENT)
-                else:
-                    row = Attendance(record=record, person=person, status=AttendanceStatus.PRESENT)
+                    status = AttendanceStatus.ABSENT
+                row = Attendance(record=record, person=person, status=status, reason=reason)
                 attendance.append(row)
         bulk_create_with_history(attendance, Attendance, batch_size=1000, **self.history)

@@ -148,12 +148,15 @@ SHARED = _SharedInstitute()
 
 
 def _commits(item) -> bool:
-    """As pytest-django decides it: the test runs as a TransactionTestCase."""
+    """As pytest-django decides it (its own reading of the marker): the test runs as a
+    TransactionTestCase."""
+    from pytest_django.fixtures import validate_django_db
+
     marker = item.get_closest_marker("django_db")
-    if marker and (
-        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences") or marker.args[:1] == (True,)
-    ):
-        return True
+    if marker:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
     names = getattr(item, "fixturenames", ())
     return "transactional_db" in names or "live_server" in names
 
