@@ -199,3 +199,23 @@ def test_a_larger_batch_counts_all_but_k_at_once_and_the_rest_at_closing(institu
     assert evaluation.voters.filter(has_voted=True).count() == 7
     assert not PooledBallot.objects.filter(evaluation=evaluation).exists()
     assert evaluation.targets.get(person__isnull=True).ballot_count.count == 7
+
+
+def test_repeated_statements_are_planned_once_per_connection(client, evaluation, institute):
+    """PostgreSQL prepares a statement the connection has run a few times (config/settings.py:
+    server-side binding and DB_PREPARE_THRESHOLD), so the user's statement of every request and
+    the ballot's read are planned once, not on each request; and a prepared statement answers
+    like a fresh one."""
+    voters = support.voters_of(evaluation)[:6]
+    for voter in voters:
+        client.force_login(voter.user)
+        assert client.get(reverse("home")).status_code == 200
+        assert _ballot(client, evaluation).status_code == 302
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "accounts_user" u' in s for s in prepared), prepared
+    assert any('"evaluations_pooledballot" WHERE "evaluation_id" = $' in s for s in prepared), prepared
+    assert PooledBallot.objects.filter(evaluation=evaluation).count() + Evaluation.objects.get(
+        pk=evaluation.pk
+    ).voters.filter(has_voted=True).count() == len(voters)
