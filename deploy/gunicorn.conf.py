@@ -1,7 +1,7 @@
 """gunicorn settings for the production web server (deploy/cxzy-web.service).
 
 Listens on loopback only: nginx (deploy/nginx-cxzy.conf) is the only client. Sync workers, as
-many as the machine's cores suggest (2 x cores + 1, at most 9); WEB_WORKERS overrides. Reports
+many as the machine's cores suggest (cores + 1, at most 9); WEB_WORKERS overrides. Reports
 (PDF, Excel) are built by the Celery worker, not here, so a request is short; uploads of evidence
 are buffered by nginx before they reach a worker.
 """
@@ -10,7 +10,9 @@ import multiprocessing
 import os
 
 bind = os.environ.get("CXZY_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_WORKERS") or min(2 * multiprocessing.cpu_count() + 1, 9))
+# cores + 1, not gunicorn's usual 2 x cores + 1: with PostgreSQL on the same machine the
+# requests are CPU-bound, and on 2 cores 3 workers served more than 4 or 5 (README, Benchmark).
+workers = int(os.environ.get("WEB_WORKERS") or min(multiprocessing.cpu_count() + 1, 9))
 worker_class = "sync"
 timeout = 120  # a roster import preview or a large upload may take a while
 graceful_timeout = 30
