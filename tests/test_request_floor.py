@@ -201,12 +201,14 @@ def test_a_larger_batch_counts_all_but_k_at_once_and_the_rest_at_closing(institu
     assert evaluation.targets.get(person__isnull=True).ballot_count.count == 7
 
 
-def test_repeated_statements_are_planned_once_per_connection(client, evaluation, institute):
+def test_repeated_statements_are_planned_once_per_connection(client, institute, extra_staff):
     """PostgreSQL prepares a statement the connection has run a few times (config/settings.py:
     server-side binding and DB_PREPARE_THRESHOLD), so the user's statement of every request and
     the ballot's read are planned once, not on each request; and a prepared statement answers
     like a fresh one."""
-    voters = support.voters_of(evaluation)[:6]
+    evaluation = create_evaluation(institute)
+    voters = support.voters_of(evaluation)[:7]
+    assert len(voters) == 7
     for voter in voters:
         client.force_login(voter.user)
         assert client.get(reverse("home")).status_code == 200
@@ -219,3 +221,56 @@ def test_repeated_statements_are_planned_once_per_connection(client, evaluation,
     assert PooledBallot.objects.filter(evaluation=evaluation).count() + Evaluation.objects.get(
         pk=evaluation.pk
     ).voters.filter(has_voted=True).count() == len(voters)
+
+
+def _counted(evaluation) -> set[int]:
+    """How many ballots each question's counters hold (one number when every ballot landed)."""
+    from django.db.models import Sum
+
+    from evaluations.models import RatingCount
+
+    rows = RatingCount.objects.filter(target__evaluation=evaluation).values("target", "criterion")
+    return set(rows.annotate(n=Sum("count")).values_list("n", flat=True))
+
+
+def test_a_process_keeps_the_ballot_box_and_reads_it_again_when_it_is_not_this_evaluations(
+    institute, extra_staff, settings
+):
+    """The counters' keys of an open evaluation are read by its first ballot in a process and
+    kept (``evaluations.services.ballots._boxes``); the next ballots read one row. A kept box
+    that is not the evaluation's (another evaluation's under a reused id, or one a counter has
+    left since) is read again, and every ballot lands on the evaluation's own counters."""
+    from evaluations.models import RatingCount
+    from evaluations.services import ballots
+
+    settings.BALLOT_MIX_SIZE = settings.BALLOT_BATCH_SIZE = 1  # every ballot counted at once
+    evaluation = create_evaluation(institute)
+    other = create_evaluation(institute, title="另一次测评")
+    people = support.voters_of(evaluation)[:4]
+    ballots._boxes.pop(evaluation.pk, None)
+
+    support.cast(evaluation, people[0])
+    own = {
+        (c.target_id, c.criterion_id, c.option): c.pk
+        for c in RatingCount.objects.filter(target__evaluation=evaluation)
+    }
+    assert {k: str(v) for k, v in ballots._boxes[evaluation.pk].items()} == {
+        k: str(v) for k, v in own.items()
+    }
+    with CaptureQueriesContext(connection) as queries:
+        support.cast(evaluation, people[1])
+    reads = [q["sql"] for q in queries.captured_queries if '"evaluations_voter" v' in q["sql"]]
+    assert len(reads) == 1 and "EXISTS" in reads[0], reads  # the one-row read
+    assert _counted(evaluation) == {2}
+
+    support.cast(other, people[0])
+    ballots._boxes[evaluation.pk] = ballots._boxes[other.pk]  # another evaluation's box
+    support.cast(evaluation, people[2])
+    assert _counted(evaluation) == {3} and _counted(other) == {1}
+
+    short = dict(ballots._boxes[evaluation.pk])
+    short.popitem()  # the probe still the evaluation's, one counter fewer
+    ballots._boxes[evaluation.pk] = short
+    support.cast(evaluation, people[3])
+    assert _counted(evaluation) == {4} and _counted(other) == {1}
+    assert len(ballots._boxes[evaluation.pk]) == len(own)
