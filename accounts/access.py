@@ -19,8 +19,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import models
-from django.db.models import F, Q, Value
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection, models
+from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -141,6 +142,25 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.STAFF: frozenset(_EVERYONE | {"pledges.view"}),
 }
 
+
+class _AnyOf(Func):
+    """``column = ANY(ARRAY(subquery))`` (PostgreSQL), a condition for ``filter()``."""
+
+    output_field = models.BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        (column, column_params), (array, array_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        return f"({column} = ANY({array}))", [*column_params, *array_params]
+
+
+def _branch_keys(general_branch_id: int):
+    from branches.models import Branch
+
+    return Branch.objects.filter(general_branch_id=general_branch_id).order_by().values("pk")
+
+
 # A scope is one of: ("all", None), ("committee", id), ("general_branch", id), ("branch", id),
 # ("person", id).
 Scope = tuple[str, int | None]
@@ -212,12 +232,15 @@ class Access:
         branch: str = "branch",
         committee: str | None = None,
         person: str | None = None,
+        list_branches: bool = False,
     ) -> Q | None:
         """A filter admitting what ``permission`` reaches, or None when it reaches everything.
 
         ``branch`` is the lookup from the queried model to its Branch ("" for Branch itself);
         ``committee`` to its PartyCommittee (defaults to the branch's committee); ``person`` to
-        the Person a record is about, for permissions held over one's own records."""
+        the Person a record is about, for permissions held over one's own records. With
+        ``list_branches`` a general branch's scope compares the branch with an array of its
+        branches' keys instead of joining the branch table, on PostgreSQL (see ``unit_q``)."""
         prefix = f"{branch}__" if branch else ""
         committee = committee if committee is not None else f"{prefix}committee"
         q = Q(pk__in=[])
@@ -227,7 +250,10 @@ class Access:
             if kind == "committee":
                 q |= Q(**{f"{committee}_id": pk})
             elif kind == "general_branch":
-                q |= Q(**{f"{prefix}general_branch_id": pk})
+                if list_branches and branch and connection.vendor == "postgresql":
+                    q |= Q(_AnyOf(F(f"{branch}_id"), ArraySubquery(_branch_keys(pk))))
+                else:
+                    q |= Q(**{f"{prefix}general_branch_id": pk})
             elif kind == "branch":
                 q |= Q(**{f"{branch}_id" if branch else "pk": pk})
             elif kind == "person" and person is not None:
@@ -262,8 +288,15 @@ class Access:
         A general-branch record is reached by "all", by its institute, and by its general
         branch's scope. With ``through_branches`` a branch scope reaches the records of the
         branch's general branch too: the general branch's published pledge is public to the
-        members and staff of its branches, as a branch's is to its own."""
-        q = self.scope_q(permission, branch=branch)
+        members and staff of its branches, as a branch's is to its own.
+
+        On PostgreSQL a general branch's scope is ``branch = ANY(ARRAY(its branches' keys))``
+        rather than a join to the branch table: joined, "the record's branch is in the general
+        branch OR the record is the general branch's" cannot use an index, and PostgreSQL read
+        every record of the group for each page of a general-branch secretary (the ledger's
+        count: 62 ms at 1/10 scale, 0.6 ms with the array, issue 18). The array is computed
+        once per statement (an InitPlan), so the page costs no query more."""
+        q = self.scope_q(permission, branch=branch, list_branches=True)
         if q is None:
             return None
         through = []
