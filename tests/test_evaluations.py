@@ -240,6 +240,7 @@ def test_staff_votes_through_the_page(client, evaluation, institute, settings):
     assert evaluation.title in thanks and "满意" not in thanks  # no echo of the answers
     again = client.get(reverse("evaluations:ballot", args=[evaluation.pk]))
     assert 'data-testid="already-voted"' in again.content.decode()
+    assert 'data-testid="ways-on"' in again.content.decode()  # a way on, as after voting
     # A repeat is answered as the counted ballot was (an access log cannot tell them apart).
     repeat = client.post(reverse("evaluations:ballot", args=[evaluation.pk]), ballot_post_data(evaluation))
     assert repeat.status_code == 302 and repeat["Location"] == response["Location"]
