@@ -155,12 +155,6 @@ class _AnyOf(Func):
         return f"({column} = ANY({array}))", [*column_params, *array_params]
 
 
-def _branch_keys(general_branch_id: int):
-    from branches.models import Branch
-
-    return Branch.objects.filter(general_branch_id=general_branch_id).order_by().values("pk")
-
-
 # A scope is one of: ("all", None), ("committee", id), ("general_branch", id), ("branch", id),
 # ("person", id).
 Scope = tuple[str, int | None]
@@ -232,15 +226,19 @@ class Access:
         branch: str = "branch",
         committee: str | None = None,
         person: str | None = None,
-        list_branches: bool = False,
     ) -> Q | None:
         """A filter admitting what ``permission`` reaches, or None when it reaches everything.
 
         ``branch`` is the lookup from the queried model to its Branch ("" for Branch itself);
         ``committee`` to its PartyCommittee (defaults to the branch's committee); ``person`` to
-        the Person a record is about, for permissions held over one's own records. With
-        ``list_branches`` a general branch's scope compares the branch with an array of its
-        branches' keys instead of joining the branch table, on PostgreSQL (see ``unit_q``)."""
+        the Person a record is about, for permissions held over one's own records.
+
+        On PostgreSQL a general branch's scope is ``branch = ANY(ARRAY(its branches' keys))``
+        rather than a join to the branch table: OR'd with another scope or with a record's own
+        general-branch owner (``unit_q``), the join could use no index, and PostgreSQL read
+        every record of the group for each page of a general-branch secretary (the ledger's
+        count: 62 ms at 1/10 scale, 0.5 ms with the array, issue 18). The array is computed
+        once per statement (an InitPlan), so a page costs no query more."""
         prefix = f"{branch}__" if branch else ""
         committee = committee if committee is not None else f"{prefix}committee"
         q = Q(pk__in=[])
@@ -250,8 +248,11 @@ class Access:
             if kind == "committee":
                 q |= Q(**{f"{committee}_id": pk})
             elif kind == "general_branch":
-                if list_branches and branch and connection.vendor == "postgresql":
-                    q |= Q(_AnyOf(F(f"{branch}_id"), ArraySubquery(_branch_keys(pk))))
+                if branch and connection.vendor == "postgresql":
+                    from branches.models import Branch
+
+                    its_branches = Branch.objects.filter(general_branch_id=pk).order_by().values("pk")
+                    q |= Q(_AnyOf(F(f"{branch}_id"), ArraySubquery(its_branches)))
                 else:
                     q |= Q(**{f"{prefix}general_branch_id": pk})
             elif kind == "branch":
@@ -288,15 +289,8 @@ class Access:
         A general-branch record is reached by "all", by its institute, and by its general
         branch's scope. With ``through_branches`` a branch scope reaches the records of the
         branch's general branch too: the general branch's published pledge is public to the
-        members and staff of its branches, as a branch's is to its own.
-
-        On PostgreSQL a general branch's scope is ``branch = ANY(ARRAY(its branches' keys))``
-        rather than a join to the branch table: joined, "the record's branch is in the general
-        branch OR the record is the general branch's" cannot use an index, and PostgreSQL read
-        every record of the group for each page of a general-branch secretary (the ledger's
-        count: 62 ms at 1/10 scale, 0.6 ms with the array, issue 18). The array is computed
-        once per statement (an InitPlan), so the page costs no query more."""
-        q = self.scope_q(permission, branch=branch, list_branches=True)
+        members and staff of its branches, as a branch's is to its own."""
+        q = self.scope_q(permission, branch=branch)
         if q is None:
             return None
         through = []

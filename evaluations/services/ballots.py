@@ -143,6 +143,13 @@ def _ballot_sql() -> dict[str, str]:
             of=("e",) if connection.features.has_select_for_update_of else (),
             no_key=connection.features.has_select_for_no_key_update,
         )
+    # What both reads begin with: the window, the voter's roll row, the pool's size and whether
+    # the voter's ballot waits in it.
+    head = (
+        'SELECT e."status", e."opens_on", e."closes_on", v."id", v."has_voted", '
+        f'(SELECT count(*) FROM {pool} WHERE "evaluation_id" = %s), '
+        f'(SELECT count(*) FROM {pool} WHERE "evaluation_id" = %s AND "tag" IN ({{tags}}))'
+    )
     return {
         # Lock the evaluation first, on its own: a statement reads the rows as they were when
         # it began, so the reads must come after the lock is held, or a ballot committed
@@ -152,9 +159,7 @@ def _ballot_sql() -> dict[str, str]:
         # the pool's size and the keys of the ballot box (one counter per target, criterion and
         # option): a row per counter.
         "read": (
-            'SELECT e."status", e."opens_on", e."closes_on", v."id", v."has_voted", '
-            f'(SELECT count(*) FROM {pool} WHERE "evaluation_id" = %s), '
-            f'(SELECT count(*) FROM {pool} WHERE "evaluation_id" = %s AND "tag" IN ({{tags}})), '
+            f"{head}, "
             'c."id", c."target_id", c."criterion_id", c."option" '
             f'FROM {evaluation} e LEFT JOIN {voter} v ON v."evaluation_id" = e."id" AND v."person_id" = %s '
             f'LEFT JOIN {target} t ON t."evaluation_id" = e."id" LEFT JOIN {counter} c ON c."target_id" = t."id" '
@@ -164,9 +169,7 @@ def _ballot_sql() -> dict[str, str]:
         # whether the box's probe (one of its counters' keys) is still this evaluation's, and
         # how many counters the evaluation has.
         "read_known": (
-            'SELECT e."status", e."opens_on", e."closes_on", v."id", v."has_voted", '
-            f'(SELECT count(*) FROM {pool} WHERE "evaluation_id" = %s), '
-            f'(SELECT count(*) FROM {pool} WHERE "evaluation_id" = %s AND "tag" IN ({{tags}})), '
+            f"{head}, "
             f'EXISTS (SELECT 1 FROM {counter} c JOIN {target} t ON t."id" = c."target_id" '
             'WHERE c."id" = %s AND t."evaluation_id" = e."id"), '
             f'(SELECT count(*) FROM {counter} c JOIN {target} t ON t."id" = c."target_id" '
@@ -291,18 +294,13 @@ def ballot_cast(
     sql = _ballot_sql()
     tags = sealing.tags(evaluation.pk, person.pk)
     _rows(sql["lock"], [evaluation.pk])
-    by_answer, kept = _boxes.get(evaluation.pk), False
-    found = None
-    if by_answer:
-        probe = next(iter(by_answer.values()))
-        found = _rows(
-            sql["read_known"].format(tags=_in(tags)),
-            [evaluation.pk, evaluation.pk, *tags, probe, person.pk, evaluation.pk],
-        )
-        kept = bool(found and found[0][7] and found[0][8] == len(by_answer))
-        if not kept:
-            found = None  # not this evaluation's box (or no such evaluation): read it again
-    if found is None:
+    by_answer = _boxes.get(evaluation.pk)
+    found = by_answer and _rows(
+        sql["read_known"].format(tags=_in(tags)),
+        [evaluation.pk, evaluation.pk, *tags, next(iter(by_answer.values())), person.pk, evaluation.pk],
+    )
+    kept = bool(found and found[0][7] and found[0][8] == len(by_answer))
+    if not kept:  # no box kept, or not this evaluation's (or no such evaluation): read it
         found = _rows(
             sql["read"].format(tags=_in(tags)),
             [evaluation.pk, evaluation.pk, *tags, person.pk, evaluation.pk],
