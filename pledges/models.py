@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.arrays import any_of
 from core.evidence import EvidenceFile, stored_name
 from core.models import unit_owner
 
@@ -145,7 +146,8 @@ class PledgeQuerySet(models.QuerySet):
             # UNION, not an OR, which the planner would guess to match half of all branches.
             own_pledges = self.model.objects.filter(member, person=access.person).order_by()
             branches = branches.union(own_pledges.values("branch"))
-        return self.filter(q, Q(branch__in=branches) | Q(general_branch__isnull=False))
+        # As an array, so that both halves of the OR use their index (``core.arrays``).
+        return self.filter(q, any_of("branch_id", branches) | Q(general_branch__isnull=False))
 
 
 def _one_chain_per_owner_and_year():
@@ -540,7 +542,6 @@ class PledgeReview(models.Model):
 
     def __str__(self):
         return f"{self.pledge} · {self.get_result_display() or '—'}"
-
 
 
 from .comments import PledgeComment  # noqa: E402, F401  群众监督: its own module, this one is full

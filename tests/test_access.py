@@ -183,3 +183,20 @@ def test_a_general_branch_scope_compares_with_an_array_of_its_branches(institute
     joined = Position.objects.filter(Q(branch__general_branch=institute.gb) | Q(general_branch=institute.gb))
     assert set(reached) == set(joined)
     assert {p.branch_id for p in joined if p.branch_id} and {p.pk for p in joined if p.general_branch_id}
+
+
+def test_the_general_branches_reached_through_a_branch_and_the_pledge_narrowing_are_arrays(institute):
+    """The two other subqueries OR'd with an owner column are arrays too, never ``IN (SELECT``:
+    planned as a hashed subplan tested row by row, the pledge list's narrowing to the reachable
+    branches read every pledge of the group for a member's list, and the general branches
+    reached through a branch made the planner guess a staff home's twenty pledges at thousands
+    and read every person to join them (20 ms at full scale, 2 ms as an array; issue 18). The
+    rows stay those of the rule: ``test_unit_q_*`` above and the pledge visibility tests."""
+    from pledges.models import Pledge
+
+    for user in (institute.member.user, institute.staff.user, institute.secretary.user):
+        access = compute_access(user)
+        through = str(Position.objects.filter(access.unit_q("pledges.view", through_branches=True)).query)
+        assert "= ANY(ARRAY(SELECT" in through and " IN (SELECT" not in through, user
+        pledges = str(Pledge.objects.visible_to(access).query)
+        assert pledges.count("= ANY(ARRAY(") == 2 and " IN (SELECT" not in pledges, user
