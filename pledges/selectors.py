@@ -17,6 +17,7 @@ from accounts.models import User
 from branches.models import Branch, GeneralBranch
 from campaigns.models import Campaign, CampaignYear
 from campaigns.services import current_year
+from core.arrays import any_of
 from core.counts import counted
 
 from .models import Pledge, PledgeItem, ProgressEntry, ProgressEvidence, Publication
@@ -348,8 +349,8 @@ def _published_around(access, campaign_year, limit=50) -> dict:
 
 def _secretary_home(access, campaign_year, counts) -> dict:
     year_pledges = Pledge.objects.for_year(campaign_year).current()
-    branches = access.restrict(Branch.objects.active(), "pledges.write_branch", branch="")
-    branches = branches.annotate(
+    written = access.restrict(Branch.objects.active(), "pledges.write_branch", branch="")
+    branches = written.annotate(
         member_count=Count("members", distinct=True),
         published_member_pledges=Count(
             "pledges",
@@ -370,7 +371,7 @@ def _secretary_home(access, campaign_year, counts) -> dict:
     # candidates' rule needs no query, so the pledges are read for the candidates' ids.
     candidates = _general_branch_candidates(access, "pledges.write_branch")
     own = (
-        Q(kind=Pledge.Kind.GENERAL_BRANCH, general_branch__in=candidates.values("pk"))
+        Q(kind=Pledge.Kind.GENERAL_BRANCH) & any_of("general_branch_id", candidates.order_by().values("pk"))
         if candidates is not None
         else Q(pk__in=[])
     )
@@ -379,7 +380,12 @@ def _secretary_home(access, campaign_year, counts) -> dict:
     counts.rows("pledges_branches", branches)
     counts.rows(
         "pledges_secretary",
-        year_pledges.filter(Q(kind=Pledge.Kind.BRANCH, branch__in=branches) | own | waiting)
+        # The branches as an array of keys (``core.arrays``): as ``branch__in`` the annotated
+        # list above, joined to every member and pledge, was a subquery tested on each pledge
+        # of the year (6.7 ms of a secretary's home at full scale).
+        year_pledges.filter(
+            Q(kind=Pledge.Kind.BRANCH) & any_of("branch_id", written.order_by().values("pk")) | own | waiting
+        )
         .select_related("person", "branch")
         .order_by("status", "submitted_at", "version"),
     )
