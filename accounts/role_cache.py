@@ -1,7 +1,8 @@
 """The records behind a login's roles, read once per person and day until they change.
 
 Every page reads the roles (the menu shows what they permit): one UNION query over seats,
-secretary positions and the department's branches (``accounts.access._role_records``). Its rows
+secretary positions, their general branches' branches and the department's branches
+(``accounts.access._role_records``). Its rows
 are kept in the cache under a key holding the login's ``roles_version``, which comes with the
 user on every request (``accounts.backends`` loads the whole row). Every change of the records
 the rows come from bumps the version of the logins concerned in the same transaction, so the
@@ -16,7 +17,7 @@ call ``compute_access``, which reads the records every time.
 
 The version is bumped by signals, so the admin, the services and the roster import are all
 covered; a bulk ``QuerySet.update()`` of positions, seats or campaigns sends no signal and must
-call ``roles_changed`` itself (none does today)."""
+call ``roles_changed`` itself (none does today; nor of branches between general branches)."""
 
 from __future__ import annotations
 
@@ -25,15 +26,21 @@ import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 # A day at most: the day is in the key anyway.
 TIMEOUT = 24 * 60 * 60
 
 
+# The shape of the rows (``accounts.access._role_records``): raised when it changes, so that
+# rows cached by the code before are not read as the code now expects them (2: the general
+# branches' branches).
+SHAPE = 2
+
+
 def key(user, person, today: datetime.date) -> str:
     return (
-        f"roles:{user.pk}:{getattr(user, 'roles_version', 0)}:{person.pk}:"
+        f"roles{SHAPE}:{user.pk}:{getattr(user, 'roles_version', 0)}:{person.pk}:"
         f"{person.department_id}:{today.isoformat()}"
     )
 
@@ -104,8 +111,38 @@ def _branch_departments_changed(sender, instance, action, reverse, pk_set, **kwa
     roles_changed(department_ids=departments)
 
 
+def _general_branch_secretaries(general_branch_ids) -> list[int]:
+    from branches.models import Position
+
+    return list(
+        Position.objects.filter(
+            general_branch_id__in=[pk for pk in general_branch_ids if pk is not None],
+            title__in=Position.SECRETARY_TITLES,
+        ).values_list("person_id", flat=True)
+    )
+
+
+def _branch_moving(sender, instance, raw=False, **kwargs):
+    # The general branch it leaves: its secretary's roles list its branches.
+    if raw or instance.pk is None:
+        instance._general_branch_before = None
+        return
+    instance._general_branch_before = (
+        sender.objects.filter(pk=instance.pk).values_list("general_branch_id", flat=True).first()
+    )
+
+
+def _branch_moved(sender, instance, created, raw=False, **kwargs):
+    before = getattr(instance, "_general_branch_before", None)
+    if created or before != instance.general_branch_id:
+        roles_changed(person_ids=_general_branch_secretaries({before, instance.general_branch_id}))
+
+
 def _branch_deleted(sender, instance, **kwargs):
-    roles_changed(department_ids=set(instance.departments.values_list("pk", flat=True)))
+    roles_changed(
+        person_ids=_general_branch_secretaries({instance.general_branch_id}),
+        department_ids=set(instance.departments.values_list("pk", flat=True)),
+    )
 
 
 def connect() -> None:
@@ -124,3 +161,5 @@ def connect() -> None:
         dispatch_uid="roles_changed_departments",
     )
     pre_delete.connect(_branch_deleted, sender=Branch, dispatch_uid="roles_changed_branch_deleted")
+    pre_save.connect(_branch_moving, sender=Branch, dispatch_uid="roles_changed_branch_moving")
+    post_save.connect(_branch_moved, sender=Branch, dispatch_uid="roles_changed_branch_moved")

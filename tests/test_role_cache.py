@@ -98,3 +98,36 @@ def test_the_menu_follows_permissions_and_language(client, institute):
     client.force_login(institute.office.user)
     english = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert people in english and ">People<" in english
+
+
+def test_a_general_branch_secretary_reaches_a_branch_moved_in_on_the_next_request(client, institute):
+    """The general branch's branches come with the cached roles (its scope names their keys):
+    a branch moved into it, or out, counts on the next request."""
+    from branches.models import Position
+
+    def reached():
+        response = client.get(reverse("home"))
+        access = response.wsgi_request.access
+        return set(Position.objects.filter(access.unit_q("branches.view")).values_list("pk", flat=True))
+
+    client.force_login(institute.gb_secretary.user)
+    (moved,) = institute.other_secretary.positions.all()
+    assert moved.pk not in reached()
+    other = institute.other_branch
+    other.general_branch = institute.gb
+    other.save()
+    assert moved.pk in reached()
+    other.general_branch = None
+    other.save()
+    assert moved.pk not in reached()
+    # A branch set up under it.
+    added = Branch.objects.create(
+        committee=institute.committee, general_branch=institute.gb, name="新建党支部"
+    )
+    position = Position.objects.create(
+        person=institute.member2,
+        branch=added,
+        title=Position.SECRETARY_TITLES[0],
+        started_on=datetime.date.today(),
+    )
+    assert position.pk in reached()
