@@ -255,20 +255,34 @@ def evidence_visible_to(access):
     return ProgressEvidence.objects.filter(entry__item__pledge__in=Pledge.objects.visible_to(access))
 
 
-def _member_home(access, campaign_year) -> dict:
+def _member_home(access, campaign_year, counts) -> dict:
+    """The member's own pledge this year (the version in force and one under way) with its
+    commitments, and the published pledges of the own branch and general branch: three lists
+    read with the page's counts (``core.counts``), no query of their own. (The pledge page's
+    loader, ``pledge_detail``, cost five queries here for entries and publications the home
+    does not show.)"""
     person = access.person
     if person is None or not access.has("pledges.write_own"):
         return {}
-    versions = list(
-        pledge_detail(
-            Pledge.objects.member_pledges().current().filter(person=person, campaign_year=campaign_year)
-        )
+    mine = Pledge.objects.member_pledges().current().filter(person=person, campaign_year=campaign_year)
+    # The branch and the correction under way: what ``pledge_actions`` reads.
+    counts.rows("my_pledges", mine.select_related("branch", "next_version").order_by("-version"))
+    counts.rows(
+        "my_pledge_items",
+        items_with_progress().filter(pledge__in=mine.values("pk")).order_by("position", "pk"),
     )
+    counts.rows("unit_pledges", _unit_pledges(person, campaign_year))
+    counts.then(lambda n: _member_rows(access, n["my_pledges"], n["my_pledge_items"]))
+    return {}
+
+
+def _member_rows(access, versions, items) -> dict:
     live = next((p for p in versions if p.status in (Pledge.Status.PUBLISHED, Pledge.Status.CLOSED)), None)
     open_ = next((p for p in versions if p.status in Pledge.OPEN_STATUSES), None)
     shown = live or open_
+    shown_items = [item for item in items if shown is not None and item.pledge_id == shown.pk]
     if shown is not None:
-        shown.progress = mean_progress(shown.items.all())
+        shown.progress = mean_progress(shown_items)
     if open_ is not None and open_.status in (Pledge.Status.DRAFT, Pledge.Status.RETURNED):
         next_step = "submit"
     elif open_ is not None:
@@ -281,25 +295,27 @@ def _member_home(access, campaign_year) -> dict:
         next_step = "write"
     return {
         "my_pledge": shown,
+        "my_pledge_items": shown_items,
         "my_open_pledge": open_,
         "my_next_step": next_step,
         "my_pledge_actions": pledge_actions(access, shown) if shown else set(),
-        "unit_pledges": _unit_pledges(person, campaign_year),
     }
 
 
-def _unit_pledges(person, campaign_year) -> list:
-    """The published pledges a member follows: the own branch's and its general branch's (one
-    query)."""
+def _unit_pledges(person, campaign_year):
+    """The published pledges a member follows: the own branch's and its general branch's."""
     if person.branch_id is None:
-        return []
+        return Pledge.objects.none()
+    # The general branch as a scalar subquery, not a join through its branches: the join made
+    # PostgreSQL plan this list for 2.0 ms on each home (0.5 ms so), for 0.3 ms of running.
+    own_general_branch = Branch.objects.filter(pk=person.branch_id).values("general_branch_id")
     units = Q(kind=Pledge.Kind.BRANCH, branch_id=person.branch_id) | Q(
-        kind=Pledge.Kind.GENERAL_BRANCH, general_branch__branches__pk=person.branch_id
+        kind=Pledge.Kind.GENERAL_BRANCH, general_branch_id=Subquery(own_general_branch)
     )
     live = Pledge.objects.for_year(campaign_year).filter(
         units, status__in=(Pledge.Status.PUBLISHED, Pledge.Status.CLOSED)
     )
-    return list(pledge_list(live))
+    return pledge_list(live)
 
 
 def general_branches_reached(access, permission: str) -> list:
@@ -497,7 +513,7 @@ def home_context(*, access, role: str | None, campaign_year, counts) -> dict:
         return {}
     context = {"pledge_home_role": role, "pledge_year": campaign_year}
     if role == "member":
-        context.update(_member_home(access, campaign_year))
+        context.update(_member_home(access, campaign_year, counts))
     elif role == "staff":
         context.update(_published_around(access, campaign_year))
     elif role == "secretary":
