@@ -453,8 +453,12 @@ def _office_home(access, campaign_year, counts) -> dict:
     if approve_scope is not None:
         waiting = waiting.filter(approve_scope)
     visible = access.restrict(year_pledges.branch_pledges(), "pledges.view")
-    for value, _label in Pledge.Status.choices:
-        counts.add(f"branch_pledges_{value}", visible.filter(status=value))
+    # By status in one grouped list: a count per status planned the same joins six times (3 of
+    # the office home's 5 ms of planning).
+    counts.rows(
+        "branch_pledges_by_status",
+        visible.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"),
+    )
     branches = access.restrict(Branch.objects.active(), "pledges.view", branch="")
     counts.add("pledge_branch_total", branches)
     # Who has not pledged yet: the branches without a published pledge (counted, and the first
@@ -490,14 +494,15 @@ def _office_home(access, campaign_year, counts) -> dict:
         }
 
     def by_status(n):
+        status_counts = dict(n["branch_pledges_by_status"])
         return {
             "branch_pledge_counts": [
-                (label, n[f"branch_pledges_{value}"])
+                (label, status_counts[value])
                 for value, label in Pledge.Status.choices
-                if n[f"branch_pledges_{value}"]
+                if status_counts.get(value)
             ],
-            "branch_pledges_published": n[f"branch_pledges_{Pledge.Status.PUBLISHED}"]
-            + n[f"branch_pledges_{Pledge.Status.CLOSED}"],
+            "branch_pledges_published": status_counts.get(Pledge.Status.PUBLISHED, 0)
+            + status_counts.get(Pledge.Status.CLOSED, 0),
             "pledge_branches_unpublished_more": max(0, n["pledge_branches_unpublished"] - UNPUBLISHED_SHOWN),
         }
 

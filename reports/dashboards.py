@@ -329,7 +329,7 @@ def member_dashboard(*, access: Access, campaign_year: CampaignYear) -> dict:
     home page shows (``pledges.selectors.home_context``), as a chart."""
     context = pledge_selectors.home_context(access=access, role=Role.MEMBER, campaign_year=campaign_year)
     pledge = context.get("my_pledge")
-    items = list(pledge.items.all()) if pledge is not None else []
+    items = context.get("my_pledge_items", [])
     public = pledge is not None and pledge.is_public
     return {
         "kind": MEMBER,
