@@ -296,10 +296,9 @@ class Access:
 
             # A subquery, not a join through the general branch's branches: the join would
             # repeat a record once for each of its branches reached (a member who is also staff
-            # of a department whose branch sits under the same general branch).
-            # As an array (``core.arrays``): with ``__in`` the planner guessed a page's few
-            # pledges at thousands and read every person of the group to join them (20 ms a
-            # staff home at full scale).
+            # of a department whose branch sits under the same general branch). As an array
+            # (``core.arrays``): as ``__in`` the planner took a staff home's twenty pledges for
+            # thousands and read every person of the group to join them (20 ms at full scale).
             general_branches = Branch.objects.filter(pk__in=through, general_branch__isnull=False)
             q |= any_of(f"{general_branch}_id", general_branches.order_by().values("general_branch_id"))
         return q
