@@ -332,6 +332,15 @@ class Pledge(models.Model):
         return self.status in self.PUBLIC_STATUSES
 
     @property
+    def has_next_version(self) -> bool:
+        """Whether a correction of this version has been started (a query unless loaded with
+        ``select_related("next_version")``)."""
+        try:
+            return self.next_version is not None
+        except Pledge.next_version.RelatedObjectDoesNotExist:
+            return False
+
+    @property
     def status_badge(self) -> str:
         """The Bootstrap classes of the status badge (``_status.html``)."""
         return _STATUS_BADGES.get(self.status, "text-bg-secondary")

@@ -230,8 +230,13 @@ def load_signatories(pledge: Pledge) -> None:
             setattr(obj, field, users[getattr(obj, f"{field}_id")])
 
 
-def versions_of(pledge: Pledge, visible):
-    """Every version of the same pledge (same owner and year) that the user may open."""
+def versions_of(pledge: Pledge, visible) -> list[Pledge]:
+    """Every version of the same pledge (same owner and year) that the user may open. A first
+    version without a correction is the only one (one chain of versions per owner and year,
+    ``models._one_chain_per_owner_and_year``): no query, and no second compiling of the
+    visibility rule, for most pledges."""
+    if pledge.version == 1 and not pledge.has_next_version:
+        return [pledge]
     same = visible.filter(campaign_year_id=pledge.campaign_year_id, kind=pledge.kind)
     if pledge.person_id:
         same = same.filter(person_id=pledge.person_id)
@@ -239,7 +244,7 @@ def versions_of(pledge: Pledge, visible):
         same = same.filter(general_branch_id=pledge.general_branch_id)
     else:
         same = same.filter(branch_id=pledge.branch_id)
-    return same.order_by("version")
+    return list(same.order_by("version"))
 
 
 def campaign_year_for(committee_id, today=None):

@@ -103,7 +103,7 @@ class PledgeDetailView(AccessRequiredMixin, DetailView):
             actions=actions,
             publication=next((p for p in publications if p.quarter is None), None),
             quarterly=[p for p in publications if p.quarter is not None],
-            versions=list(selectors.versions_of(pledge, Pledge.objects.visible_to(self.access, by_key=True))),
+            versions=selectors.versions_of(pledge, Pledge.objects.visible_to(self.access, by_key=True)),
             review=getattr(pledge, "review", None),
         )
         if may_manage(self.access, pledge) or self.access.has("history.view"):

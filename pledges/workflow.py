@@ -105,11 +105,11 @@ class PledgeWorkflow(Workflow):
         allowed = super().state_allows(pledge, action)
         if allowed and action in ("correct", "review"):
             # One correction at a time; and a pledge is reviewed once its correction is published.
-            allowed = not _has_next_version(pledge)
+            allowed = not pledge.has_next_version
         return allowed
 
     def refusal(self, pledge: Pledge, action: str) -> ValidationError:
-        if action in ("correct", "review") and _has_next_version(pledge):
+        if action in ("correct", "review") and pledge.has_next_version:
             return ValidationError(
                 _("A corrected version of this pledge is under way; finish it first."), code="has_correction"
             )
@@ -129,13 +129,6 @@ def reaches_owner(access, permission: str, pledge: Pledge, *, through_branches: 
             permission, pledge.general_branch, through_branches=through_branches
         )
     return access.reaches_branch(permission, pledge.branch)
-
-
-def _has_next_version(pledge: Pledge) -> bool:
-    try:
-        return pledge.next_version is not None
-    except Pledge.next_version.RelatedObjectDoesNotExist:
-        return False
 
 
 WORKFLOW = PledgeWorkflow()

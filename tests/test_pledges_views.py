@@ -417,6 +417,24 @@ def test_correction_page_links_both_versions(client, institute):
     assert list(listed) == [v2]  # the list shows the version in force; the old one stays reachable
 
 
+def test_a_first_version_lists_itself_without_a_query_until_corrected(client, institute):
+    """One chain of versions per owner and year: a first version without a correction is the
+    only one, listed without reading the versions (and compiling the visibility rule) again;
+    once a correction is started, both are listed."""
+    v1 = make_pledge(institute, "branch", "published")
+    client.force_login(institute.secretary.user)
+    url = reverse("pledges:detail", args=[v1.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.context["versions"] == [v1]
+    assert not [q for q in queries if 'ORDER BY "pledges_pledge"."version" ASC' in q["sql"]]
+    client.post(reverse("pledges:correct", args=[v1.pk]))
+    v2 = Pledge.objects.get(previous=v1)
+    assert client.get(url).context["versions"] == [v1, v2]
+    assert client.get(reverse("pledges:detail", args=[v2.pk])).context["versions"] == [v1, v2]
+
+
 def test_member_home_shows_own_commitments_and_next_step(client, institute):
     client.force_login(institute.member.user)
     assert client.get(reverse("home")).context["my_next_step"] == "write"
