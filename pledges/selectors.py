@@ -355,17 +355,24 @@ def _general_branches_with_counts(access, permission: str, counts, name: str) ->
     counts.then(lambda n: {name: _reached(access, permission, n[f"{name}_candidates"])})
 
 
-def _published_around(access, campaign_year, limit=50) -> dict:
+def _published_around(access, campaign_year, counts, limit=50) -> dict:
     """The published pledges of the person's branch and department (the ``pledges.view`` scope),
-    with the own pledge of their general branch (public to its branches' people)."""
+    with the own pledge of their general branch (public to its branches' people): read with the
+    page's counts (``core.counts``)."""
     pledges = Pledge.objects.for_year(campaign_year).filter(
         status__in=(Pledge.Status.PUBLISHED, Pledge.Status.CLOSED)
     )
     scope = access.unit_q("pledges.view", through_branches=True)
     if scope is not None:
         pledges = pledges.filter(scope)
-    rows = list(pledge_list(pledges)[: limit + 1])
-    return {"published_pledges": rows[:limit], "published_more": len(rows) > limit}
+    counts.rows("published_around", pledge_list(pledges)[: limit + 1])
+    counts.then(
+        lambda n: {
+            "published_pledges": n["published_around"][:limit],
+            "published_more": len(n["published_around"]) > limit,
+        }
+    )
+    return {}
 
 
 def _secretary_home(access, campaign_year, counts) -> dict:
@@ -525,7 +532,7 @@ def home_context(*, access, role: str | None, campaign_year, counts) -> dict:
     if role == "member":
         context.update(_member_home(access, campaign_year, counts))
     elif role == "staff":
-        context.update(_published_around(access, campaign_year))
+        context.update(_published_around(access, campaign_year, counts))
     elif role == "secretary":
         context.update(_secretary_home(access, campaign_year, counts))
     elif role in ("office", "admin", "leading_group"):
