@@ -173,6 +173,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     SHARED.sync()
     yield
     SHARED.wanted = False
+    from django.db import connection
+
+    if SHARED.atomic is not None and not connection.in_atomic_block:
+        # The session is over and the connection has left the shared transaction already (seen
+        # once when a worker's last test used the institute: the connection no longer in the
+        # atomic block at teardown). Nothing was committed; nothing is left to roll back.
+        SHARED.atomic = SHARED.value = None
     SHARED.sync()
 
 
