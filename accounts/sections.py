@@ -12,14 +12,10 @@ def home_context(*, access: Access, role: str | None, campaign_year, counts) -> 
     context: dict = {"person": access.person}
     if role in (Role.ADMIN, Role.OFFICE, Role.LEADING_GROUP):
         branches = access.restrict(Branch.objects.active(), "branches.view", branch="")
-        # By category in one grouped list (a count per category would be planned once each).
-        counts.rows(
-            "branches_by_category",
-            branches.order_by().values("category").annotate(n=Count("pk")).values_list("category", "n"),
-        )
+        counts.tally("branches_by_category", branches, "category")
 
         def by_category(n):
-            found = dict(n["branches_by_category"])
+            found = n["branches_by_category"]
             return {
                 "branch_count_by_category": [
                     {"category": c, "n": found[c]} for c, _l in BranchCategory.choices if found.get(c)

@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.models import Count
 
 
 class Counts:
@@ -39,6 +40,14 @@ class Counts:
         """Read the rows of ``queryset`` (sliced, as a home list is); the list lands in the
         page's context as ``name`` and in the numbers the ``then`` functions get."""
         self._rows[name] = queryset
+
+    def tally(self, name: str, queryset, field: str) -> None:
+        """Count the rows of ``queryset`` for each value of ``field``: ``{value: n}`` as ``name``,
+        one grouped list of the page's statement (a count per value, ``add`` for each, would be
+        planned by PostgreSQL once per value: 3 of the office home's 5 ms of planning)."""
+        grouped = queryset.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n")
+        self.rows(name, grouped)
+        self.then(lambda numbers: {name: dict(numbers[name])})
 
     def then(self, make_context: Callable[[dict], dict]) -> None:
         """Derive more context from the numbers and lists once they are known (totals, labels),

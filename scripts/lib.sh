@@ -86,6 +86,12 @@ ensure_redis() {
   fi
 }
 
+# The number of web workers production starts: deploy/gunicorn.conf.py's own (cores + 1, at most
+# 9; WEB_WORKERS overrides), read from that file rather than worked out again here.
+production_web_workers() {
+  "$PY" -c 'import runpy; print(runpy.run_path("deploy/gunicorn.conf.py")["workers"])'
+}
+
 # Background processes started by start_background; stop_background ends them (trap it on EXIT).
 BACKGROUND_PIDS=()
 start_background() {
