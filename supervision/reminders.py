@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import notify
-from branches.models import Branch
+from branches.models import Branch, GeneralBranch
 from campaigns.models import Campaign, CampaignYear
 
 from .models import Inspection, ReminderLog, Review, ReviewRound
@@ -156,7 +156,8 @@ def remind_overdue_rectifications(*, today: datetime.date) -> int:
 def remind_unpublished_pledges(*, today: datetime.date) -> int:
     """Secretaries of branches whose branch pledge is not published although the year's
     pledges were due (``CampaignYear.pledges_due_on``), with how many of their members' pledges
-    are not published either."""
+    are not published either; and the own secretaries of general branches whose general-branch
+    pledge is not published (a general branch pledges as a branch does, seed 第一阶段)."""
     from pledges.models import Pledge
 
     sent = 0
@@ -189,6 +190,24 @@ def remind_unpublished_pledges(*, today: datetime.date) -> int:
                 subject=f"pledge:{year.pk}:{branch.pk}",
                 users=secretaries.get(branch.pk, []),
                 message=message,
+                link=reverse("pledges:list"),
+                today=today,
+            )
+        general_branches = list(
+            GeneralBranch.objects.filter(committee_id=year.campaign.committee_id, is_active=True)
+            .exclude(pk__in=published.general_branch_pledges().values("general_branch_id"))
+            .order_by("pk")
+        )
+        general_secretaries = general_branch_secretary_users(g.pk for g in general_branches)
+        for general_branch in general_branches:
+            sent += send_reminder(
+                kind=ReminderLog.Kind.PLEDGE_UNPUBLISHED,
+                subject=f"pledge:{year.pk}:general_branch:{general_branch.pk}",
+                users=general_secretaries[general_branch.pk],
+                message=_(
+                    "The %(year)s pledge of %(branch)s is not published yet; pledges were due on %(date)s."
+                )
+                % {"year": year.year, "branch": general_branch.name, "date": year.pledges_due_on},
                 link=reverse("pledges:list"),
                 today=today,
             )

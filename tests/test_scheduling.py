@@ -206,6 +206,38 @@ def test_unpublished_pledge_reminder(with_emails, mailoutbox, django_capture_on_
     assert institute.secretary.user.email in [m.to[0] for m in mailoutbox]
 
 
+def test_unpublished_general_branch_pledge_reminds_its_own_secretary(
+    with_emails, django_capture_on_commit_callbacks
+):
+    """A general branch pledges as a branch does: without a published general-branch pledge
+    its own secretary is reminded of it by name, once a day; once published, no longer."""
+    from pledges.models import Pledge
+
+    institute = with_emails
+    year = year_of(institute.campaign)
+    first, second = _run_twice("remind_unpublished_pledges", "2026-03-02", django_capture_on_commit_callbacks)
+    assert second == 0
+    messages = list(
+        Notification.objects.filter(user=institute.gb_secretary.user).values_list("message", flat=True)
+    )
+    assert any(institute.gb.name in m for m in messages)
+    assert not any(
+        institute.gb.name in m
+        for m in Notification.objects.filter(user=institute.secretary.user).values_list("message", flat=True)
+    )
+    Notification.objects.all().delete()
+    Pledge.objects.create(
+        kind=Pledge.Kind.GENERAL_BRANCH,
+        campaign_year=year,
+        general_branch=institute.gb,
+        status=Pledge.Status.PUBLISHED,
+        created_by=institute.gb_secretary.user,
+    )
+    _run_twice("remind_unpublished_pledges", "2026-03-03", django_capture_on_commit_callbacks)
+    messages = Notification.objects.filter(user=institute.gb_secretary.user).values_list("message", flat=True)
+    assert not any(institute.gb.name in m for m in messages)
+
+
 def test_news_report_reminder_monthly(with_emails, mailoutbox, django_capture_on_commit_callbacks):
     from activities.models import ActivityRecord, Kind
 
