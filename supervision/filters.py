@@ -5,6 +5,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from formguard.filters import GuardedFilterSet
@@ -47,8 +48,9 @@ class InspectionFilterSet(GuardedFilterSet):
 
 
 class ReviewFilterSet(GuardedFilterSet):
-    """Kind (general branch, branch, member), status and branch (``branches``: those within the
-    reader's reach, or of the round)."""
+    """Kind (general branch, branch, member), status, branch (``branches``: those within the
+    reader's reach, or of the round) and, where ``general_branches`` are given, a general branch:
+    its own review with those of its branches and their members."""
 
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Review.Kind.choices, empty_label=_("All kinds")
@@ -56,11 +58,27 @@ class ReviewFilterSet(GuardedFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Review.Status.choices, empty_label=_("Any status")
     )
+    general_branch = django_filters.ModelChoiceFilter(
+        label=_("General branch"),
+        queryset=None,
+        empty_label=_("All general branches"),
+        method="filter_general_branch",
+    )
     branch = django_filters.ModelChoiceFilter(label=_("Branch"), queryset=None, empty_label=_("All branches"))
 
     class Meta(GuardedFilterSet.Meta):
         model = Review
 
-    def __init__(self, data=None, *args, branches, **kwargs):
+    def __init__(self, data=None, *args, branches, general_branches=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.form.fields["branch"].queryset = branches
+        if general_branches is None:
+            del self.filters["general_branch"]
+            del self.form.fields["general_branch"]
+        else:
+            self.form.fields["general_branch"].queryset = general_branches
+
+    def filter_general_branch(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Q(general_branch=value) | Q(branch__general_branch=value))

@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from accounts.access import Access, Role
-from branches.models import Branch, Person
+from branches.models import Branch, GeneralBranch, Person
 
 from .models import Inspection, InspectionEvidence, Review, ReviewRound, SpotCheckDraw, SupervisionRound
 
@@ -175,6 +175,15 @@ def review_list(reviews):
 def round_branches(review_round: ReviewRound):
     """The branches with a review in ``review_round``, for its filter."""
     return Branch.objects.filter(reviews__round=review_round).distinct().order_by(*Branch.TREE_ORDER)
+
+
+def round_general_branches(review_round: ReviewRound):
+    """The general branches with a review in ``review_round``, their own or their branches', for
+    its filter."""
+    reviews = Review.objects.filter(round=review_round)
+    return GeneralBranch.objects.filter(
+        Q(pk__in=reviews.values("general_branch_id")) | Q(pk__in=reviews.values("branch__general_branch_id"))
+    )
 
 
 def next_pending(review: Review) -> int | None:

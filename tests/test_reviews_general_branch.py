@@ -179,6 +179,31 @@ def test_lists_show_the_general_branch_by_name_to_whom_it_concerns(client, gbr):
     assert "第一党总支" in page and "党总支" in page and "成绩好" in page
 
 
+def test_the_round_filters_by_general_branch_its_own_review_and_its_branches(client, gbr):
+    """The office writes a round general branch by general branch: the filter keeps the general
+    branch's own review, its branches' and their members', and nothing of another."""
+    client.force_login(gbr.office.user)
+    url = reverse("supervision:review_round_detail", args=[gbr.review_round.pk])
+    page = client.get(url).content.decode()
+    assert 'name="general_branch"' in page and "全部党总支" in page and "撤销的党总支" not in page
+    page = client.get(url, {"general_branch": gbr.gb.pk}).content.decode()
+
+    def shown(review):
+        return reverse("supervision:review_detail", args=[review.pk]) in page
+
+    member_review = Review.objects.get(round=gbr.review_round, person=gbr.member)
+    other_review = Review.objects.get(
+        round=gbr.review_round, kind=Review.Kind.BRANCH, branch=gbr.other_branch
+    )
+    assert shown(gbr.gb_review) and shown(gbr.branch_review) and shown(member_review)
+    assert not shown(gbr.gb2_review) and not shown(other_review)
+    page = client.get(url, {"general_branch": gbr.gb2.pk}).content.decode()
+    assert shown(gbr.gb2_review) and not shown(gbr.gb_review) and not shown(gbr.branch_review)
+    # A general branch with no review in the round is not a choice: the form says so, nothing breaks.
+    page = client.get(url, {"general_branch": gbr.closed_gb.pk})
+    assert page.status_code == 200
+
+
 # --- the home page and the reminders ---------------------------------------------------------
 
 

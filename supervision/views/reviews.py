@@ -104,6 +104,7 @@ class ReviewRoundDetailView(ReviewTableMixin, ReviewRoundMixin, ListView):
             self.request.GET or None,
             queryset=selectors.review_list(self.review_round.reviews.all()),
             branches=selectors.round_branches(self.review_round),
+            general_branches=selectors.round_general_branches(self.review_round),
         )
         return self.filterset.qs
 
