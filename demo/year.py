@@ -178,8 +178,9 @@ class YearBuilder:
         # pledge_publish refuses a date before the approval: the approvals are dated first.
         restamp(Pledge, "approved_at", approved)
         for pledge in Pledge.objects.filter(pk__in=list(published)).select_related("branch"):
+            secretary = self.secretary_access(pledge.branch)
             pledge_publish(
-                access=self.secretary_access(pledge.branch),
+                access=secretary,
                 pledge=pledge,
                 occasion=rng.choice(
                     [Publication.Occasion.DEPARTMENT_MEETING, Publication.Occasion.TEAM_LEADERS_MEETING]
@@ -187,6 +188,8 @@ class YearBuilder:
                 published_on=published[pledge.pk],
                 audience="本部门全体职工",
             )
+            # The secretary records the milestones' progress each quarter, as members do theirs.
+            self.progress(pledge, writer=secretary, publisher=secretary, audience="本部门全体职工")
         self.member_pledges()
 
     def member_pledges(self):
@@ -229,26 +232,31 @@ class YearBuilder:
                 published_on=self.clip(ok + DAY),
                 audience="党小组全体党员",
             )
-            quarters = [q for q in (1, 2, 3) if self.past(D(year.year, 3 * q, 25))]
-            items = list(pledge.items.order_by("position"))
-            for q in quarters:
-                for item in items:
-                    progress_add(
-                        access=access,
-                        item=item,
-                        entered_on=D(year.year, 3 * q, 20),
-                        done=rng.choice(T.PROGRESS_NOTES),
-                        percent=min(100, 30 * q + rng.randint(0, 10)),
-                    )
-                if self.past(D(year.year, 3 * q + 1, 10)):
-                    progress_publish(
-                        access=secretary,
-                        pledge=pledge,
-                        quarter=q,
-                        occasion=Publication.Occasion.TEAM_LEADERS_MEETING,
-                        published_on=D(year.year, 3 * q + 1, 8),
-                        audience="党小组全体党员",
-                    )
+            self.progress(pledge, writer=access, publisher=secretary, audience="党小组全体党员")
+
+    def progress(self, pledge, *, writer, publisher, audience):
+        """Progress on each item of a published pledge in every quarter that has passed, made
+        public at the next month's meeting (a member's pledge, or a branch's milestones)."""
+        rng, year = self.rng, self.year.year
+        items = list(pledge.items.order_by("position"))
+        for q in [q for q in (1, 2, 3) if self.past(D(year, 3 * q, 25))]:
+            for item in items:
+                progress_add(
+                    access=writer,
+                    item=item,
+                    entered_on=D(year, 3 * q, 20),
+                    done=rng.choice(T.PROGRESS_NOTES),
+                    percent=min(100, 30 * q + rng.randint(0, 10)),
+                )
+            if self.past(D(year, 3 * q + 1, 10)):
+                progress_publish(
+                    access=publisher,
+                    pledge=pledge,
+                    quarter=q,
+                    occasion=Publication.Occasion.TEAM_LEADERS_MEETING,
+                    published_on=D(year, 3 * q + 1, 8),
+                    audience=audience,
+                )
 
     # ---- 三会一课, news reports ----------------------------------------------------------------
 

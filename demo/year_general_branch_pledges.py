@@ -110,6 +110,7 @@ def general_branch_pledges_build(steps) -> None:
             published_on=on,
             audience="所属各党支部书记、委员及党员代表",
         )
+        steps.progress(pledge, writer=access, publisher=access, audience="所属各党支部书记、委员及党员代表")
 
 
 def _secretaries(general_branches) -> dict:

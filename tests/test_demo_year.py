@@ -87,6 +87,12 @@ def check_member_pledges_with_progress(year):
     assert members.filter(person__user__username="member", status=Pledge.Status.PUBLISHED).exists()
     if timezone.localdate() > D(year.year, 3, 25):
         assert ProgressEntry.objects.filter(item__pledge__in=members).count() >= members.count()
+        # The branches' and general branches' milestones move too: a home's unit pledges are not all at 0 % late in the year.
+        published = Pledge.objects.filter(campaign_year=year, status=Pledge.Status.PUBLISHED).unit_pledges()
+        moved = published.filter(items__entries__isnull=False).distinct()
+        assert moved.count() == published.count()
+        if timezone.localdate() > D(year.year, 4, 10):  # made public at April's meeting
+            assert published.filter(publications__quarter=1).count() == published.count()
 
 
 def check_months_of_meetings_and_news_reports_some_branches_behind(year):
