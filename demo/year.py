@@ -45,7 +45,7 @@ from .year_general_branch_pledges import general_branch_pledges_build
 from .year_general_branch_reviews import general_branch_reviews_build
 from .year_notices import notices_build
 from .year_review import ReviewSteps
-from .year_support import DAY, RecordBatch, at, evidence_file, restamp
+from .year_support import DAY, RecordBatch, at, evidence_file, redate_latest_version, restamp
 
 D = datetime.date
 
@@ -188,6 +188,7 @@ class YearBuilder:
                 published_on=published[pledge.pk],
                 audience="本部门全体职工",
             )
+            redate_latest_version(Pledge, {pledge.pk: at(published[pledge.pk], 15)})
             # The secretary records the milestones' progress each quarter, as members do theirs.
             self.progress(pledge, writer=secretary, publisher=secretary, audience="本部门全体职工")
         self.member_pledges()
@@ -232,6 +233,7 @@ class YearBuilder:
                 published_on=self.clip(ok + DAY),
                 audience="党小组全体党员",
             )
+            redate_latest_version(Pledge, {pledge.pk: at(self.clip(ok + DAY), 15)})
             self.progress(pledge, writer=access, publisher=secretary, audience="党小组全体党员")
 
     def progress(self, pledge, *, writer, publisher, audience):

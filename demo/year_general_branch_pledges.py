@@ -20,7 +20,7 @@ from pledges.models import Pledge, Publication
 from pledges.services import pledge_approve, pledge_create, pledge_publish, pledge_return, pledge_submit
 
 from .data import CHANGE_REASON, GB_SECRETARY_UNIT
-from .year_support import at, restamp
+from .year_support import at, redate_latest_version, restamp
 
 FOCUS = "统筹{name}所属各党支部，围绕科研生产中心任务，建设“五个好”党总支，带动各支部争创先进。"
 TARGETS = (
@@ -110,6 +110,7 @@ def general_branch_pledges_build(steps) -> None:
             published_on=on,
             audience="所属各党支部书记、委员及党员代表",
         )
+        redate_latest_version(Pledge, {pledge.pk: at(on, 15)})
         steps.progress(pledge, writer=access, publisher=access, audience="所属各党支部书记、委员及党员代表")
 
 

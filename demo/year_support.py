@@ -24,15 +24,54 @@ def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 
 def restamp(model, field: str, moments: dict[int, datetime.datetime]) -> None:
-    """Set ``field`` of the rows ``moments`` names (pk → moment) in one update."""
-    if moments:
-        model.objects.filter(pk__in=list(moments)).update(
-            **{
-                field: Case(
-                    *[When(pk=pk, then=Value(m)) for pk, m in moments.items()], output_field=DateTimeField()
-                )
-            }
-        )
+    """Set ``field`` of the rows ``moments`` names (pk → moment) in one update, and the same in
+    their change history: otherwise the next version would show the restamp as a change made
+    by whoever took the next step ("approved at: 7 Dec → 2 Feb"), and every step would be dated
+    at the moment of the load. The version where ``field`` first appears is dated at its moment,
+    the versions before it no later and those after no earlier, so the history keeps its order."""
+    if not moments:
+        return
+    model.objects.filter(pk__in=list(moments)).update(
+        **{
+            field: Case(
+                *[When(pk=pk, then=Value(m)) for pk, m in moments.items()], output_field=DateTimeField()
+            )
+        }
+    )
+    if not hasattr(model, "history"):
+        return
+    versions = model.history.filter(id__in=list(moments)).order_by("id", "history_id")
+    changed = []
+    by_object: dict[int, list] = {}
+    for version in versions:
+        by_object.setdefault(version.id, []).append(version)
+    for pk, rows in by_object.items():
+        moment = moments[pk]
+        first = next((i for i, row in enumerate(rows) if getattr(row, field) is not None), None)
+        if first is None:
+            continue
+        for i, row in enumerate(rows):
+            if i < first:
+                row.history_date = min(row.history_date, moment)
+            else:
+                setattr(row, field, moment)
+                row.history_date = moment if i == first else max(row.history_date, moment)
+            changed.append(row)
+    model.history.model.objects.bulk_update(changed, [field, "history_date"], batch_size=500)
+
+
+def redate_latest_version(model, moments: dict[int, datetime.datetime]) -> None:
+    """Date the latest version in the change history of each row ``moments`` names at its
+    moment (a step whose date is a field of another record, e.g. a pledge's publication), no
+    earlier than the version before it."""
+    latest = {}
+    for version in model.history.filter(id__in=list(moments)).order_by("id", "history_id"):
+        previous = latest.get(version.id)
+        latest[version.id] = version
+        version.floor = previous.history_date if previous else None
+    for pk, version in latest.items():
+        version.history_date = max(moments[pk], version.floor) if version.floor else moments[pk]
+    model.history.model.objects.bulk_update(latest.values(), ["history_date"], batch_size=500)
 
 
 def tiny_png() -> bytes:

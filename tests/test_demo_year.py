@@ -75,6 +75,16 @@ def check_pledges_written_approved_published_some_late_one_returned(year):
     # Texts per category, with milestones and a member responsible.
     assert published.filter(focus__contains="党支部").exists()
     assert not pledges.annotate(n=Count("items")).filter(n__lt=1).exists()
+    # The change history tells the same story: each step dated when it was taken, in order, and
+    # no version showing a stamp "changed" by the load.
+    for pledge in published:
+        versions = list(pledge.history.order_by("history_id"))
+        dates = [v.history_date for v in versions]
+        assert dates == sorted(dates)
+        assert timezone.localdate(versions[0].history_date) == timezone.localdate(pledge.created_at)
+        assert timezone.localdate(versions[-1].history_date) == days[pledge.pk]  # the publication
+        for field in ("created_at", "submitted_at", "approved_at"):
+            assert {getattr(v, field) for v in versions} - {None} == {getattr(pledge, field)}
     # History names the secretary who wrote it and the office that approved it.
     pledge = published.first()
     users = set(pledge.history.values_list("history_user__username", flat=True))
