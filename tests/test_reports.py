@@ -100,7 +100,27 @@ def test_score_sheet_by_member_and_branch(institute, approved, django_capture_on
         line.branch.name: line
         for line in approved.cycle.run.lines.filter(kind="branch").select_related("branch")
     }
+    # The general branches follow under their own heading, ranked on their branches' mean.
+    heading = next(i for i, r in enumerate(rows) if r[0] == "党总支 · 取所属党支部得分的平均分")
+    rows, general_rows = rows[:heading], rows[heading + 1 :]
     assert {r[1] for r in rows} == set(lines)
+    general_lines = {g.general_branch.name: g for g in approved.cycle.run.general_branch_lines.all()}
+    assert general_lines and {r[1] for r in general_rows} == set(general_lines)
+    for row in general_rows:
+        expected = general_lines[row[1]]
+        assert row[0] == expected.rank and row[header.index("得分")] == pytest.approx(float(expected.total))
+        assert row[header.index("资格")] == ("是" if expected.eligible else "否")
+        assert set(row[3 : header.index("得分")]) == {None}  # no criterion of its own
+    pdf = generate(
+        approved.office,
+        "score_sheet",
+        "pdf",
+        django_capture_on_commit_callbacks,
+        year=approved.year.pk,
+        subject="branch",
+    )
+    text = pdf_text(pdf.file.path)
+    assert "取所属党支部得分的平均分" in text and all(name in text for name in general_lines)
     first = next(r for r in rows if r[1] == institute.branch.name)
     line = lines[institute.branch.name]
     total_col = header.index("得分")

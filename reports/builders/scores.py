@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from awards.models import BranchCriterion, MemberCriterion, ScoreItem, ScoringRun, Subject
-from awards.selectors import current_run, lines_for
+from awards.selectors import current_run, general_branch_lines, lines_for
 from branches.models import BranchCategory
 
 from ..registry import Params, Report, register
@@ -106,11 +106,27 @@ class ScoreSheet(_ScoreReport):
         categories = {value: str(label) for value, label in BranchCategory.choices}  # translated once
         yes, no = _("yes"), _("no")
 
+        general_branches = self._general_branch_lines(access, params, run)
+
         def rows():
             # Small chunks: a chunk of rows is the largest thing in memory while the file is written.
             for rank, person, branch, category, *figures, eligible in lines.iterator(chunk_size=CHUNK):
                 head = (rank, person, branch) if member else (rank, branch)
                 yield (*head, categories.get(category, category), *figures, yes if eligible else no)
+            if general_branches:
+                # 先进党总支 ranks on the mean of its branches' scores: no criterion columns of its own.
+                yield (Section(_("General branches · the mean of their branches' scores")),)
+                blanks = (None,) * (len(criteria) + 4)
+                for line in general_branches:
+                    category = categories.get(line.category, line.category)
+                    yield (
+                        line.rank,
+                        line.general_branch.name,
+                        category,
+                        *blanks,
+                        line.total,
+                        yes if line.eligible else no,
+                    )
 
         columns = [
             Column(_("Rank"), Type.INT, 6),
@@ -136,9 +152,17 @@ class ScoreSheet(_ScoreReport):
             ],
             columns=columns,
             rows=rows(),
-            count=self.count(access, params),
+            count=self.count(access, params) + (len(general_branches) + 1 if general_branches else 0),
             landscape=True,
         )
+
+    @staticmethod
+    def _general_branch_lines(access, params: Params, run: ScoringRun):
+        """The general branches' lines the reader reaches, for the sheet of branches of the whole
+        institute (not of one branch, nor of members)."""
+        if params.subject != Subject.BRANCH or params.branch is not None:
+            return []
+        return general_branch_lines(access, run)
 
 
 @register
