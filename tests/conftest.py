@@ -253,6 +253,15 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN"}
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started after the test database exists and so stopped before
+    it is dropped: otherwise a worker whose first test is a browser test stops the server last,
+    and the drop finds the server's connection still open ("database … is being accessed by
+    other users" at the end of the run)."""
+    return live_server
+
+
 @pytest.fixture
 def login(page, live_server):
     """Log in through the real login form as ``user`` (all test users share one password)."""
