@@ -215,8 +215,10 @@ def remind_unpublished_pledges(*, today: datetime.date) -> int:
 
 
 def remind_news_reports(*, today: datetime.date) -> int:
-    """Secretaries of branches that have no news report (通讯报道) this month yet (seed §六(四):
-    each branch writes at least one a month). Archived records do not count."""
+    """Secretaries of branches, and the own secretaries of general branches, that have no news
+    report (通讯报道) of their own this month yet (seed §六(四): 各总支、各支部…每月撰写不少于1篇
+    通讯报道). Archived records do not count; a branch's report does not count for its general
+    branch."""
     from activities.models import ActivityRecord, Kind
 
     month_start = today.replace(day=1)
@@ -238,6 +240,29 @@ def remind_news_reports(*, today: datetime.date) -> int:
                 )
                 % {"branch": branch.name, "month": f"{month_start:%Y-%m}"},
                 link=reverse("activities:create"),
+                today=today,
+            )
+        general_branches = GeneralBranch.objects.filter(
+            committee_id=year.campaign.committee_id, is_active=True
+        )
+        reported = ActivityRecord.objects.active().filter(
+            kind=Kind.NEWS_REPORT,
+            general_branch__in=general_branches,
+            held_on__gte=month_start,
+            held_on__lte=today,
+        )
+        missing = list(general_branches.exclude(pk__in=reported.values("general_branch_id")).order_by("pk"))
+        general_secretaries = general_branch_secretary_users(g.pk for g in missing)
+        for general_branch in missing:
+            sent += send_reminder(
+                kind=ReminderLog.Kind.NEWS_REPORT,
+                subject=f"news:general_branch:{general_branch.pk}:{month_start:%Y-%m}",
+                users=general_secretaries[general_branch.pk],
+                message=_(
+                    "%(branch)s has no news report for %(month)s yet; each general branch writes at least one a month."
+                )
+                % {"branch": general_branch.name, "month": f"{month_start:%Y-%m}"},
+                link=reverse("activities:create_gb_kind", args=[general_branch.pk, Kind.NEWS_REPORT]),
                 today=today,
             )
     return sent

@@ -264,6 +264,50 @@ def test_news_report_reminder_monthly(with_emails, mailoutbox, django_capture_on
     assert institute.secretary.user.email in [m.to[0] for m in mailoutbox]
 
 
+def test_news_report_reminder_reaches_a_general_branch_without_its_own(
+    with_emails, django_capture_on_commit_callbacks
+):
+    """Each general branch writes a news report a month too (seed §六(四): 各总支、各支部): its
+    own secretary is reminded by name with a link to write it; a branch's report does not count
+    for it, its own does."""
+    from activities.models import ActivityRecord, Kind
+
+    institute = with_emails
+
+    def reminded():
+        return [
+            n
+            for n in Notification.objects.filter(user=institute.gb_secretary.user)
+            if institute.gb.name in n.message and "2026-11" in n.message
+        ]
+
+    ActivityRecord.objects.create(
+        branch=institute.branch,
+        kind=Kind.NEWS_REPORT,
+        held_on=D(2026, 11, 5),
+        title="支部通讯",
+        created_by=institute.secretary.user,
+    )
+    first, second = _run_twice("remind_news_reports", "2026-11-20", django_capture_on_commit_callbacks)
+    assert second == 0 and len(reminded()) == 1
+    assert reminded()[0].link == reverse(
+        "activities:create_gb_kind", args=[institute.gb.pk, Kind.NEWS_REPORT]
+    )
+    assert not any(
+        institute.gb.name in n.message for n in Notification.objects.filter(user=institute.secretary.user)
+    )
+    Notification.objects.all().delete()
+    ActivityRecord.objects.create(
+        general_branch=institute.gb,
+        kind=Kind.NEWS_REPORT,
+        held_on=D(2026, 11, 10),
+        title="总支通讯",
+        created_by=institute.gb_secretary.user,
+    )
+    _run_twice("remind_news_reports", "2026-11-21", django_capture_on_commit_callbacks)
+    assert reminded() == []
+
+
 # --- with a real worker: Celery through Redis, in another process ---------------------------
 
 
