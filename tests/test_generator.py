@@ -16,7 +16,7 @@ from activities.models import ActivityRecord
 from awards.models import AwardCycle, Candidate, ScoreLine, ScoringRun
 from bench.generator import LOGINS, PASSWORD, GeneratorError, generate
 from bench.loadtest.pages import pages
-from branches.models import Branch, Membership, Person, Position
+from branches.models import Branch, GeneralBranch, Membership, Person, Position
 from evaluations.models import BallotCount, Evaluation, RatingCount, Satisfaction, Voter
 from pledges.models import Pledge
 
@@ -34,6 +34,13 @@ def test_sizes_follow_the_scale(world):
     assert Person.objects.members().count() == t.members
     assert Person.objects.staff().count() == t.staff
     assert ActivityRecord.objects.count() == t.records
+    # Each general branch records of its own too (its committee's meetings, news reports…),
+    # entered by its own secretary; the records' total stays the target's.
+    for general_branch in GeneralBranch.objects.all():
+        own = ActivityRecord.objects.filter(general_branch=general_branch)
+        assert own.filter(kind="news_report").exists() and own.filter(branch__isnull=False).count() == 0
+        secretary = Position.objects.get(general_branch=general_branch, title=Position.Title.SECRETARY)
+        assert set(own.values_list("created_by__person", flat=True)) == {secretary.person_id}
     assert Pledge.objects.member_pledges().count() == t.member_pledges
     assert len(world.committees) >= 2
 
