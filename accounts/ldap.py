@@ -22,7 +22,7 @@ from django_auth_ldap.backend import LDAPBackend as _LDAPBackend
 from core.services import save_as
 
 from .backends import ModelBackend
-from .loginnames import next_free_names
+from .loginnames import next_free_names, save_under_free_name
 from .security import REFUSAL
 from .workflow import takes_part
 
@@ -62,7 +62,7 @@ class LDAPBackend(_LDAPBackend):
             with transaction.atomic():
                 user = self.get_user_model()(username=next_free_names([person.name])[0])
                 user.set_unusable_password()  # the directory's password is the password
-                save_as(user, None)
+                save_under_free_name(user, person.name, None)
                 person.user = user
                 save_as(person, None, update_fields=["user"])
         elif not user.is_active:

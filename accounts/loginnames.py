@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from django.db import IntegrityError, transaction
 from pypinyin import Style, lazy_pinyin
+
+from core.services import save_as
 
 _NOT_NAME = re.compile(r"[^a-z0-9]")
 
@@ -47,3 +50,22 @@ def next_free_names(names: Iterable[str]) -> list[str]:
         taken.add(candidate)
         result.append(candidate)
     return result
+
+
+def save_under_free_name(user, name: str, actor, *, attempts: int = 10):
+    """Save the new ``user`` (``user.username`` from ``next_free_names``) with ``actor`` as the
+    author of its history; when another transaction took that login name in the meantime, under
+    the next free one. Two offices giving logins to two 张伟 at the same moment both find
+    ``zhangwei`` free: the unique index makes the second insert wait for the first transaction
+    and fail once it has committed, and the second then takes ``zhangwei2`` instead of failing
+    with an error page."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():  # a savepoint: the caller's transaction goes on
+                return save_as(user, actor)
+        except IntegrityError:
+            from .models import User
+
+            if attempt == attempts - 1 or not User.objects.filter(username=user.username).exists():
+                raise  # not the name (or never free): nothing to retry
+            user.username = next_free_names([name])[0]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from branches.models import Person
 from core.services import lock, save_as
 
-from .loginnames import next_free_names
+from .loginnames import next_free_names, save_under_free_name
 from .models import User
 from .workflow import TAKES_PART, authorize
 
@@ -85,10 +85,10 @@ def logins_issue(*, access, people) -> list[Slip]:
     for person, username in zip(people, next_free_names(p.name for p in people), strict=True):
         password = new_password()
         user = User(username=username, password=one_time_hash(password), must_change_password=True)
-        save_as(user, access.user)
+        save_under_free_name(user, person.name, access.user)
         person.user = user
         save_as(person, access.user, update_fields=["user"])
-        slips.append(Slip(person.name, unit_of(person), username, password))
+        slips.append(Slip(person.name, unit_of(person), user.username, password))  # as saved
     return slips
 
 

@@ -296,3 +296,60 @@ def test_a_tampered_unit_is_a_message(client, institute):
         assert response.status_code == 200
         assert "选择一个有效的选项" in response.content.decode()
     assert database_state() == before
+
+
+def test_two_offices_issuing_logins_to_namesakes_at_once_both_succeed(
+    transactional_db, institute, monkeypatch
+):
+    """Two offices give logins to two 张伟 of different departments at the same moment: both
+    find ``zhangwei`` free, the second insert waits for the first and then takes the next free
+    name instead of failing with an error page."""
+    import threading
+
+    from django.db import connections
+
+    from accounts import logins
+    from accounts.access import compute_access
+
+    dept = DepartmentFactory(committee=institute.committee, name="第四研究室")
+    first, second = (
+        PersonFactory(committee=institute.committee, department=dept, name="张伟", employee_no=no)
+        for no in ("B001", "B002")
+    )
+    # Both compute their names before either saves: the window the race needs, made certain.
+    barrier = threading.Barrier(2)
+    computed = logins.next_free_names
+
+    def names_then_wait(names):
+        result = computed(names)
+        barrier.wait(timeout=30)
+        return result
+
+    monkeypatch.setattr(logins, "next_free_names", names_then_wait)
+    office_pk = institute.office.user.pk
+    results = {}
+
+    def issue(person):
+        try:
+            # Each thread its own office login and access, as each request has (nothing shared).
+            access = compute_access(User.objects.select_related("person").get(pk=office_pk))
+            results[person.pk] = logins.logins_issue(
+                access=access, people=Person.objects.filter(pk=person.pk)
+            )
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            results[person.pk] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=issue, args=(p,)) for p in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(isinstance(r, list) for r in results.values()), results
+    names = sorted(slip.username for r in results.values() for slip in r)
+    assert names == ["zhangwei", "zhangwei2"]
+    assert (
+        sorted(Person.objects.filter(pk__in=[first.pk, second.pk]).values_list("user__username", flat=True))
+        == names
+    )
