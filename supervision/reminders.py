@@ -222,13 +222,19 @@ def remind_news_reports(*, today: datetime.date) -> int:
     from activities.models import ActivityRecord, Kind
 
     month_start = today.replace(day=1)
+
+    def unreported(units, owner: str) -> list:
+        """Those of ``units`` (branches or general branches, ``owner`` the record's field for
+        them) without a news report of their own this month."""
+        reported = ActivityRecord.objects.active().filter(
+            kind=Kind.NEWS_REPORT, held_on__gte=month_start, held_on__lte=today, **{f"{owner}__in": units}
+        )
+        return list(units.exclude(pk__in=reported.values(f"{owner}_id")).order_by("pk"))
+
     sent = 0
     for year in _running_years(today).filter(year=today.year):
-        branches = Branch.objects.active().filter(committee_id=year.campaign.committee_id)
-        reported = ActivityRecord.objects.active().filter(
-            kind=Kind.NEWS_REPORT, branch__in=branches, held_on__gte=month_start, held_on__lte=today
-        )
-        missing = list(branches.exclude(pk__in=reported.values("branch_id")).order_by("pk"))
+        committee_id = year.campaign.committee_id
+        missing = unreported(Branch.objects.active().filter(committee_id=committee_id), "branch")
         secretaries = secretary_users(b.pk for b in missing)
         for branch in missing:
             sent += send_reminder(
@@ -242,16 +248,9 @@ def remind_news_reports(*, today: datetime.date) -> int:
                 link=reverse("activities:create"),
                 today=today,
             )
-        general_branches = GeneralBranch.objects.filter(
-            committee_id=year.campaign.committee_id, is_active=True
+        missing = unreported(
+            GeneralBranch.objects.filter(committee_id=committee_id, is_active=True), "general_branch"
         )
-        reported = ActivityRecord.objects.active().filter(
-            kind=Kind.NEWS_REPORT,
-            general_branch__in=general_branches,
-            held_on__gte=month_start,
-            held_on__lte=today,
-        )
-        missing = list(general_branches.exclude(pk__in=reported.values("general_branch_id")).order_by("pk"))
         general_secretaries = general_branch_secretary_users(g.pk for g in missing)
         for general_branch in missing:
             sent += send_reminder(
