@@ -82,7 +82,7 @@ def _plan(branch: w.Branch, quota: int, today: datetime.date, rng) -> list[tuple
     return plan
 
 
-def _general_branch_plan(today: datetime.date, rng) -> list[datetime.date | Kind]:
+def _general_branch_plan(today: datetime.date, rng) -> list[tuple[Kind, datetime.date]]:
     """(kind, date) of one general branch's own records, with the same few gaps as a branch's."""
     months = range(1, today.month + 1)
 
