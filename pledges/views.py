@@ -93,7 +93,8 @@ class PledgeDetailView(AccessRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pledge = self.object
-        selectors.load_signatories(pledge)
+        comments = selectors.pledge_comments(pledge)
+        selectors.load_signatories(pledge, comments)
         items = list(pledge.items.all())
         actions = pledge_actions(self.access, pledge)
         publications = list(pledge.publications.all())
@@ -103,18 +104,17 @@ class PledgeDetailView(AccessRequiredMixin, DetailView):
             actions=actions,
             publication=next((p for p in publications if p.quarter is None), None),
             quarterly=[p for p in publications if p.quarter is not None],
-            versions=selectors.versions_of(pledge, Pledge.objects.visible_to(self.access, by_key=True)),
+            versions=selectors.versions_of(pledge, self.access),
             review=getattr(pledge, "review", None),
         )
         if may_manage(self.access, pledge) or self.access.has("history.view"):
             context["history"] = object_history(pledge)
-        context.update(self.comments(pledge))
+        context.update(self.comments(pledge, comments))
         return context
 
-    def comments(self, pledge) -> dict:
+    def comments(self, pledge, comments) -> dict:
         """群众监督 under the pledge: each comment with the buttons its reader may press; a
         hidden one's text only for whoever may hide (the office)."""
-        comments = selectors.pledge_comments(pledge)
         for comment in comments:
             comment.actions = COMMENTS.actions(self.access, comment)
             comment.readable = not comment.is_hidden or MODERATOR in COMMENTS.parts(self.access, comment)
