@@ -7,8 +7,8 @@ login's ``roles_version``, which comes with the user on every request (``account
 loads the whole row). Every change of the records the rows come from bumps the version of the
 logins concerned in the same transaction, so the next request of such a login misses the cache
 and reads the roles again: a removed secretary loses the secretary's pages on the next request,
-in every worker, although the cache is each process's own (``CACHES``). The day is part of the key, as positions and campaigns start and end
-on dates. What the person row itself says (membership, employment, institute) is read fresh on
+in every worker, although the cache is each process's own (``CACHES``). The day is part of the
+key, as positions and campaigns start and end on dates. What the person row itself says (membership, employment, institute) is read fresh on
 every request and never cached.
 
 Only requests use the cache (``accounts.access.get_access``); services, workers and commands

@@ -269,17 +269,22 @@ def ranking(lines) -> list[tuple[str, str, list[ScoreLine]]]:
     return groups
 
 
-def general_branch_lines(access: Access, run: ScoringRun) -> list[GeneralBranchLine]:
+def general_branch_lines(
+    access: Access, run: ScoringRun, *, with_own_items: bool = True
+) -> list[GeneralBranchLine]:
     """The general branches' lines of ``run`` the reader reaches, in rank order (a general branch
     without a score last). One query; reach is decided on the loaded rows
     (``Access.reaches_general_branch``): the institute and the general branch's own secretary,
-    not a branch's secretary nor a member."""
+    not a branch's secretary nor a member. ``with_own_items``: with what each did itself
+    (``own_items``, a query per app), for the ranking page."""
     rows = (
         GeneralBranchLine.objects.filter(run=run)
         .select_related("general_branch")
         .order_by(F("rank").asc(nulls_last=True), "general_branch__sort_order", "general_branch__name_key")
     )
     rows = [row for row in rows if access.reaches_general_branch("scoring.view", row.general_branch)]
+    if not with_own_items:
+        return rows
     checks = own_items(run.campaign_year_id, [row.general_branch_id for row in rows])
     for row in rows:
         row.own_items = checks.get(row.general_branch_id, [])

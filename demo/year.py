@@ -188,9 +188,10 @@ class YearBuilder:
                 published_on=published[pledge.pk],
                 audience="本部门全体职工",
             )
-            redate_latest_version(Pledge, {pledge.pk: at(published[pledge.pk], 15)})
             # The secretary records the milestones' progress each quarter, as members do theirs.
             self.progress(pledge, writer=secretary, publisher=secretary, audience="本部门全体职工")
+        # Progress adds no version of the pledge: its latest is the publication's.
+        redate_latest_version(Pledge, {pk: at(day, 15) for pk, day in published.items()})
         self.member_pledges()
 
     def member_pledges(self):
@@ -206,6 +207,7 @@ class YearBuilder:
         other = [p for p in writers if p.branch_id == self.by_name[SECRETARY2_BRANCH].pk][:2]
         writers = mine + other
         waiting = {group[-1].pk for group in (mine, other) if group}
+        published = {}
         for person in writers:
             access = self.access(person)
             picks = rng.sample(T.MEMBER_COMMITMENTS, rng.randint(2, 4))
@@ -233,8 +235,9 @@ class YearBuilder:
                 published_on=self.clip(ok + DAY),
                 audience="党小组全体党员",
             )
-            redate_latest_version(Pledge, {pledge.pk: at(self.clip(ok + DAY), 15)})
+            published[pledge.pk] = at(self.clip(ok + DAY), 15)
             self.progress(pledge, writer=access, publisher=secretary, audience="党小组全体党员")
+        redate_latest_version(Pledge, published)  # the publications' versions (progress adds none)
 
     def progress(self, pledge, *, writer, publisher, audience):
         """Progress on each item of a published pledge in every quarter that has passed, made

@@ -110,8 +110,9 @@ def general_branch_pledges_build(steps) -> None:
             published_on=on,
             audience="所属各党支部书记、委员及党员代表",
         )
-        redate_latest_version(Pledge, {pledge.pk: at(on, 15)})
         steps.progress(pledge, writer=access, publisher=access, audience="所属各党支部书记、委员及党员代表")
+    # Progress adds no version of the pledge: its latest is the publication's.
+    redate_latest_version(Pledge, {pk: at(on, 15) for pk, (_access, on) in published.items()})
 
 
 def _secretaries(general_branches) -> dict:

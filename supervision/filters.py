@@ -79,6 +79,4 @@ class ReviewFilterSet(GuardedFilterSet):
             self.form.fields["general_branch"].queryset = general_branches
 
     def filter_general_branch(self, queryset, name, value):
-        if value is None:
-            return queryset
         return queryset.filter(Q(general_branch=value) | Q(branch__general_branch=value))

@@ -176,38 +176,34 @@ def remind_unpublished_pledges(*, today: datetime.date) -> int:
             )
             .order_by("pk")
         )
-        secretaries = secretary_users(b.pk for b in branches)
-        for branch in branches:
-            message = _(
-                "The %(year)s pledge of %(branch)s is not published yet; pledges were due on %(date)s."
-            ) % {"year": year.year, "branch": branch.name, "date": year.pledges_due_on}
-            if branch.unpublished_members:
-                message += " " + _("%(n)s members' pledges are not published either.") % {
-                    "n": branch.unpublished_members
-                }
-            sent += send_reminder(
-                kind=ReminderLog.Kind.PLEDGE_UNPUBLISHED,
-                subject=f"pledge:{year.pk}:{branch.pk}",
-                users=secretaries.get(branch.pk, []),
-                message=message,
-                link=reverse("pledges:list"),
-                today=today,
-            )
         general_branches = list(
             GeneralBranch.objects.filter(committee_id=year.campaign.committee_id, is_active=True)
             .exclude(pk__in=published.general_branch_pledges().values("general_branch_id"))
             .order_by("pk")
         )
+        secretaries = secretary_users(b.pk for b in branches)
         general_secretaries = general_branch_secretary_users(g.pk for g in general_branches)
-        for general_branch in general_branches:
+        # (unit, its secretaries, the reminder's subject, its members' unpublished pledges)
+        late = [
+            (b, secretaries.get(b.pk, []), f"pledge:{year.pk}:{b.pk}", b.unpublished_members)
+            for b in branches
+        ] + [
+            (g, general_secretaries[g.pk], f"pledge:{year.pk}:general_branch:{g.pk}", 0)
+            for g in general_branches
+        ]
+        for unit, users, subject, unpublished_members in late:
+            message = _(
+                "The %(year)s pledge of %(branch)s is not published yet; pledges were due on %(date)s."
+            ) % {"year": year.year, "branch": unit.name, "date": year.pledges_due_on}
+            if unpublished_members:
+                message += " " + _("%(n)s members' pledges are not published either.") % {
+                    "n": unpublished_members
+                }
             sent += send_reminder(
                 kind=ReminderLog.Kind.PLEDGE_UNPUBLISHED,
-                subject=f"pledge:{year.pk}:general_branch:{general_branch.pk}",
-                users=general_secretaries[general_branch.pk],
-                message=_(
-                    "The %(year)s pledge of %(branch)s is not published yet; pledges were due on %(date)s."
-                )
-                % {"year": year.year, "branch": general_branch.name, "date": year.pledges_due_on},
+                subject=subject,
+                users=users,
+                message=message,
                 link=reverse("pledges:list"),
                 today=today,
             )
@@ -232,36 +228,42 @@ def remind_news_reports(*, today: datetime.date) -> int:
         return list(units.exclude(pk__in=reported.values(f"{owner}_id")).order_by("pk"))
 
     sent = 0
+    month = f"{month_start:%Y-%m}"
     for year in _running_years(today).filter(year=today.year):
         committee_id = year.campaign.committee_id
-        missing = unreported(Branch.objects.active().filter(committee_id=committee_id), "branch")
-        secretaries = secretary_users(b.pk for b in missing)
-        for branch in missing:
-            sent += send_reminder(
-                kind=ReminderLog.Kind.NEWS_REPORT,
-                subject=f"news:{branch.pk}:{month_start:%Y-%m}",
-                users=secretaries.get(branch.pk, []),
-                message=_(
-                    "%(branch)s has no news report for %(month)s yet; each branch writes at least one a month."
-                )
-                % {"branch": branch.name, "month": f"{month_start:%Y-%m}"},
-                link=reverse("activities:create"),
-                today=today,
-            )
-        missing = unreported(
+        branches = unreported(Branch.objects.active().filter(committee_id=committee_id), "branch")
+        general_branches = unreported(
             GeneralBranch.objects.filter(committee_id=committee_id, is_active=True), "general_branch"
         )
-        general_secretaries = general_branch_secretary_users(g.pk for g in missing)
-        for general_branch in missing:
+        secretaries = secretary_users(b.pk for b in branches)
+        general_secretaries = general_branch_secretary_users(g.pk for g in general_branches)
+        branch_message = _(
+            "%(branch)s has no news report for %(month)s yet; each branch writes at least one a month."
+        )
+        general_message = _(
+            "%(branch)s has no news report for %(month)s yet; each general branch writes at least one a month."
+        )
+        create = reverse("activities:create")
+        # (unit, its secretaries, the reminder's subject, its message, where to write the report)
+        missing = [
+            (b, secretaries.get(b.pk, []), f"news:{b.pk}:{month}", branch_message, create) for b in branches
+        ] + [
+            (
+                g,
+                general_secretaries[g.pk],
+                f"news:general_branch:{g.pk}:{month}",
+                general_message,
+                reverse("activities:create_gb_kind", args=[g.pk, Kind.NEWS_REPORT]),
+            )
+            for g in general_branches
+        ]
+        for unit, users, subject, message, link in missing:
             sent += send_reminder(
                 kind=ReminderLog.Kind.NEWS_REPORT,
-                subject=f"news:general_branch:{general_branch.pk}:{month_start:%Y-%m}",
-                users=general_secretaries[general_branch.pk],
-                message=_(
-                    "%(branch)s has no news report for %(month)s yet; each general branch writes at least one a month."
-                )
-                % {"branch": general_branch.name, "month": f"{month_start:%Y-%m}"},
-                link=reverse("activities:create_gb_kind", args=[general_branch.pk, Kind.NEWS_REPORT]),
+                subject=subject,
+                users=users,
+                message=message % {"branch": unit.name, "month": month},
+                link=link,
                 today=today,
             )
     return sent

@@ -51,13 +51,17 @@ FIELDS = [
 ]
 
 
+def _day(today: datetime.date, month: int, rng) -> datetime.date:
+    """A day of ``month`` of this year up to ``today``."""
+    last = today.day if month == today.month else 28
+    return datetime.date(today.year, month, rng.randint(1, max(last, 1)))
+
+
 def _plan(branch: w.Branch, quota: int, today: datetime.date, rng) -> list[tuple]:
     """(kind, date, party group) of the branch's records."""
-    year = today.year
 
     def day(month: int) -> datetime.date:
-        last = today.day if month == today.month else 28
-        return datetime.date(year, month, rng.randint(1, max(last, 1)))
+        return _day(today, month, rng)
 
     months = range(1, today.month + 1)
     plan = []
@@ -87,8 +91,7 @@ def _general_branch_plan(today: datetime.date, rng) -> list[tuple[Kind, datetime
     months = range(1, today.month + 1)
 
     def day(month: int) -> datetime.date:
-        last = today.day if month == today.month else 28
-        return datetime.date(today.year, month, rng.randint(1, max(last, 1)))
+        return _day(today, month, rng)
 
     plan = []
     for m in months:

@@ -162,7 +162,7 @@ class ScoreSheet(_ScoreReport):
         institute (not of one branch, nor of members)."""
         if params.subject != Subject.BRANCH or params.branch is not None:
             return []
-        return general_branch_lines(access, run)
+        return general_branch_lines(access, run, with_own_items=False)  # the sheet shows scores only
 
 
 @register
